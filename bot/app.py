@@ -1,0 +1,115 @@
+"""build_application(): the only place handlers, persistence, rate limits and jobs are wired."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any
+
+from telegram import LinkPreviewOptions, Update
+from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
+
+from bot.config import Settings
+from bot.db import create_engine, create_session_factory
+from bot.handlers import common
+from bot.i18n import LANGUAGES
+from bot.persistence import DatabasePersistence
+from bot.runtime import BotApplication, BotContext, MatchIndexCache, Runtime, runtime_of
+
+log = logging.getLogger(__name__)
+
+# Conversation modules, in the order they get a chance at an update. Each exposes
+# build_handlers() and may expose build_jobs(application).
+FLOW_MODULES: tuple[str, ...] = (
+    "bot.handlers.designer",
+    "bot.handlers.briefs",
+    "bot.handlers.atelier",
+    "bot.handlers.intros",
+    "bot.handlers.admin",
+    "bot.handlers.account",
+)
+JOB_MODULES: tuple[str, ...] = ("bot.scheduling.jobs",)
+
+
+def _optional_module(name: str) -> Any | None:
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        return None
+
+
+async def _post_init(application: BotApplication) -> None:
+    for lang in LANGUAGES:
+        await application.bot.set_my_commands(
+            common.bot_commands(lang), language_code=None if lang == "en" else lang
+        )
+    for name in JOB_MODULES:
+        module = _optional_module(name)
+        if module is not None:
+            module.schedule_jobs(application)
+
+
+async def _post_shutdown(application: BotApplication) -> None:
+    await runtime_of(application).engine.dispose()
+
+
+def build_application(
+    settings: Settings,
+    *,
+    token: str | None = None,
+    base_url: str | None = None,
+    rate_limit: bool = True,
+) -> BotApplication:
+    engine = create_engine(settings.database_url)
+    session_factory = create_session_factory(engine)
+    runtime = Runtime(
+        settings=settings,
+        engine=engine,
+        session_factory=session_factory,
+        match_index=MatchIndexCache(session_factory),
+    )
+    builder = (
+        Application.builder()
+        .token(token or settings.token or "")
+        .base_url(base_url or settings.telegram_api_base_url)
+        .base_file_url(
+            (base_url or settings.telegram_api_base_url).removesuffix("bot") + "file/bot"
+        )
+        .context_types(ContextTypes(context=BotContext))
+        .persistence(DatabasePersistence(session_factory))
+        .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .concurrent_updates(False)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if rate_limit:
+        limiter: AIORateLimiter = AIORateLimiter(
+            overall_max_rate=settings.send_rate_per_second, max_retries=3
+        )
+        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
+    application: BotApplication = builder.build()
+    application.bot_data["runtime"] = runtime
+
+    for handler in common.build_early_handlers():
+        application.add_handler(handler, group=-1)
+    for name in FLOW_MODULES:
+        module = _optional_module(name)
+        if module is not None:
+            application.add_handlers(module.build_handlers(), group=0)
+    application.add_handlers(common.build_handlers(), group=0)
+    # Same group, added last: only updates that nothing above took reach them.
+    application.add_handlers(common.build_fallback_handlers(), group=0)
+    application.add_error_handler(common.on_error)
+    return application
+
+
+def run_polling(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # httpx logs every request URL, and the URL holds the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    application = build_application(settings)
+    application.run_polling(allowed_updates=Update.ALL_TYPES)

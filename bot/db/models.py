@@ -1,0 +1,247 @@
+"""The data model: users, ateliers, briefs, introductions, the delivery outbox and feedback."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.db.base import Base, utcnow
+
+
+def _values_check(column: str, enum: type[StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in enum)})"
+
+
+class Role(StrEnum):
+    DESIGNER = "designer"
+    ATELIER = "atelier"
+
+
+class BriefState(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    MATCHED = "matched"
+    PAUSED = "paused"
+    CLOSED = "closed"
+
+
+class IntroState(StrEnum):
+    REQUESTED = "requested"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class AtelierSource(StrEnum):
+    IMPORT = "import"
+    BOT = "bot"
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IS NULL OR " + _values_check("role", Role), name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Null once the person has asked us to delete their data.
+    telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(128))
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    role: Mapped[str | None] = mapped_column(String(16))
+    contact: Mapped[str | None] = mapped_column(String(256))
+    reachable: Mapped[bool] = mapped_column(default=True)
+    digest_opt_in: Mapped[bool] = mapped_column(default=True)
+    deleted: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    last_seen_at: Mapped[datetime | None]
+
+
+class Atelier(Base):
+    __tablename__ = "ateliers"
+    __table_args__ = (
+        CheckConstraint("moq >= 1", name="moq_positive"),
+        CheckConstraint("max_batch >= moq", name="max_batch_ge_moq"),
+        CheckConstraint("monthly_capacity >= 0", name="capacity_non_negative"),
+        CheckConstraint("lead_time_weeks >= 1", name="lead_time_positive"),
+        CheckConstraint("handwork_share BETWEEN 0 AND 100", name="handwork_share_percent"),
+        CheckConstraint(_values_check("source", AtelierSource), name="source"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2))
+    region: Mapped[str] = mapped_column(String(100), default="")
+    city: Mapped[str] = mapped_column(String(100), default="")
+    specialties: Mapped[list[str]] = mapped_column(default=list)
+    materials: Mapped[list[str]] = mapped_column(default=list)
+    techniques: Mapped[list[str]] = mapped_column(default=list)
+    moq: Mapped[int]
+    max_batch: Mapped[int]
+    monthly_capacity: Mapped[int] = mapped_column(default=0)
+    lead_time_weeks: Mapped[int]
+    handwork_share: Mapped[int] = mapped_column(default=0)
+    certifications: Mapped[list[str]] = mapped_column(default=list)
+    languages: Mapped[list[str]] = mapped_column(default=list)
+    contact: Mapped[str] = mapped_column(String(256), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    # Taxonomy ids the matcher understood from the free text, kept for queries and digests.
+    category_ids: Mapped[list[str]] = mapped_column(default=list)
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    source: Mapped[str] = mapped_column(String(16), default=AtelierSource.IMPORT)
+    verified: Mapped[bool] = mapped_column(default=True)
+    paused: Mapped[bool] = mapped_column(default=False)
+    listed: Mapped[bool] = mapped_column(default=True)
+    available_capacity: Mapped[int | None]
+    capacity_confirmed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+
+
+class Brief(Base):
+    __tablename__ = "briefs"
+    __table_args__ = (
+        CheckConstraint(_values_check("state", BriefState), name="state"),
+        CheckConstraint("quantity IS NULL OR quantity >= 1", name="quantity_positive"),
+        Index("ix_briefs_state_confirmed_at", "state", "confirmed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    designer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    state: Mapped[str] = mapped_column(String(16), default=BriefState.DRAFT)
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    product_text: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str | None] = mapped_column(String(64))
+    materials: Mapped[list[str]] = mapped_column(default=list)
+    quantity: Mapped[int | None]
+    quantity_high: Mapped[int | None]
+    styles: Mapped[int | None]
+    deadline: Mapped[date | None] = mapped_column(Date)
+    budget_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    budget_currency: Mapped[str | None] = mapped_column(String(3))
+    country: Mapped[str | None] = mapped_column(String(2))
+    region: Mapped[str | None] = mapped_column(String(100))
+    min_handwork_share: Mapped[int | None]
+    certifications: Mapped[list[str]] = mapped_column(default=list)
+    # Answers of an interview in progress, so a restart resumes at the same question.
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    confirmed_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+    designer: Mapped[User | None] = relationship()
+
+
+class IntroRequest(Base):
+    __tablename__ = "intro_requests"
+    __table_args__ = (
+        UniqueConstraint("brief_id", "atelier_id", name="uq_intro_requests_brief_atelier"),
+        CheckConstraint(_values_check("state", IntroState), name="state"),
+        CheckConstraint("initiated_by IN ('designer', 'atelier')", name="initiated_by"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brief_id: Mapped[int] = mapped_column(ForeignKey("briefs.id", ondelete="CASCADE"), index=True)
+    atelier_id: Mapped[int] = mapped_column(
+        ForeignKey("ateliers.id", ondelete="CASCADE"), index=True
+    )
+    state: Mapped[str] = mapped_column(String(16), default=IntroState.REQUESTED)
+    initiated_by: Mapped[str] = mapped_column(String(16), default="designer")
+    score: Mapped[float | None]
+    decline_reason: Mapped[str | None] = mapped_column(String(32))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answered_at: Mapped[datetime | None]
+
+    brief: Mapped[Brief] = relationship()
+    atelier: Mapped[Atelier] = relationship()
+
+
+class Delivery(Base):
+    """The outbox: one row per message that must reach someone at or after `due_at`."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        CheckConstraint(_values_check("state", DeliveryState), name="state"),
+        Index("ix_deliveries_state_due_at", "state", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    recipient_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Makes scheduling idempotent: the same fact never schedules the same message twice.
+    dedupe_key: Mapped[str | None] = mapped_column(String(128), unique=True)
+    due_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(16), default=DeliveryState.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    lease_until: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Feedback(Base):
+    __tablename__ = "feedback"
+    __table_args__ = (
+        CheckConstraint("stars BETWEEN 1 AND 5", name="stars_range"),
+        UniqueConstraint("intro_id", "from_user_id", name="uq_feedback_intro_from_user"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intro_id: Mapped[int] = mapped_column(ForeignKey("intro_requests.id", ondelete="CASCADE"))
+    from_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    atelier_id: Mapped[int] = mapped_column(
+        ForeignKey("ateliers.id", ondelete="CASCADE"), index=True
+    )
+    stars: Mapped[int]
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ConversationState(Base):
+    """Where each user is in a conversation and their unsaved answers, so restarts resume."""
+
+    __tablename__ = "conversation_states"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    state: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

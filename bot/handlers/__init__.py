@@ -1,0 +1,1 @@
+"""Telegram handlers: one module per conversation, each exposing `build_handlers()`."""

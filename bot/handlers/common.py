@@ -1,0 +1,162 @@
+"""Start, help, language, privacy and the safety nets: unknown input, stale buttons, errors."""
+
+from __future__ import annotations
+
+import html
+import logging
+
+from telegram import BotCommand, Update
+from telegram.error import Forbidden
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.handlers.base import MAX_TEXT, answer_stale, edit_or_say, lang_of, say, say_key
+from bot.i18n import LANGUAGES, t
+from bot.runtime import BotContext
+from bot.services import users
+
+log = logging.getLogger(__name__)
+
+
+async def remember_user(update: Update, context: BotContext) -> None:
+    """Runs before every handler: make sure the person exists and we know their language."""
+    tg_user = update.effective_user
+    if tg_user is None or tg_user.is_bot or context.user_data is None:
+        return
+    if context.user_data.get("uid") and context.user_data.get("lang"):
+        return
+    async with context.runtime.session() as session:
+        user = await users.ensure_user(
+            session,
+            tg_user.id,
+            language_code=tg_user.language_code,
+            display_name=tg_user.first_name,
+        )
+        await session.commit()
+        context.user_data["uid"] = user.id
+        context.user_data["lang"] = user.language
+
+
+def role_buttons(lang: str) -> list[list[tuple[str, str]]]:
+    return [
+        [(t("common.role_designer", lang), "role:designer")],
+        [(t("common.role_atelier", lang), "role:atelier")],
+    ]
+
+
+async def start(update: Update, context: BotContext) -> None:
+    lang = lang_of(context, update)
+    name = update.effective_user.first_name if update.effective_user else ""
+    await say(
+        update,
+        context,
+        t("common.welcome", lang, name=html.unescape(name or "")),
+        role_buttons(lang),
+    )
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    lang = lang_of(context, update)
+    text = t("common.help", lang) + "\n" + t("common.help_atelier", lang)
+    if update.effective_user and context.runtime.settings.is_admin(update.effective_user.id):
+        text += "\n" + t("common.help_admin", lang)
+    await say(update, context, text)
+
+
+async def language(update: Update, context: BotContext) -> None:
+    await say_key(
+        update,
+        context,
+        "common.choose_language",
+        [[("English", "lang:en"), ("Italiano", "lang:it")]],
+    )
+
+
+async def language_chosen(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None and update.effective_user is not None
+    chosen = query.data.split(":", 1)[1]
+    if chosen not in LANGUAGES:
+        await answer_stale(update, context)
+        return
+    await query.answer()
+    async with context.runtime.session() as session:
+        user = await users.ensure_user(session, update.effective_user.id)
+        await users.set_language(session, user, chosen)
+    if context.user_data is not None:
+        context.user_data["lang"] = chosen
+    await edit_or_say(update, context, t("common.language_set", chosen))
+
+
+async def privacy(update: Update, context: BotContext) -> None:
+    await say_key(update, context, "common.privacy")
+
+
+async def cancel_idle(update: Update, context: BotContext) -> None:
+    await say_key(update, context, "common.nothing_to_cancel")
+
+
+async def not_understood(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    if message is not None and message.text and len(message.text) > MAX_TEXT:
+        await say_key(update, context, "common.too_long", length=len(message.text), limit=MAX_TEXT)
+        return
+    await say_key(update, context, "common.not_understood")
+
+
+async def stale_button(update: Update, context: BotContext) -> None:
+    await answer_stale(update, context)
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Log the failure and tell the person; one user's bad update never stops the bot."""
+    error = context.error
+    if isinstance(error, Forbidden) and isinstance(update, Update) and update.effective_user:
+        async with context.runtime.session() as session:
+            await users.mark_unreachable(session, update.effective_user.id)
+        return
+    log.error("update failed", exc_info=error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            if update.callback_query is not None:
+                await update.callback_query.answer()
+            await context.bot.send_message(
+                update.effective_chat.id, t("common.error", lang_of(context, update))
+            )
+        except Exception:  # the chat may be gone; nothing more to do for this update
+            log.warning("could not report the failure to the user", exc_info=True)
+
+
+def bot_commands(lang: str) -> list[BotCommand]:
+    names = ["start", "brief", "briefs", "language", "settings", "privacy", "help", "cancel"]
+    return [BotCommand(name, t(f"common.commands_{name}", lang)) for name in names]
+
+
+def build_early_handlers() -> list[BaseHandler[Update, BotContext, object]]:
+    """Group -1: runs before every conversation."""
+    return [TypeHandler(Update, remember_user)]
+
+
+def build_handlers() -> list[BaseHandler[Update, BotContext, object]]:
+    return [
+        CommandHandler("start", start),
+        CommandHandler("help", help_command),
+        CommandHandler("language", language),
+        CallbackQueryHandler(language_chosen, pattern=r"^lang:"),
+        CommandHandler("privacy", privacy),
+        CommandHandler("cancel", cancel_idle),
+    ]
+
+
+def build_fallback_handlers() -> list[BaseHandler[Update, BotContext, object]]:
+    """Last group: whatever nothing else took gets a polite answer, never silence."""
+    return [
+        CallbackQueryHandler(stale_button),
+        MessageHandler(filters.ALL & ~filters.UpdateType.EDITED, not_understood),
+    ]

@@ -1,0 +1,1 @@
+"""Use cases: briefs, ateliers, introductions, follow-ups, digests. No Telegram here."""

@@ -1,0 +1,39 @@
+"""Atelier use cases: the matchable view of the registry, verification, capacity."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import matching
+from bot.db.models import Atelier, Feedback
+from bot.services.registry import to_profile
+
+
+async def ratings(session: AsyncSession) -> dict[int, float]:
+    rows = await session.execute(
+        select(Feedback.atelier_id, func.avg(Feedback.stars)).group_by(Feedback.atelier_id)
+    )
+    return {atelier_id: float(avg) for atelier_id, avg in rows.all()}
+
+
+async def load_profiles(session: AsyncSession) -> list[matching.AtelierProfile]:
+    """Every listed atelier as the matcher sees it (the index filters unverified/paused)."""
+    rating_of = await ratings(session)
+    result = await session.scalars(
+        select(Atelier).where(Atelier.listed.is_(True)).order_by(Atelier.id)
+    )
+    return [to_profile(a, rating_of.get(a.id)) for a in result.all()]
+
+
+async def get_by_ref(session: AsyncSession, ref: str) -> Atelier | None:
+    return await session.scalar(select(Atelier).where(Atelier.ref == ref))
+
+
+async def verify_by_ref(session: AsyncSession, ref: str) -> Atelier | None:
+    atelier = await get_by_ref(session, ref)
+    if atelier is None:
+        return None
+    atelier.verified = True
+    await session.commit()
+    return atelier

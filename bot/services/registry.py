@@ -1,0 +1,377 @@
+"""The atelier registry's CSV contract: parse and validate rows, upsert by `ref`, export.
+
+Imports are all-or-nothing: every bad line is reported with its line number, column and reason,
+and nothing is written unless the whole file is valid.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any, TextIO
+
+import pycountry
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import matching
+from bot.db.models import Atelier, AtelierSource
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "ref",
+    "name",
+    "country",
+    "region",
+    "city",
+    "specialties",
+    "materials",
+    "techniques",
+    "moq",
+    "max_batch",
+    "monthly_capacity",
+    "lead_time_weeks",
+    "handwork_share",
+    "certifications",
+    "languages",
+    "contact",
+    "description",
+)
+OPTIONAL_COLUMNS: tuple[str, ...] = ("verified",)
+LIST_COLUMNS = frozenset({"specialties", "materials", "techniques", "certifications", "languages"})
+TEXT_LIMITS = {
+    "ref": 64,
+    "name": 200,
+    "region": 100,
+    "city": 100,
+    "contact": 256,
+    "description": 4000,
+}
+MAX_ITEMS = 30
+MAX_ITEM_LEN = 120
+MAX_QUANTITY = 10_000_000
+_TRUE = {"1", "true", "yes", "y", "si", "sì", "verified"}
+_FALSE = {"0", "false", "no", "n", "pending", "unverified"}
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    line: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class AtelierRecord:
+    """One validated registry row."""
+
+    ref: str
+    name: str
+    country: str
+    region: str
+    city: str
+    specialties: tuple[str, ...]
+    materials: tuple[str, ...]
+    techniques: tuple[str, ...]
+    moq: int
+    max_batch: int
+    monthly_capacity: int
+    lead_time_weeks: int
+    handwork_share: int
+    certifications: tuple[str, ...]
+    languages: tuple[str, ...]
+    contact: str
+    description: str
+    verified: bool = True
+
+
+@dataclass(slots=True)
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class RegistryImportError(ValueError):
+    def __init__(self, errors: Sequence[RowError]) -> None:
+        super().__init__(f"{len(errors)} invalid line(s); nothing was imported")
+        self.errors = list(errors)
+
+
+def _split_list(value: str) -> tuple[str, ...]:
+    items = (" ".join(part.split()) for part in value.split(";"))
+    return tuple(dict.fromkeys(item for item in items if item))
+
+
+def _parse_int(
+    raw: str, column: str, line: int, errors: list[RowError], *, low: int, high: int
+) -> int:
+    text = raw.strip().replace("_", "")
+    try:
+        value = int(text)
+    except ValueError:
+        errors.append(RowError(line, column, f"{raw.strip()[:40]!r} is not a whole number"))
+        return low
+    if not low <= value <= high:
+        errors.append(RowError(line, column, f"{value} is outside {low}–{high}"))
+    return value
+
+
+def _check_country(raw: str) -> str | None:
+    code = raw.strip().upper()
+    if len(code) == 2 and pycountry.countries.get(alpha_2=code) is not None:
+        return code
+    return None
+
+
+def _check_row(line: int, row: dict[str, str], errors: list[RowError]) -> AtelierRecord | None:
+    before = len(errors)
+    values: dict[str, Any] = {}
+    for column in CSV_COLUMNS:
+        raw = (row.get(column) or "").strip()
+        if column in LIST_COLUMNS:
+            items = _split_list(raw)
+            if len(items) > MAX_ITEMS:
+                errors.append(RowError(line, column, f"more than {MAX_ITEMS} values"))
+            if any(len(item) > MAX_ITEM_LEN for item in items):
+                errors.append(
+                    RowError(line, column, f"a value is longer than {MAX_ITEM_LEN} characters")
+                )
+            values[column] = items
+        elif column in TEXT_LIMITS:
+            text = " ".join(raw.split()) if column != "description" else raw
+            if len(text) > TEXT_LIMITS[column]:
+                errors.append(
+                    RowError(line, column, f"longer than {TEXT_LIMITS[column]} characters")
+                )
+            values[column] = text
+
+    if not values["ref"]:
+        errors.append(RowError(line, "ref", "empty; every atelier needs a unique ref"))
+    if not values["name"]:
+        errors.append(RowError(line, "name", "empty; every atelier needs a name"))
+    country = _check_country(row.get("country") or "")
+    if country is None:
+        errors.append(
+            RowError(
+                line,
+                "country",
+                f"{(row.get('country') or '').strip()[:20]!r} is not an ISO 3166 country code such as IT",
+            )
+        )
+    values["country"] = country or ""
+    if not values["specialties"]:
+        errors.append(RowError(line, "specialties", "empty; list at least one specialty"))
+
+    bounds = {
+        "moq": (1, MAX_QUANTITY),
+        "max_batch": (1, MAX_QUANTITY),
+        "monthly_capacity": (0, MAX_QUANTITY),
+        "lead_time_weeks": (1, 520),
+        "handwork_share": (0, 100),
+    }
+    for column, (low, high) in bounds.items():
+        values[column] = _parse_int(row.get(column) or "", column, line, errors, low=low, high=high)
+    if values["max_batch"] < values["moq"] and len(errors) == before:
+        errors.append(
+            RowError(
+                line, "max_batch", f"max_batch {values['max_batch']} is below moq {values['moq']}"
+            )
+        )
+
+    languages = []
+    for code in values["languages"]:
+        lang = code.lower()
+        if len(lang) != 2 or pycountry.languages.get(alpha_2=lang) is None:
+            errors.append(
+                RowError(
+                    line, "languages", f"{code[:20]!r} is not an ISO 639-1 language code such as it"
+                )
+            )
+        languages.append(lang)
+    values["languages"] = tuple(languages)
+
+    verified_raw = (row.get("verified") or "").strip().lower()
+    if not verified_raw or verified_raw in _TRUE:
+        values["verified"] = True
+    elif verified_raw in _FALSE:
+        values["verified"] = False
+    else:
+        errors.append(RowError(line, "verified", f"{verified_raw[:20]!r} is not true or false"))
+        values["verified"] = True
+
+    if len(errors) > before:
+        return None
+    return AtelierRecord(**values)
+
+
+def parse_registry_csv(
+    stream: TextIO, *, on_row: Callable[[int], None] | None = None
+) -> tuple[list[AtelierRecord], list[RowError]]:
+    """Read and validate a whole registry file; returns the good rows and every problem found."""
+    errors: list[RowError] = []
+    reader = csv.DictReader(stream, restkey="__extra__", strict=False)
+    try:
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    except (csv.Error, UnicodeDecodeError) as exc:
+        return [], [RowError(1, "", f"cannot read the file as UTF-8 CSV: {exc}")]
+    if not header:
+        return [], [RowError(1, "", "the file is empty; expected a header row")]
+    reader.fieldnames = header
+    missing = [c for c in CSV_COLUMNS if c not in header]
+    unknown = [c for c in header if c not in CSV_COLUMNS and c not in OPTIONAL_COLUMNS]
+    for column in missing:
+        errors.append(RowError(1, column, "missing from the header"))
+    for column in unknown:
+        errors.append(RowError(1, column or "(blank)", "unknown column in the header"))
+    if errors:
+        return [], errors
+
+    records: list[AtelierRecord] = []
+    first_line_of: dict[str, int] = {}
+    try:
+        for row in reader:
+            line = reader.line_num
+            if on_row is not None:
+                on_row(line)
+            if "__extra__" in row:
+                errors.append(RowError(line, "", "more values than header columns (check quoting)"))
+                continue
+            if all(not (v or "").strip() for v in row.values()):
+                continue  # blank line
+            record = _check_row(line, row, errors)
+            if record is None:
+                continue
+            if record.ref in first_line_of:
+                errors.append(
+                    RowError(
+                        line,
+                        "ref",
+                        f"duplicate ref {record.ref!r} (first on line {first_line_of[record.ref]})",
+                    )
+                )
+                continue
+            first_line_of[record.ref] = line
+            records.append(record)
+    except (csv.Error, UnicodeDecodeError) as exc:
+        errors.append(RowError(reader.line_num, "", f"unreadable CSV: {exc}"))
+    return records, errors
+
+
+def category_ids_for(specialties: Iterable[str]) -> list[str]:
+    """Taxonomy ids for an atelier's specialties, main specialty first."""
+    ids: list[str] = []
+    for specialty in specialties:
+        for concept in matching.understand(specialty, "category", limit=1):
+            if concept.id not in ids:
+                ids.append(concept.id)
+    return ids
+
+
+def _apply(atelier: Atelier, record: AtelierRecord) -> bool:
+    """Copy a record onto a row; returns whether anything changed."""
+    changed = False
+    for f in fields(record):
+        value = getattr(record, f.name)
+        if isinstance(value, tuple):
+            value = list(value)
+        if getattr(atelier, f.name) != value:
+            setattr(atelier, f.name, value)
+            changed = True
+    category_ids = category_ids_for(record.specialties)
+    if atelier.category_ids != category_ids:
+        atelier.category_ids = category_ids
+        changed = True
+    return changed
+
+
+async def upsert_ateliers(session: AsyncSession, records: Sequence[AtelierRecord]) -> ImportReport:
+    """Insert or update by ref within the caller's transaction."""
+    report = ImportReport()
+    existing: dict[str, Atelier] = {}
+    refs = [r.ref for r in records]
+    for start in range(0, len(refs), 500):
+        chunk = refs[start : start + 500]
+        for row in (await session.scalars(select(Atelier).where(Atelier.ref.in_(chunk)))).all():
+            existing[row.ref] = row
+    for record in records:
+        atelier = existing.get(record.ref)
+        if atelier is None:
+            created = Atelier(source=AtelierSource.IMPORT, paused=False, listed=True)
+            _apply(created, record)
+            session.add(created)
+            report.created += 1
+        elif _apply(atelier, record):
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    return report
+
+
+async def import_registry(
+    session: AsyncSession, stream: TextIO, *, on_row: Callable[[int], None] | None = None
+) -> ImportReport:
+    """Validate the whole file, then upsert it in one transaction, or write nothing."""
+    records, errors = parse_registry_csv(stream, on_row=on_row)
+    if errors:
+        return ImportReport(errors=errors)
+    async with session.begin():
+        return await upsert_ateliers(session, records)
+
+
+def _row_for_export(atelier: Atelier) -> list[str]:
+    out: list[str] = []
+    for column in CSV_COLUMNS:
+        value = getattr(atelier, column)
+        out.append(";".join(value) if column in LIST_COLUMNS else str(value))
+    out.append("true" if atelier.verified else "false")
+    return out
+
+
+async def export_registry(session: AsyncSession, stream: TextIO) -> int:
+    """Write every listed atelier in the import format (plus `verified`); returns the count."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow([*CSV_COLUMNS, "verified"])
+    count = 0
+    result = await session.stream_scalars(
+        select(Atelier).where(Atelier.listed.is_(True)).order_by(Atelier.ref)
+    )
+    async for atelier in result:
+        writer.writerow(_row_for_export(atelier))
+        count += 1
+    return count
+
+
+def to_profile(atelier: Atelier, rating: float | None = None) -> matching.AtelierProfile:
+    """The matching library's view of an atelier (plain data, no ORM)."""
+    return matching.AtelierProfile(
+        ref=atelier.ref,
+        name=atelier.name,
+        country=atelier.country,
+        region=atelier.region,
+        city=atelier.city,
+        specialties=tuple(atelier.specialties),
+        materials=tuple(atelier.materials),
+        techniques=tuple(atelier.techniques),
+        moq=atelier.moq,
+        max_batch=atelier.max_batch,
+        monthly_capacity=atelier.monthly_capacity,
+        lead_time_weeks=atelier.lead_time_weeks,
+        handwork_share=atelier.handwork_share,
+        certifications=tuple(atelier.certifications),
+        languages=tuple(atelier.languages),
+        description=atelier.description,
+        verified=atelier.verified,
+        paused=atelier.paused or not atelier.listed,
+        available_capacity=atelier.available_capacity,
+        rating=rating,
+    )

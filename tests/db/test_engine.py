@@ -1,0 +1,51 @@
+"""The engine's promises: UTC-aware timestamps everywhere, SQLite in WAL mode with foreign keys."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.db.models import Brief, User
+
+
+async def test_timestamps_come_back_timezone_aware_utc(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    rome_noon = datetime(2027, 3, 28, 12, 0, tzinfo=timezone(timedelta(hours=2)))
+    async with session_factory() as session:
+        session.add(User(telegram_id=1, last_seen_at=rome_noon))
+        await session.commit()
+    async with session_factory() as session:
+        user = await session.scalar(select(User).where(User.telegram_id == 1))
+        assert user is not None and user.last_seen_at is not None
+        assert user.last_seen_at.tzinfo is not None
+        assert user.last_seen_at == datetime(2027, 3, 28, 10, 0, tzinfo=UTC)
+        assert user.created_at.utcoffset() == timedelta(0)
+
+
+async def test_naive_timestamps_are_refused(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    async with session_factory() as session:
+        session.add(User(telegram_id=2, last_seen_at=datetime(2027, 1, 1, 9, 0)))
+        with pytest.raises(StatementError):
+            await session.commit()
+
+
+async def test_foreign_keys_are_enforced(session_factory: async_sessionmaker[AsyncSession]) -> None:
+    async with session_factory() as session:
+        session.add(Brief(designer_id=999_999))
+        with pytest.raises(IntegrityError):
+            await session.commit()
+
+
+async def test_sqlite_runs_in_wal_mode(engine: AsyncEngine) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite-specific pragma")
+    async with engine.connect() as conn:
+        assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+        assert (await conn.execute(text("PRAGMA foreign_keys"))).scalar() == 1

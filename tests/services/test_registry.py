@@ -1,0 +1,147 @@
+"""The registry CSV contract: upsert by ref, all-or-nothing, a report that names every bad line."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.models import Atelier
+from bot.services.registry import CSV_COLUMNS, export_registry, import_registry, parse_registry_csv
+
+HEADER = ",".join(CSV_COLUMNS)
+GOOD = (
+    "T001,Maglificio Alfa,IT,Emilia-Romagna,Carpi,knitwear;knitted accessories,merino;cashmere,"
+    'hand linking,30,400,900,6,70,GOTS,it;en,alfa@example.com,"Small knitwear workshop, since 1972."'
+)
+GOOD2 = "T002,Sartoria Beta,IT,Puglia,Martina Franca,tailoring,wool,hand finishing,10,120,200,8,85,,it,+39 080 000000,Suits."
+
+
+def _csv(*rows: str, header: str = HEADER) -> io.StringIO:
+    return io.StringIO("\n".join([header, *rows]) + "\n")
+
+
+async def _count(session_factory: async_sessionmaker[AsyncSession]) -> int:
+    async with session_factory() as session:
+        return int(await session.scalar(select(func.count()).select_from(Atelier)) or 0)
+
+
+async def test_importing_the_same_file_twice_changes_nothing(
+    session_factory: async_sessionmaker[AsyncSession], dev_ateliers_csv: Path
+) -> None:
+    async with session_factory() as session:
+        with dev_ateliers_csv.open(encoding="utf-8", newline="") as stream:
+            first = await import_registry(session, stream)
+    assert first.ok and first.created == 120
+    async with session_factory() as session:
+        with dev_ateliers_csv.open(encoding="utf-8", newline="") as stream:
+            second = await import_registry(session, stream)
+    assert (second.created, second.updated, second.unchanged) == (0, 0, 120)
+    assert await _count(session_factory) == 120
+
+
+async def test_import_updates_by_ref(session_factory: async_sessionmaker[AsyncSession]) -> None:
+    async with session_factory() as session:
+        assert (await import_registry(session, _csv(GOOD, GOOD2))).created == 2
+    changed = GOOD.replace(",30,400,", ",40,400,")
+    async with session_factory() as session:
+        report = await import_registry(session, _csv(changed))
+    assert (report.created, report.updated) == (0, 1)
+    async with session_factory() as session:
+        atelier = await session.scalar(select(Atelier).where(Atelier.ref == "T001"))
+        assert atelier is not None
+        assert atelier.moq == 40
+        assert atelier.specialties == ["knitwear", "knitted accessories"]
+        assert atelier.languages == ["it", "en"]
+        assert atelier.verified is True
+        assert "knitwear" in atelier.category_ids
+    assert await _count(session_factory) == 2
+
+
+@pytest.mark.parametrize(
+    ("bad_row", "column", "reason"),
+    [
+        (GOOD2.replace(",10,120,", ",ten,120,"), "moq", "not a whole number"),
+        (GOOD2.replace(",10,120,", ",200,120,"), "max_batch", "below moq"),
+        (GOOD2.replace(",IT,Puglia", ",XX,Puglia"), "country", "not an ISO 3166"),
+        (GOOD2.replace("Sartoria Beta", ""), "name", "empty"),
+        (GOOD2.replace(",85,", ",120,"), "handwork_share", "outside 0–100"),
+        (GOOD2.replace(",10,120,", ",-5,120,"), "moq", "outside"),
+        (GOOD.replace("T001", "T002"), "ref", "duplicate ref"),
+        (GOOD2.replace(",it,+39", ",italian,+39"), "languages", "ISO 639-1"),
+    ],
+)
+async def test_one_bad_line_leaves_the_database_unchanged_and_is_named(
+    session_factory: async_sessionmaker[AsyncSession], bad_row: str, column: str, reason: str
+) -> None:
+    async with session_factory() as session:
+        await import_registry(session, _csv(GOOD))
+    before = await _count(session_factory)
+    async with session_factory() as session:
+        report = await import_registry(session, _csv(GOOD2, GOOD, bad_row))
+    assert not report.ok
+    assert [(e.line, e.column) for e in report.errors] == [(4, column)]
+    assert reason in report.errors[0].reason
+    assert (report.created, report.updated) == (0, 0)
+    assert await _count(session_factory) == before
+    async with session_factory() as session:
+        assert await session.scalar(select(Atelier).where(Atelier.ref == "T002")) is None
+
+
+def test_every_bad_line_is_reported_not_just_the_first() -> None:
+    rows = [
+        GOOD,
+        GOOD2.replace(",10,", ",x,"),
+        GOOD.replace("T001", "T003").replace(",IT,", ",ZZ,"),
+    ]
+    _, errors = parse_registry_csv(_csv(*rows))
+    assert [(e.line, e.column) for e in errors] == [(3, "moq"), (4, "country")]
+    assert str(errors[0]).startswith("line 3, column moq:")
+
+
+def test_wrong_header_is_reported_with_the_columns() -> None:
+    header = HEADER.replace("moq", "minimum").replace(",description", "")
+    records, errors = parse_registry_csv(_csv(GOOD, header=header))
+    assert records == []
+    assert {(e.line, e.column) for e in errors} == {(1, "moq"), (1, "description"), (1, "minimum")}
+
+
+def test_row_with_too_many_values_is_reported() -> None:
+    _, errors = parse_registry_csv(_csv(GOOD + ",extra"))
+    assert [(e.line, e.reason.split()[0]) for e in errors] == [(2, "more")]
+
+
+def test_empty_file_is_reported() -> None:
+    assert parse_registry_csv(io.StringIO(""))[1][0].reason.startswith("the file is empty")
+
+
+def test_optional_verified_column_is_read() -> None:
+    records, errors = parse_registry_csv(_csv(GOOD + ",no", header=HEADER + ",verified"))
+    assert errors == [] and records[0].verified is False
+
+
+async def test_exported_csv_reimports_to_the_same_data(
+    session_factory: async_sessionmaker[AsyncSession], dev_ateliers_csv: Path, tmp_path: Path
+) -> None:
+    async with session_factory() as session:
+        with dev_ateliers_csv.open(encoding="utf-8", newline="") as stream:
+            assert (await import_registry(session, stream)).ok
+    exported = io.StringIO()
+    async with session_factory() as session:
+        assert await export_registry(session, exported) == 120
+    exported.seek(0)
+    rows = list(csv.DictReader(io.StringIO(exported.getvalue())))
+    original = {
+        r["ref"]: r for r in csv.DictReader(dev_ateliers_csv.open(encoding="utf-8", newline=""))
+    }
+    assert {r["ref"] for r in rows} == set(original)
+    sample = next(r for r in rows if r["ref"] == "D0042")
+    assert sample["specialties"] == original["D0042"]["specialties"]
+    assert sample["description"] == original["D0042"]["description"]
+    async with session_factory() as session:
+        report = await import_registry(session, io.StringIO(exported.getvalue()))
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 120)
