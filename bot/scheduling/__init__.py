@@ -1,0 +1,1 @@
+"""The clock: jobs that claim due deliveries from the outbox and send them."""

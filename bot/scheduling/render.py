@@ -1,0 +1,43 @@
+"""How each kind of delivery becomes a message: a registry of renderers, filled by the flows.
+
+A renderer reads the current facts (so a reminder about an intro that was answered meanwhile
+renders to nothing and is dropped) and returns the text and buttons in the recipient's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Delivery, User
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    text: str
+    buttons: Sequence[Sequence[tuple[str, str]]] = ()
+    photo: bytes | None = None
+    # Further messages sent right after, e.g. one per match in a nudge.
+    followers: Sequence[Outgoing] = field(default_factory=tuple)
+
+
+Renderer = Callable[[AsyncSession, Delivery, User], Awaitable[Outgoing | None]]
+_RENDERERS: dict[str, Renderer] = {}
+
+
+def renderer(kind: str) -> Callable[[Renderer], Renderer]:
+    def register(function: Renderer) -> Renderer:
+        _RENDERERS[kind] = function
+        return function
+
+    return register
+
+
+def renderer_for(kind: str) -> Renderer | None:
+    return _RENDERERS.get(kind)
+
+
+def known_kinds() -> list[str]:
+    return sorted(_RENDERERS)

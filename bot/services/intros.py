@@ -1,0 +1,268 @@
+"""Consent-based introductions: requested by a designer (or offered by an atelier), answered by
+the atelier's owner; contacts are exchanged only on accept.
+
+Every change of state schedules or cancels the deliveries that follow from it, in the same
+transaction, so the outbox always agrees with the facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.base import utcnow
+from bot.db.models import Atelier, Brief, BriefState, IntroRequest, IntroState, User
+from bot.services import outbox
+
+MAX_PER_REQUEST = 3
+MAX_OPEN_PER_BRIEF = 5
+REMIND_ATELIER_AFTER = timedelta(hours=72)
+EXPIRE_AFTER = timedelta(days=7)
+ASK_FEEDBACK_AFTER = timedelta(days=14)
+DECLINE_REASONS = ("too_few", "no_capacity", "not_specialty", "other")
+
+# Delivery kinds this module schedules (their renderers live with the flows that show them).
+KIND_REQUEST = "intro_request"  # to the atelier owner: the brief, Accept / Decline
+KIND_ACCEPTED = "intro_accepted"  # to the designer: the atelier's contact
+KIND_CONTACT = "intro_contact"  # to the atelier owner: the designer's contact
+KIND_DECLINED = "intro_declined"  # to the designer: declined, the next match offered
+KIND_REMINDER = "intro_reminder"  # to the atelier owner after 72 h of silence
+KIND_EXPIRE = "intro_expire"  # to the designer after 7 days: expired, the next match offered
+KIND_FEEDBACK = "feedback_request"  # to both sides 14 days after an accepted intro
+
+
+class IntroError(Exception):
+    """A request that cannot be honoured; `code` selects the message shown to the person."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(slots=True)
+class RequestOutcome:
+    created: list[IntroRequest] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (atelier ref, reason code)
+
+
+def _key(intro_id: int, what: str) -> str:
+    return f"intro:{intro_id}:{what}"
+
+
+async def open_count(session: AsyncSession, brief_id: int) -> int:
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(IntroRequest)
+            .where(IntroRequest.brief_id == brief_id, IntroRequest.state == IntroState.REQUESTED)
+        )
+        or 0
+    )
+
+
+async def for_brief(session: AsyncSession, brief_id: int) -> list[IntroRequest]:
+    rows = await session.scalars(
+        select(IntroRequest)
+        .where(IntroRequest.brief_id == brief_id)
+        .order_by(IntroRequest.requested_at, IntroRequest.id)
+    )
+    return list(rows.all())
+
+
+async def _schedule_request_followups(
+    session: AsyncSession, intro: IntroRequest, atelier: Atelier, brief: Brief, now: datetime
+) -> None:
+    if atelier.owner_id is not None:
+        await outbox.schedule(
+            session,
+            kind=KIND_REQUEST,
+            recipient_id=atelier.owner_id,
+            payload={"intro_id": intro.id},
+            dedupe_key=_key(intro.id, "request"),
+            due_at=now,
+        )
+        await outbox.schedule(
+            session,
+            kind=KIND_REMINDER,
+            recipient_id=atelier.owner_id,
+            payload={"intro_id": intro.id},
+            dedupe_key=_key(intro.id, "reminder"),
+            due_at=now + REMIND_ATELIER_AFTER,
+        )
+    if brief.designer_id is not None:
+        await outbox.schedule(
+            session,
+            kind=KIND_EXPIRE,
+            recipient_id=brief.designer_id,
+            payload={"intro_id": intro.id},
+            dedupe_key=_key(intro.id, "expire"),
+            due_at=now + EXPIRE_AFTER,
+        )
+
+
+async def request_intros(
+    session: AsyncSession,
+    *,
+    brief: Brief,
+    requester: User,
+    atelier_refs: Sequence[str],
+    scores: dict[str, float] | None = None,
+    now: datetime | None = None,
+) -> RequestOutcome:
+    """A designer asks to be introduced to up to three ateliers at once. The caller commits."""
+    now = now or utcnow()
+    if brief.designer_id != requester.id:
+        raise IntroError("not_your_brief")
+    if brief.state not in (BriefState.OPEN, BriefState.MATCHED):
+        raise IntroError("brief_not_open")
+    refs = list(dict.fromkeys(atelier_refs))
+    if not refs:
+        return RequestOutcome()
+    if len(refs) > MAX_PER_REQUEST:
+        raise IntroError("too_many_at_once")
+    outcome = RequestOutcome()
+    already_open = await open_count(session, brief.id)
+    existing = {i.atelier_id: i for i in await for_brief(session, brief.id)}
+    for ref in refs:
+        atelier = await session.scalar(select(Atelier).where(Atelier.ref == ref))
+        if atelier is None or not atelier.listed or not atelier.verified:
+            outcome.skipped.append((ref, "unavailable"))
+            continue
+        if atelier.paused:
+            outcome.skipped.append((ref, "paused"))
+            continue
+        if atelier.id in existing:
+            outcome.skipped.append((ref, "already_requested"))
+            continue
+        if already_open >= MAX_OPEN_PER_BRIEF:
+            outcome.skipped.append((ref, "too_many_open"))
+            continue
+        intro = IntroRequest(
+            brief_id=brief.id,
+            atelier_id=atelier.id,
+            state=IntroState.REQUESTED,
+            initiated_by="designer",
+            score=(scores or {}).get(ref),
+            requested_at=now,
+        )
+        session.add(intro)
+        await session.flush()
+        await _schedule_request_followups(session, intro, atelier, brief, now)
+        existing[atelier.id] = intro
+        already_open += 1
+        outcome.created.append(intro)
+    if outcome.created:
+        brief.state = BriefState.MATCHED
+        await outbox.cancel(
+            session, dedupe_key=f"brief:{brief.id}:nudge", reason="an introduction was requested"
+        )
+    return outcome
+
+
+async def _owned_intro(
+    session: AsyncSession, intro_id: int, owner: User
+) -> tuple[IntroRequest, Atelier, Brief]:
+    intro = await session.get(IntroRequest, intro_id)
+    if intro is None:
+        raise IntroError("not_found")
+    atelier = await session.get(Atelier, intro.atelier_id)
+    brief = await session.get(Brief, intro.brief_id)
+    if atelier is None or brief is None or atelier.owner_id != owner.id:
+        raise IntroError("not_your_atelier")
+    if intro.state != IntroState.REQUESTED:
+        raise IntroError("already_answered")
+    return intro, atelier, brief
+
+
+async def _stop_waiting(session: AsyncSession, intro_id: int, reason: str) -> None:
+    await outbox.cancel(session, dedupe_key=_key(intro_id, "reminder"), reason=reason)
+    await outbox.cancel(session, dedupe_key=_key(intro_id, "expire"), reason=reason)
+
+
+async def accept(
+    session: AsyncSession, *, intro_id: int, owner: User, now: datetime | None = None
+) -> IntroRequest:
+    """The atelier says yes: both sides get each other's contact. The caller commits."""
+    now = now or utcnow()
+    intro, _atelier, brief = await _owned_intro(session, intro_id, owner)
+    intro.state = IntroState.ACCEPTED
+    intro.answered_at = now
+    await _stop_waiting(session, intro.id, "accepted")
+    if brief.designer_id is not None:
+        await outbox.schedule(
+            session,
+            kind=KIND_ACCEPTED,
+            recipient_id=brief.designer_id,
+            payload={"intro_id": intro.id},
+            dedupe_key=_key(intro.id, "accepted"),
+            due_at=now,
+        )
+        await outbox.schedule(
+            session,
+            kind=KIND_FEEDBACK,
+            recipient_id=brief.designer_id,
+            payload={"intro_id": intro.id},
+            dedupe_key=_key(intro.id, "feedback:designer"),
+            due_at=now + ASK_FEEDBACK_AFTER,
+        )
+    await outbox.schedule(
+        session,
+        kind=KIND_CONTACT,
+        recipient_id=owner.id,
+        payload={"intro_id": intro.id},
+        dedupe_key=_key(intro.id, "contact"),
+        due_at=now,
+    )
+    await outbox.schedule(
+        session,
+        kind=KIND_FEEDBACK,
+        recipient_id=owner.id,
+        payload={"intro_id": intro.id},
+        dedupe_key=_key(intro.id, "feedback:atelier"),
+        due_at=now + ASK_FEEDBACK_AFTER,
+    )
+    return intro
+
+
+async def decline(
+    session: AsyncSession,
+    *,
+    intro_id: int,
+    owner: User,
+    reason: str | None = None,
+    now: datetime | None = None,
+) -> IntroRequest:
+    """The atelier says no (optionally why): the designer is told and offered the next match."""
+    now = now or utcnow()
+    intro, _atelier, brief = await _owned_intro(session, intro_id, owner)
+    intro.state = IntroState.DECLINED
+    intro.answered_at = now
+    intro.decline_reason = reason if reason in DECLINE_REASONS else None
+    await _stop_waiting(session, intro.id, "declined")
+    if brief.designer_id is not None:
+        await outbox.schedule(
+            session,
+            kind=KIND_DECLINED,
+            recipient_id=brief.designer_id,
+            payload={"intro_id": intro.id},
+            dedupe_key=_key(intro.id, "declined"),
+            due_at=now,
+        )
+    return intro
+
+
+async def expire(
+    session: AsyncSession, *, intro_id: int, now: datetime | None = None
+) -> IntroRequest | None:
+    """Seven days of silence: the request lapses. Returns the intro if it was still waiting."""
+    intro = await session.get(IntroRequest, intro_id)
+    if intro is None or intro.state != IntroState.REQUESTED:
+        return None
+    intro.state = IntroState.EXPIRED
+    intro.answered_at = now or utcnow()
+    await outbox.cancel(session, dedupe_key=_key(intro.id, "reminder"), reason="expired")
+    return intro
