@@ -113,3 +113,27 @@ def run_polling(settings: Settings) -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     application = build_application(settings)
     application.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+async def start_polling(application: BotApplication, *, poll_timeout: int = 1) -> None:
+    """Start an application by hand (the terminal chat and tests), as run_polling would."""
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_polling(
+        poll_interval=0.0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
+    )
+
+
+async def stop_polling(application: BotApplication) -> None:
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    if application.post_stop is not None:
+        await application.post_stop(application)
+    await application.shutdown()
+    if application.post_shutdown is not None:
+        await application.post_shutdown(application)

@@ -295,6 +295,28 @@ def run() -> None:
     run_polling(settings)
 
 
+@app.command("chat")
+def chat(
+    lang: Annotated[str, typer.Option("--lang", help="Your language: en or it.")] = "en",
+    user_id: Annotated[int, typer.Option("--user-id", help="The Telegram id you play.")] = 1,
+    name: Annotated[str, typer.Option("--name", help="Your first name.")] = "Designer",
+    admin: Annotated[bool, typer.Option("--admin", help="Play an administrator.")] = False,
+) -> None:
+    """Talk to the bot in this terminal, without Telegram (same handlers, local API server)."""
+    import logging
+
+    from bot.chat import run_chat
+
+    settings = _settings()
+    if admin:
+        settings = settings.model_copy(
+            update={"admin_user_ids": settings.admin_user_ids | {user_id}}
+        )
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    _run(run_chat(settings, user_id=user_id, first_name=name, language=lang))
+
+
 def main() -> None:
     app()
 

@@ -47,6 +47,7 @@ class IntroError(Exception):
 class RequestOutcome:
     created: list[IntroRequest] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (atelier ref, reason code)
+    names: dict[str, str] = field(default_factory=dict)  # atelier ref -> name, for both lists
 
 
 def _key(intro_id: int, what: str) -> str:
@@ -129,6 +130,7 @@ async def request_intros(
     existing = {i.atelier_id: i for i in await for_brief(session, brief.id)}
     for ref in refs:
         atelier = await session.scalar(select(Atelier).where(Atelier.ref == ref))
+        outcome.names[ref] = atelier.name if atelier is not None else ref
         if atelier is None or not atelier.listed or not atelier.verified:
             outcome.skipped.append((ref, "unavailable"))
             continue
@@ -161,6 +163,17 @@ async def request_intros(
             session, dedupe_key=f"brief:{brief.id}:nudge", reason="an introduction was requested"
         )
     return outcome
+
+
+async def request_for_brief(
+    session: AsyncSession, *, brief_id: int, requester: User, atelier_refs: Sequence[str]
+) -> RequestOutcome:
+    brief = await session.get(Brief, brief_id)
+    if brief is None:
+        raise IntroError("not_your_brief")
+    return await request_intros(
+        session, brief=brief, requester=requester, atelier_refs=atelier_refs
+    )
 
 
 async def _owned_intro(

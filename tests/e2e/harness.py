@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import build_application
+from bot.app import build_application, start_polling, stop_polling
 from bot.config import Settings, load_settings
 from bot.localapi import LocalBotAPI
 from bot.runtime import BotApplication, runtime_of
@@ -45,29 +45,14 @@ class RunningBot:
 
 async def start_app(api: LocalBotAPI, settings: Settings) -> BotApplication:
     app = build_application(settings, token=TOKEN, base_url=api.base_url)
-    await app.initialize()
-    if app.post_init is not None:
-        await app.post_init(app)
-    await app.start()
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0.0, timeout=1, drop_pending_updates=False)
+    await start_polling(app)
     return app
 
 
-async def stop_app(app: BotApplication) -> None:
-    if app.updater is not None and app.updater.running:
-        await app.updater.stop()
-    if app.running:
-        await app.stop()
-    if app.post_stop is not None:
-        await app.post_stop(app)
-    await app.shutdown()
-    if app.post_shutdown is not None:
-        await app.post_shutdown(app)
-
-
 @asynccontextmanager
-async def running_bot(database_url: str, api: LocalBotAPI | None = None, **overrides: Any) -> AsyncIterator[RunningBot]:
+async def running_bot(
+    database_url: str, api: LocalBotAPI | None = None, **overrides: Any
+) -> AsyncIterator[RunningBot]:
     own_api = api is None
     api = api or LocalBotAPI()
     if own_api:
@@ -77,7 +62,7 @@ async def running_bot(database_url: str, api: LocalBotAPI | None = None, **overr
     try:
         yield RunningBot(api=api, app=app, settings=settings)
     finally:
-        await stop_app(app)
+        await stop_polling(app)
         if own_api:
             await api.stop()
 

@@ -1,0 +1,227 @@
+"""Designer briefs: from interview answers to a stored brief, its matches and its life cycle.
+
+Interview answers travel as a plain JSON-safe dict (`BriefAnswers`), so they can sit in the
+conversation's persisted state until the designer confirms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TypedDict
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import matching
+from bot.db.base import utcnow
+from bot.db.models import Brief, BriefState, IntroRequest, IntroState, User
+
+
+class BriefAnswers(TypedDict, total=False):
+    product: str
+    category: str | None
+    materials: list[str]
+    quantity: int
+    quantity_low: int
+    quantity_high: int
+    styles: int
+    deadline: str  # ISO date
+    budget_amount: str  # decimal as text
+    budget_currency: str
+    country: str | None
+    region: str | None
+    min_handwork_share: int | None
+    certifications: list[str]
+
+
+REQUIRED_ANSWERS = ("product", "quantity", "styles", "deadline")
+
+
+class BriefError(Exception):
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def missing_answers(answers: BriefAnswers) -> list[str]:
+    return [name for name in REQUIRED_ANSWERS if answers.get(name) in (None, "")]
+
+
+def _apply_answers(brief: Brief, answers: BriefAnswers) -> None:
+    brief.product_text = answers.get("product", "")
+    brief.category = answers.get("category")
+    brief.materials = list(answers.get("materials", []))
+    brief.quantity = answers.get("quantity")
+    high = answers.get("quantity_high")
+    brief.quantity_high = high if high and high != brief.quantity else None
+    brief.styles = answers.get("styles")
+    deadline = answers.get("deadline")
+    brief.deadline = date.fromisoformat(deadline) if deadline else None
+    amount = answers.get("budget_amount")
+    brief.budget_amount = Decimal(amount) if amount else None
+    brief.budget_currency = answers.get("budget_currency") if amount else None
+    brief.country = answers.get("country")
+    brief.region = answers.get("region")
+    brief.min_handwork_share = answers.get("min_handwork_share")
+    brief.certifications = list(answers.get("certifications", []))
+
+
+def answers_of(brief: Brief) -> BriefAnswers:
+    """The interview answers a stored brief corresponds to (to edit it)."""
+    answers: BriefAnswers = {
+        "product": brief.product_text,
+        "category": brief.category,
+        "materials": list(brief.materials),
+        "certifications": list(brief.certifications),
+        "country": brief.country,
+        "region": brief.region,
+        "min_handwork_share": brief.min_handwork_share,
+    }
+    if brief.quantity is not None:
+        answers["quantity"] = brief.quantity
+        answers["quantity_low"] = brief.quantity
+        answers["quantity_high"] = brief.quantity_high or brief.quantity
+    if brief.styles is not None:
+        answers["styles"] = brief.styles
+    if brief.deadline is not None:
+        answers["deadline"] = brief.deadline.isoformat()
+    if brief.budget_amount is not None:
+        answers["budget_amount"] = str(brief.budget_amount)
+        answers["budget_currency"] = brief.budget_currency or "EUR"
+    return answers
+
+
+async def owned_brief(session: AsyncSession, brief_id: int, designer: User) -> Brief:
+    brief = await session.get(Brief, brief_id)
+    if brief is None or brief.designer_id != designer.id:
+        raise BriefError("not_yours")
+    return brief
+
+
+async def confirm(
+    session: AsyncSession, designer: User, answers: BriefAnswers, *, brief_id: int | None = None
+) -> Brief:
+    """Store a confirmed brief (new, or an edit of the designer's own), open for matching."""
+    missing = missing_answers(answers)
+    if missing:
+        raise BriefError("incomplete:" + ",".join(missing))
+    if brief_id is not None:
+        brief = await owned_brief(session, brief_id, designer)
+        if brief.state == BriefState.CLOSED:
+            raise BriefError("closed")
+    else:
+        brief = Brief(designer_id=designer.id, language=designer.language, state=BriefState.DRAFT)
+        session.add(brief)
+    _apply_answers(brief, answers)
+    if brief.state in (BriefState.DRAFT, BriefState.PAUSED):
+        brief.state = BriefState.OPEN
+    brief.confirmed_at = utcnow()
+    designer.role = designer.role or "designer"
+    await session.flush()
+    return brief
+
+
+def query_for(brief: Brief, *, today: date | None = None) -> matching.BriefQuery:
+    """The matcher's view of a brief. Quantities are per style, as ateliers state MOQ per style."""
+    today = today or utcnow().date()
+    deadline_weeks = None
+    if brief.deadline is not None:
+        deadline_weeks = max(0, (brief.deadline - today).days // 7)
+    description = " ".join(part for part in (brief.product_text, " ".join(brief.materials)) if part)
+    return matching.BriefQuery(
+        id=str(brief.id),
+        description=description,
+        quantity=brief.quantity or 1,
+        deadline_weeks=deadline_weeks,
+        country=brief.country,
+        region=brief.region,
+        certifications=tuple(brief.certifications),
+        min_handwork_share=brief.min_handwork_share,
+        materials=tuple(brief.materials),
+        category=brief.category,
+    )
+
+
+async def asked_refs(session: AsyncSession, brief_id: int) -> set[str]:
+    from bot.db.models import Atelier
+
+    rows = await session.scalars(
+        select(Atelier.ref)
+        .join(IntroRequest, IntroRequest.atelier_id == Atelier.id)
+        .where(IntroRequest.brief_id == brief_id)
+    )
+    return set(rows.all())
+
+
+@dataclass(frozen=True, slots=True)
+class BriefOverview:
+    brief: Brief
+    intros: Sequence[tuple[IntroRequest, str]]  # with the atelier's name
+
+
+async def overview(session: AsyncSession, designer: User) -> list[BriefOverview]:
+    from bot.db.models import Atelier
+
+    briefs = (
+        await session.scalars(
+            select(Brief)
+            .where(Brief.designer_id == designer.id, Brief.state != BriefState.DRAFT)
+            .order_by(Brief.created_at.desc(), Brief.id.desc())
+            .limit(20)
+        )
+    ).all()
+    result = []
+    for brief in briefs:
+        rows = await session.execute(
+            select(IntroRequest, Atelier.name)
+            .join(Atelier, IntroRequest.atelier_id == Atelier.id)
+            .where(IntroRequest.brief_id == brief.id)
+            .order_by(IntroRequest.requested_at, IntroRequest.id)
+        )
+        result.append(BriefOverview(brief=brief, intros=[(i, name) for i, name in rows.all()]))
+    return result
+
+
+_TRANSITIONS: dict[str, dict[str, str]] = {
+    "pause": {BriefState.OPEN: BriefState.PAUSED, BriefState.MATCHED: BriefState.PAUSED},
+    "resume": {BriefState.PAUSED: BriefState.OPEN},
+    "close": {
+        BriefState.OPEN: BriefState.CLOSED,
+        BriefState.MATCHED: BriefState.CLOSED,
+        BriefState.PAUSED: BriefState.CLOSED,
+    },
+}
+
+
+async def change_state(session: AsyncSession, brief_id: int, designer: User, action: str) -> Brief:
+    """Pause, resume or close a brief; closing withdraws requests still waiting for an answer."""
+    from bot.services import outbox
+
+    brief = await owned_brief(session, brief_id, designer)
+    target = _TRANSITIONS.get(action, {}).get(brief.state)
+    if target is None:
+        raise BriefError("not_now")
+    if action == "resume" and await session.scalar(
+        select(IntroRequest.id).where(IntroRequest.brief_id == brief.id).limit(1)
+    ):
+        target = BriefState.MATCHED
+    brief.state = target
+    if target == BriefState.CLOSED:
+        brief.closed_at = utcnow()
+        waiting = await session.scalars(
+            select(IntroRequest).where(
+                IntroRequest.brief_id == brief.id, IntroRequest.state == IntroState.REQUESTED
+            )
+        )
+        for intro in waiting.all():
+            intro.state = IntroState.CANCELLED
+            await outbox.cancel_matching(
+                session, key_prefix=f"intro:{intro.id}:", reason="brief closed"
+            )
+        await outbox.cancel_matching(
+            session, key_prefix=f"brief:{brief.id}:", reason="brief closed"
+        )
+    return brief
