@@ -1,0 +1,37 @@
+"""The layering rules of DESIGN.md, enforced on the source."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _imports(folder: str) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for path in sorted((ROOT / folder).rglob("*.py")):
+        names: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names.add(node.module.split(".")[0])
+        found[str(path.relative_to(ROOT))] = names
+    return found
+
+
+def test_matching_is_a_pure_library() -> None:
+    forbidden = {"bot", "telegram", "sqlalchemy", "apscheduler"}
+    offenders = {path: names & forbidden for path, names in _imports("matching").items() if names & forbidden}
+    assert offenders == {}
+
+
+def test_services_never_import_telegram() -> None:
+    offenders = [path for path, names in _imports("bot/services").items() if "telegram" in names]
+    assert offenders == []
+
+
+def test_handlers_leave_queries_to_services() -> None:
+    offenders = [path for path, names in _imports("bot/handlers").items() if "sqlalchemy" in names]
+    assert offenders == []

@@ -1,0 +1,119 @@
+"""The `bottega` command line as operators use it: real processes, a real database file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DEV_DATA, REPO_ROOT
+
+TOOLS = REPO_ROOT.parent / "shared" / "tools"
+
+
+def bottega(*args: str, env: dict[str, str], cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120, input=stdin
+    )
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_URL", "ADMIN_"))}
+    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
+    env["PYTHONPATH"] = str(REPO_ROOT)
+    return env
+
+
+def test_version_and_help(cli_env: dict[str, str], tmp_path: Path) -> None:
+    version = bottega("--version", env=cli_env, cwd=tmp_path)
+    assert version.returncode == 0 and version.stdout.startswith("bottega ")
+    for command in ([], ["db"], ["ateliers"], ["match"], ["run"], ["chat"]):
+        result = bottega(*command, "--help", env=cli_env, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert "Usage" in result.stdout
+
+
+def test_run_without_a_token_explains_what_to_do(cli_env: dict[str, str], tmp_path: Path) -> None:
+    result = bottega("run", env=cli_env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_invalid_settings_are_reported_without_a_traceback(cli_env: dict[str, str], tmp_path: Path) -> None:
+    result = bottega("db", "upgrade", env={**cli_env, "DEFAULT_TIMEZONE": "Mars/Olympus"}, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "DEFAULT_TIMEZONE" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_import_export_and_match_round_trip(cli_env: dict[str, str], tmp_path: Path) -> None:
+    if not DEV_DATA.exists():
+        pytest.skip(f"development set not found at {DEV_DATA}")
+    assert bottega("db", "upgrade", env=cli_env, cwd=tmp_path).returncode == 0
+    first = bottega("ateliers", "import", str(DEV_DATA / "ateliers.csv"), env=cli_env, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "120 new" in first.stdout
+    again = bottega("ateliers", "import", str(DEV_DATA / "ateliers.csv"), env=cli_env, cwd=tmp_path)
+    assert "0 new, 0 updated, 120 unchanged" in again.stdout
+
+    exported = tmp_path / "export.csv"
+    assert bottega("ateliers", "export", str(exported), env=cli_env, cwd=tmp_path).returncode == 0
+    assert len(exported.read_text("utf-8").splitlines()) == 121
+
+    matches = bottega("match", str(DEV_DATA / "briefs.jsonl"), "--top", "5", "--format", "json", env=cli_env, cwd=tmp_path)
+    assert matches.returncode == 0, matches.stderr
+    lines = [json.loads(line) for line in matches.stdout.splitlines()]
+    assert len(lines) == 50
+    assert set(lines[0]) >= {"brief_id", "matches"}
+    assert all(set(m) >= {"ref", "name", "score", "reasons"} for line in lines for m in line["matches"])
+    assert all(len(line["matches"]) <= 5 for line in lines)
+    out = tmp_path / "matches.jsonl"
+    out.write_text(matches.stdout, "utf-8")
+    scored = subprocess.run(
+        [sys.executable, str(TOOLS / "eval_match.py"), str(DEV_DATA / "expected.jsonl"), str(out),
+         "--min-ndcg", "0.92", "--min-hit3", "0.97", "--max-violations", "0"],
+        capture_output=True, text=True, timeout=60,
+    )
+    print(scored.stdout)
+    assert scored.returncode == 0, scored.stdout + scored.stderr
+
+    table = bottega("match", str(DEV_DATA / "briefs.jsonl"), "--top", "3", "--format", "table", env=cli_env, cwd=tmp_path)
+    assert table.returncode == 0 and "Brief DB001" in table.stdout
+
+
+def test_a_bad_csv_line_is_named_and_nothing_is_written(cli_env: dict[str, str], tmp_path: Path) -> None:
+    assert bottega("db", "upgrade", env=cli_env, cwd=tmp_path).returncode == 0
+    header = (REPO_ROOT / "bot" / "data" / "demo_ateliers.csv").read_text("utf-8").splitlines()[0]
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        header + "\nX1,Alfa,IT,,Prato,knitwear,,,10,100,100,4,50,,it,a@example.com,ok\n"
+        "X2,Beta,IT,,Prato,knitwear,,,lots,100,100,4,50,,it,b@example.com,ok\n",
+        "utf-8",
+    )
+    result = bottega("ateliers", "import", str(bad), env=cli_env, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "line 3, column moq" in result.stderr and "nothing was imported" in result.stderr
+    exported = bottega("ateliers", "export", env=cli_env, cwd=tmp_path)
+    assert exported.stdout.strip().count("\n") == 0  # header only
+
+
+def test_bad_brief_lines_are_reported_and_the_rest_still_run(cli_env: dict[str, str], tmp_path: Path) -> None:
+    assert bottega("db", "upgrade", env=cli_env, cwd=tmp_path).returncode == 0
+    bottega("ateliers", "import", str(REPO_ROOT / "bot" / "data" / "demo_ateliers.csv"), env=cli_env, cwd=tmp_path)
+    briefs = tmp_path / "briefs.jsonl"
+    briefs.write_text(
+        '{"id": "ok1", "description": "silk scarves", "quantity": 100}\n'
+        "not json\n"
+        '{"id": "bad", "description": "x", "quantity": -5}\n'
+        '{"id": "ok2", "description": "maglioni in cashmere", "quantity": 80}\n',
+        "utf-8",
+    )
+    result = bottega("match", str(briefs), env=cli_env, cwd=tmp_path)
+    assert result.returncode == 1
+    assert [json.loads(line)["brief_id"] for line in result.stdout.splitlines()] == ["ok1", "ok2"]
+    assert "line 2" in result.stderr and "line 3" in result.stderr
