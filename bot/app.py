@@ -15,6 +15,7 @@ from bot.handlers import common
 from bot.i18n import LANGUAGES
 from bot.persistence import DatabasePersistence
 from bot.runtime import BotApplication, BotContext, MatchIndexCache, Runtime, runtime_of
+from bot.updates import PerChatUpdateProcessor
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,9 @@ FLOW_MODULES: tuple[str, ...] = (
     "bot.handlers.intros",
     "bot.handlers.admin",
     "bot.handlers.account",
+    "bot.handlers.settings",
+    "bot.handlers.feedback",
+    "bot.handlers.digest",
 )
 JOB_MODULES: tuple[str, ...] = ("bot.scheduling.jobs",)
 
@@ -80,7 +84,7 @@ def build_application(
         .context_types(ContextTypes(context=BotContext))
         .persistence(DatabasePersistence(session_factory))
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .concurrent_updates(False)
+        .concurrent_updates(PerChatUpdateProcessor())
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )

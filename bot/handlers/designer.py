@@ -588,7 +588,7 @@ async def place_typed(update: Update, context: BotContext) -> str:
         return await _reask(update, context, text)
     parsed = parsing.parse_country(text, lang_of(context, update))
     if isinstance(parsed, parsing.ParseError):
-        return await _reask(update, context, "not_a_country")
+        return await _reask(update, context, parsed)
     answers = _answers(context)
     answers["country"] = parsed
     answers["region"] = None

@@ -1,0 +1,215 @@
+"""Designers interviewed concurrently through the full stack: python-telegram-bot's HTTP
+client, a local Bot API server on loopback, our handlers, persistence and a real database.
+
+Measures, per database (SQLite file, PostgreSQL):
+  * sustained interview steps per second with many designers answering as fast as the bot
+    replies (closed loop), and
+  * reply latency (time from a designer's message to the bot's answer) when 100 steps/s are
+    offered at a steady pace (open loop).
+
+A step is one designer message or button press and the bot's reply to it. Outgoing rate
+limits are raised for the run: this measures the bot, not Telegram's quotas.
+
+    .venv/bin/python benchmarks/bench_conversations.py [--seconds 15] [--designers 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import platform
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.app import build_application, start_polling, stop_polling  # noqa: E402
+from bot.config import load_settings  # noqa: E402
+from bot.db import create_engine  # noqa: E402
+from bot.db.migrations import upgrade_async  # noqa: E402
+from bot.localapi import LocalBotAPI, SentMessage  # noqa: E402
+from bot.services.registry import import_registry  # noqa: E402
+
+POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+# (kind, value): text to send, or a button to press on the latest message (by callback data prefix).
+SCRIPT: list[tuple[str, str]] = [
+    ("text", "/brief"),
+    ("text", "merino cardigans, hand finished"),
+    ("press", "iv:cat:"),
+    ("press", "iv:mat:."),
+    ("text", "80"),
+    ("text", "3"),
+    ("text", "in 12 weeks"),
+    ("text", "45 €"),
+    ("press", "iv:place:IT"),
+    ("press", "iv:hand:0"),
+    ("press", "iv:cert:."),
+    ("press", "iv:confirm"),
+]
+
+
+@dataclass
+class Inbox:
+    """The bot's new (not edited) messages per chat, as they arrive."""
+
+    queues: dict[int, asyncio.Queue[SentMessage]] = field(default_factory=lambda: defaultdict(asyncio.Queue))
+
+    def deliver(self, message: SentMessage) -> None:
+        if not message.edited:
+            self.queues[message.chat_id].put_nowait(message)
+
+
+class Designer:
+    def __init__(self, api: LocalBotAPI, inbox: Inbox, user_id: int) -> None:
+        self.api, self.inbox, self.user_id = api, inbox, user_id
+        self.position = 0
+        self.last: SentMessage | None = None
+
+    async def step(self) -> float:
+        """Play the next step of the interview; returns the reply latency in seconds."""
+        kind, value = SCRIPT[self.position]
+        queue = self.inbox.queues[self.user_id]
+        while not queue.empty():
+            queue.get_nowait()
+        started = time.perf_counter()
+        if kind == "text":
+            await self.api.user_sends(self.user_id, value, first_name="Bench", language_code="en")
+        else:
+            assert self.last is not None
+            data = next(d for row in self.last.buttons for _, d in row if d.startswith(value))
+            await self.api.user_presses(self.user_id, self.last.message_id, data)
+        self.last = await asyncio.wait_for(queue.get(), timeout=30)
+        elapsed = time.perf_counter() - started
+        self.position = (self.position + 1) % len(SCRIPT)
+        return elapsed
+
+
+async def prepare_database(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        await upgrade_async(engine)
+    finally:
+        await engine.dispose()
+    from bot.db import create_session_factory
+
+    engine = create_engine(url)
+    try:
+        async with create_session_factory(engine)() as session:
+            csv_text = (ROOT / "bot" / "data" / "demo_ateliers.csv").read_text("utf-8")
+            report = await import_registry(session, io.StringIO(csv_text))
+            assert report.ok
+    finally:
+        await engine.dispose()
+
+
+async def closed_loop(designers: list[Designer], seconds: float) -> tuple[int, list[float]]:
+    deadline = time.perf_counter() + seconds
+    latencies: list[float] = []
+
+    async def run(designer: Designer) -> None:
+        while time.perf_counter() < deadline:
+            latencies.append(await designer.step())
+
+    await asyncio.gather(*(run(d) for d in designers))
+    return len(latencies), latencies
+
+
+async def open_loop(designers: list[Designer], rate: float, seconds: float) -> list[float]:
+    """Offer `rate` steps per second, each from a designer that is not waiting for a reply."""
+    idle: asyncio.Queue[Designer] = asyncio.Queue()
+    for designer in designers:
+        idle.put_nowait(designer)
+    latencies: list[float] = []
+    tasks: set[asyncio.Task[None]] = set()
+
+    async def one(designer: Designer) -> None:
+        latencies.append(await designer.step())
+        idle.put_nowait(designer)
+
+    start = time.perf_counter()
+    total = int(rate * seconds)
+    for n in range(total):
+        await asyncio.sleep(max(0.0, start + n / rate - time.perf_counter()))
+        designer = await idle.get()
+        task = asyncio.create_task(one(designer))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+    await asyncio.gather(*tasks)
+    return latencies
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+
+async def measure(name: str, url: str, seconds: float, concurrent: int) -> dict[str, float]:
+    await prepare_database(url)
+    inbox = Inbox()
+    api = LocalBotAPI(record=False, on_outgoing=inbox.deliver)
+    await api.start()
+    settings = load_settings(
+        _env_file=None, database_url=url, send_rate_per_second=100_000.0, sweep_interval_seconds=60.0
+    )
+    app = build_application(settings, token="1:BENCH", base_url=api.base_url)
+    await start_polling(app)
+    try:
+        warm = [Designer(api, inbox, 1_000_000 + i) for i in range(10)]
+        await closed_loop(warm, 2.0)
+        designers = [Designer(api, inbox, 2_000_000 + i) for i in range(concurrent)]
+        steps, closed_latencies = await closed_loop(designers, seconds)
+        pool = [Designer(api, inbox, 3_000_000 + i) for i in range(300)]
+        open_latencies = await open_loop(pool, 100.0, seconds)
+    finally:
+        await stop_polling(app)
+        await api.stop()
+    result = {
+        "steps_per_s": steps / seconds,
+        "closed_p95_ms": percentile(closed_latencies, 95) * 1000,
+        "open_p50_ms": percentile(open_latencies, 50) * 1000,
+        "open_p95_ms": percentile(open_latencies, 95) * 1000,
+        "open_mean_ms": statistics.fmean(open_latencies) * 1000,
+    }
+    print(
+        f"| {name} | {result['steps_per_s']:.0f} | {result['closed_p95_ms']:.1f} | "
+        f"{result['open_p50_ms']:.1f} | {result['open_p95_ms']:.1f} |",
+        flush=True,
+    )
+    return result
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--designers", type=int, default=100, help="concurrent designers in the closed loop")
+    parser.add_argument("--skip-postgres", action="store_true")
+    args = parser.parse_args()
+    print(f"Python {platform.python_version()} on {platform.machine()}, {platform.processor() or 'cpu'}")
+    print(f"{args.designers} designers closed loop for {args.seconds:.0f} s; 100 steps/s offered for {args.seconds:.0f} s\n")
+    print("| database | steps/s (closed loop) | p95 ms (closed loop) | p50 ms at 100/s | p95 ms at 100/s |")
+    print("|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as folder:
+        await measure("SQLite", f"sqlite+aiosqlite:///{folder}/bench.sqlite3", args.seconds, args.designers)
+    if not args.skip_postgres:
+        import asyncpg
+
+        name = f"bottega_bench_{uuid.uuid4().hex[:8]}"
+        admin = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/test")
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            await measure("PostgreSQL", POSTGRES.rsplit("/", 1)[0] + f"/{name}", args.seconds, args.designers)
+        finally:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await admin.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
