@@ -6,21 +6,31 @@ everything else already lives in the real tables.
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
+from bot.db.base import utcnow
 from bot.db.models import ConversationState
 
 USER_DATA = "__user_data__"
+log = logging.getLogger(__name__)
 
 
 class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """Writes are queued and stored by one writer task in one transaction per batch: under load
+    thousands of conversations change every second, and one transaction for all of them keeps
+    the database (SQLite above all, with its single writer) out of lock contention."""
+
     def __init__(
         self, session_factory: async_sessionmaker[AsyncSession], update_interval: float = 1.0
     ) -> None:
@@ -31,17 +41,52 @@ class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[A
             update_interval=update_interval,
         )
         self._sessions = session_factory
+        self._pending: dict[tuple[str, str], dict[str, Any] | None] = {}
+        self._writer: asyncio.Task[None] | None = None
 
     async def _put(self, name: str, key: str, state: dict[str, Any] | None) -> None:
+        self._pending[(name, key)] = state
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_pending())
+
+    async def _write_pending(self) -> None:
+        while self._pending:
+            batch, self._pending = self._pending, {}
+            try:
+                await self._store(batch)
+            except Exception:
+                log.exception("could not store %d conversation states; will retry", len(batch))
+                for key, value in batch.items():
+                    self._pending.setdefault(key, value)
+                await asyncio.sleep(1.0)
+
+    async def _store(self, batch: dict[tuple[str, str], dict[str, Any] | None]) -> None:
+        now = utcnow()
+        upserts = [
+            {"name": name, "key": key, "state": state, "updated_at": now}
+            for (name, key), state in batch.items()
+            if state is not None
+        ]
+        deletions = [(name, key) for (name, key), state in batch.items() if state is None]
         async with self._sessions() as session:
-            row = await session.get(ConversationState, (name, key))
-            if state is None:
-                if row is not None:
-                    await session.delete(row)
-            elif row is None:
-                session.add(ConversationState(name=name, key=key, state=state))
-            else:
-                row.state = state
+            if upserts:
+                dialect = session.get_bind().dialect.name
+                insert = pg_insert if dialect == "postgresql" else sqlite_insert
+                statement = insert(ConversationState)
+                statement = statement.on_conflict_do_update(
+                    index_elements=["name", "key"],
+                    set_={
+                        "state": statement.excluded.state,
+                        "updated_at": statement.excluded.updated_at,
+                    },
+                )
+                await session.execute(statement, upserts)
+            for name, key in deletions:
+                await session.execute(
+                    delete(ConversationState).where(
+                        ConversationState.name == name, ConversationState.key == key
+                    )
+                )
             await session.commit()
 
     async def get_conversations(self, name: str) -> ConversationDict:
@@ -104,10 +149,15 @@ class DatabasePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[A
         return None
 
     async def flush(self) -> None:
-        return None
+        """Store everything still queued (PTB calls this when the application stops)."""
+        while self._writer is not None and not self._writer.done():
+            await self._writer
+        if self._pending:
+            await self._write_pending()
 
     async def forget_user(self, telegram_id: int) -> None:
         """Remove every stored conversation and answer of one user (for /delete_me)."""
+        await self.flush()
         async with self._sessions() as session:
             await session.execute(
                 delete(ConversationState).where(
