@@ -7,8 +7,10 @@ Measures, per database (SQLite file, PostgreSQL):
   * reply latency (time from a designer's message to the bot's answer) when 100 steps/s are
     offered at a steady pace (open loop).
 
-A step is one designer message or button press and the bot's reply to it. Outgoing rate
-limits are raised for the run: this measures the bot, not Telegram's quotas.
+A step is one designer message or button press and the bot's reply to it. The simulated
+designers and the local Bot API server run in a second process, so the figures are the bot
+process's own. Outgoing rate limits are raised for the run: this measures the bot, not
+Telegram's quotas.
 
     .venv/bin/python benchmarks/bench_conversations.py [--seconds 15] [--designers 100]
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
+import multiprocessing
 import platform
 import statistics
 import sys
@@ -26,6 +29,7 @@ import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,7 +64,9 @@ SCRIPT: list[tuple[str, str]] = [
 class Inbox:
     """The bot's new (not edited) messages per chat, as they arrive."""
 
-    queues: dict[int, asyncio.Queue[SentMessage]] = field(default_factory=lambda: defaultdict(asyncio.Queue))
+    queues: dict[int, asyncio.Queue[SentMessage]] = field(
+        default_factory=lambda: defaultdict(asyncio.Queue)
+    )
 
     def deliver(self, message: SentMessage) -> None:
         if not message.edited:
@@ -151,33 +157,59 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
 
+def driver_process(connection: Connection, seconds: float, concurrent: int) -> None:
+    """The designers and the local Bot API server, in a process of their own: the bot's
+    process then does only the bot's work, as in production."""
+
+    async def drive() -> None:
+        inbox = Inbox()
+        api = LocalBotAPI(record=False, on_outgoing=inbox.deliver)
+        connection.send(await api.start())
+        await asyncio.to_thread(connection.recv)  # the bot is polling
+        try:
+            await closed_loop([Designer(api, inbox, 1_000_000 + i) for i in range(10)], 2.0)
+            designers = [Designer(api, inbox, 2_000_000 + i) for i in range(concurrent)]
+            steps, closed_latencies = await closed_loop(designers, seconds)
+            pool = [Designer(api, inbox, 3_000_000 + i) for i in range(300)]
+            open_latencies = await open_loop(pool, 100.0, seconds)
+            result = {
+                "steps_per_s": steps / seconds,
+                "closed_p95_ms": percentile(closed_latencies, 95) * 1000,
+                "open_p50_ms": percentile(open_latencies, 50) * 1000,
+                "open_p95_ms": percentile(open_latencies, 95) * 1000,
+                "open_mean_ms": statistics.fmean(open_latencies) * 1000,
+            }
+            connection.send(result)
+            await asyncio.to_thread(connection.recv)  # the bot has stopped polling
+        finally:
+            await api.stop()
+
+    asyncio.run(drive())
+
+
 async def measure(name: str, url: str, seconds: float, concurrent: int) -> dict[str, float]:
     await prepare_database(url)
-    inbox = Inbox()
-    api = LocalBotAPI(record=False, on_outgoing=inbox.deliver)
-    await api.start()
-    settings = load_settings(
-        _env_file=None, database_url=url, send_rate_per_second=100_000.0, sweep_interval_seconds=60.0
+    parent, child = multiprocessing.get_context("spawn").Pipe()
+    driver = multiprocessing.get_context("spawn").Process(
+        target=driver_process, args=(child, seconds, concurrent), daemon=True
     )
-    app = build_application(settings, token="1:BENCH", base_url=api.base_url)
+    driver.start()
+    base_url = await asyncio.to_thread(parent.recv)
+    settings = load_settings(
+        _env_file=None,
+        database_url=url,
+        send_rate_per_second=100_000.0,
+        sweep_interval_seconds=60.0,
+    )
+    app = build_application(settings, token="1:BENCH", base_url=base_url)
     await start_polling(app)
     try:
-        warm = [Designer(api, inbox, 1_000_000 + i) for i in range(10)]
-        await closed_loop(warm, 2.0)
-        designers = [Designer(api, inbox, 2_000_000 + i) for i in range(concurrent)]
-        steps, closed_latencies = await closed_loop(designers, seconds)
-        pool = [Designer(api, inbox, 3_000_000 + i) for i in range(300)]
-        open_latencies = await open_loop(pool, 100.0, seconds)
+        parent.send("go")
+        result: dict[str, float] = await asyncio.to_thread(parent.recv)
     finally:
         await stop_polling(app)
-        await api.stop()
-    result = {
-        "steps_per_s": steps / seconds,
-        "closed_p95_ms": percentile(closed_latencies, 95) * 1000,
-        "open_p50_ms": percentile(open_latencies, 50) * 1000,
-        "open_p95_ms": percentile(open_latencies, 95) * 1000,
-        "open_mean_ms": statistics.fmean(open_latencies) * 1000,
-    }
+        parent.send("stop")
+        driver.join(timeout=10)
     print(
         f"| {name} | {result['steps_per_s']:.0f} | {result['closed_p95_ms']:.1f} | "
         f"{result['open_p50_ms']:.1f} | {result['open_p95_ms']:.1f} |",
@@ -187,17 +219,29 @@ async def measure(name: str, url: str, seconds: float, concurrent: int) -> dict[
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=15.0)
-    parser.add_argument("--designers", type=int, default=100, help="concurrent designers in the closed loop")
+    parser.add_argument(
+        "--designers", type=int, default=100, help="concurrent designers in the closed loop"
+    )
     parser.add_argument("--skip-postgres", action="store_true")
     args = parser.parse_args()
-    print(f"Python {platform.python_version()} on {platform.machine()}, {platform.processor() or 'cpu'}")
-    print(f"{args.designers} designers closed loop for {args.seconds:.0f} s; 100 steps/s offered for {args.seconds:.0f} s\n")
-    print("| database | steps/s (closed loop) | p95 ms (closed loop) | p50 ms at 100/s | p95 ms at 100/s |")
+    print(
+        f"Python {platform.python_version()} on {platform.machine()}, {platform.processor() or 'cpu'}"
+    )
+    print(
+        f"{args.designers} designers closed loop for {args.seconds:.0f} s; 100 steps/s offered for {args.seconds:.0f} s\n"
+    )
+    print(
+        "| database | steps/s (closed loop) | p95 ms (closed loop) | p50 ms at 100/s | p95 ms at 100/s |"
+    )
     print("|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
-        await measure("SQLite", f"sqlite+aiosqlite:///{folder}/bench.sqlite3", args.seconds, args.designers)
+        await measure(
+            "SQLite", f"sqlite+aiosqlite:///{folder}/bench.sqlite3", args.seconds, args.designers
+        )
     if not args.skip_postgres:
         import asyncpg
 
@@ -205,7 +249,9 @@ async def main() -> None:
         admin = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/test")
         await admin.execute(f'CREATE DATABASE "{name}"')
         try:
-            await measure("PostgreSQL", POSTGRES.rsplit("/", 1)[0] + f"/{name}", args.seconds, args.designers)
+            await measure(
+                "PostgreSQL", POSTGRES.rsplit("/", 1)[0] + f"/{name}", args.seconds, args.designers
+            )
         finally:
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             await admin.close()
