@@ -117,3 +117,19 @@ def test_bad_brief_lines_are_reported_and_the_rest_still_run(cli_env: dict[str, 
     assert result.returncode == 1
     assert [json.loads(line)["brief_id"] for line in result.stdout.splitlines()] == ["ok1", "ok2"]
     assert "line 2" in result.stderr and "line 3" in result.stderr
+
+
+def test_make_run_without_a_token_sets_up_and_opens_the_terminal_chat(cli_env: dict[str, str]) -> None:
+    if (REPO_ROOT / ".env").exists():
+        pytest.skip(".env present: `make run` would use its settings")
+    if not (REPO_ROOT / ".venv" / "bin" / "bottega").exists():
+        pytest.skip("needs the project's virtual environment (make creates it)")
+    result = subprocess.run(
+        ["make", "-s", "run"], cwd=REPO_ROOT, env=cli_env, stdin=subprocess.DEVNULL,
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Imported demo_ateliers.csv" in result.stdout
+    assert "terminal chat" in result.stdout
+    assert "Welcome to Bottega" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
