@@ -1,0 +1,812 @@
+"""The in-memory atelier index: vectorised hard-constraint filters and ranking."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TypeVar
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import fuzz, process
+from rapidfuzz.utils import default_process
+
+from matching.models import AtelierProfile, BriefQuery, Concept, Match, MatchResult, NearMiss
+from matching.scoring import Weights, check_language, say
+from matching.taxonomy import label, related_categories, taxonomy
+from matching.text import fold
+from matching.understanding import (
+    ACCEPT,
+    STOPWORDS,
+    analyse,
+    certification_key,
+    fold_region,
+    rank_categories,
+    understand,
+)
+
+BoolArray = npt.NDArray[np.bool_]
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+# Text similarity is only computed for candidates that could still reach the top after it;
+# this caps the work when thousands of ateliers tie on everything else.
+_TEXT_CANDIDATES_CAP = 1500
+_REGION_ALIASES = {
+    "lombardy": "lombardia",
+    "tuscany": "toscana",
+    "piedmont": "piemonte",
+    "apulia": "puglia",
+    "sicily": "sicilia",
+    "sardinia": "sardegna",
+    "aosta valley": "valle d aosta",
+    "catalonia": "cataluna",
+    "catalunya": "cataluna",
+    "andalusia": "andalucia",
+    "valencia": "comunidad valenciana",
+    "north": "norte",
+    "norte region": "norte",
+    "brittany": "bretagne",
+    "normandy": "normandie",
+}
+
+
+@lru_cache(maxsize=65_536)
+def _field_ids(value: str, kind: str) -> tuple[str, ...]:
+    """Taxonomy ids one free-text field value stands for, confident ones only."""
+    ids: list[str] = []
+    for span in analyse(value):
+        if (
+            span.kind == kind
+            and not span.negated
+            and span.confidence >= ACCEPT
+            and span.id not in ids
+        ):
+            ids.append(span.id)
+    return tuple(ids)
+
+
+@lru_cache(maxsize=4096)
+def _region_key(region: str) -> str:
+    folded = fold_region(region)
+    return _REGION_ALIASES.get(folded, folded)
+
+
+def _similarity_text(text: str) -> str:
+    """Folded words without the filler every description shares ("workshop", "pieces")."""
+    return " ".join([w for w in default_process(fold(text)).split() if w not in STOPWORDS])
+
+
+@dataclass(frozen=True, slots=True)
+class _Derived:
+    """What the index reads from an atelier's free text, once, at insertion."""
+
+    atelier: AtelierProfile
+    main: tuple[str, ...]
+    secondary: tuple[str, ...]
+    materials: tuple[str, ...]
+    techniques: tuple[str, ...]
+    certifications: tuple[str, ...]  # certification keys (taxonomy id or slug)
+    text: str
+
+
+# Registries repeat the same lists ("cotone;lino") thousands of times: read each list once.
+@lru_cache(maxsize=65_536)
+def _specialty_ids(specialties: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    if not specialties:
+        return (), ()
+    main = _field_ids(specialties[0], "category")
+    secondary: dict[str, None] = {}
+    for specialty in specialties[1:]:
+        secondary.update(dict.fromkeys(_field_ids(specialty, "category")))
+    return main, tuple(c for c in secondary if c not in main)
+
+
+@lru_cache(maxsize=65_536)
+def _list_ids(values: tuple[str, ...], kind: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(i for value in values for i in _field_ids(value, kind)))
+
+
+@lru_cache(maxsize=4096)
+def _certification_keys(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(certification_key(c) for c in values if c.strip()))
+
+
+def _derive(atelier: AtelierProfile) -> _Derived:
+    main, secondary = _specialty_ids(atelier.specialties)
+    if not atelier.specialties and atelier.description:
+        # No specialties given: what the description says it makes counts as secondary only.
+        secondary = tuple(c.id for c in rank_categories(analyse(atelier.description)))
+    materials = _list_ids(atelier.materials, "material")
+    if not atelier.materials and atelier.description:
+        # Reading descriptions is the slow part of a build, so only when the field is empty.
+        spans = [
+            s for s in analyse(atelier.description) if not s.negated and s.confidence >= ACCEPT
+        ]
+        materials = tuple(dict.fromkeys(s.id for s in spans if s.kind == "material"))
+    text = _similarity_text(
+        " ".join(
+            (*atelier.specialties, *atelier.materials, *atelier.techniques, atelier.description)
+        )
+    )
+    return _Derived(
+        atelier,
+        main,
+        secondary,
+        materials,
+        _list_ids(atelier.techniques, "technique"),
+        _certification_keys(atelier.certifications),
+        text,
+    )
+
+
+_Scalar = TypeVar("_Scalar", bound=np.generic)
+
+
+def _widened(old: npt.NDArray[_Scalar], capacity: int, fill: float) -> npt.NDArray[_Scalar]:
+    new: npt.NDArray[_Scalar] = np.full(capacity, fill, dtype=old.dtype)
+    new[: len(old)] = old
+    return new
+
+
+# _Derived attributes feeding, in order, the main/secondary/material/technique/certification bitmaps.
+_DERIVED_KEYS = ("main", "secondary", "materials", "techniques", "certifications")
+
+
+class _Columns:
+    """Boolean bitmaps id -> rows: the inverted index, in a form numpy can combine quickly."""
+
+    def __init__(self, capacity: int) -> None:
+        self._capacity = capacity
+        self._columns: dict[str, BoolArray] = {}
+
+    def grow(self, capacity: int) -> None:
+        for key, column in self._columns.items():
+            wider = np.zeros(capacity, dtype=np.bool_)
+            wider[: self._capacity] = column
+            self._columns[key] = wider
+        self._capacity = capacity
+
+    def set(self, key: str, row: int, value: bool) -> None:
+        column = self._columns.get(key)
+        if column is None:
+            if not value:
+                return
+            column = self._columns[key] = np.zeros(self._capacity, dtype=np.bool_)
+        column[row] = value
+
+    def set_many(self, key: str, rows: list[int]) -> None:
+        column = self._columns.get(key)
+        if column is None:
+            column = self._columns[key] = np.zeros(self._capacity, dtype=np.bool_)
+        column[rows] = True
+
+    def rows(self, key: str, rows: IntArray) -> BoolArray:
+        column = self._columns.get(key)
+        if column is None:
+            return np.zeros(len(rows), dtype=np.bool_)
+        return column[rows]
+
+    def any_of(self, keys: Iterable[str], size: int) -> BoolArray:
+        out = np.zeros(size, dtype=np.bool_)
+        for key in keys:
+            column = self._columns.get(key)
+            if column is not None:
+                out |= column[:size]
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Understood:
+    categories: tuple[Concept, ...]
+    materials: tuple[str, ...]
+    techniques: tuple[str, ...]
+    certifications: tuple[str, ...]  # keys
+    certification_labels: dict[str, str]
+
+
+def understand_brief(brief: BriefQuery) -> _Understood:
+    """Categories, materials and techniques of a brief, from its answers and its description."""
+    spans = [s for s in analyse(brief.description) if not s.negated and s.confidence >= ACCEPT]
+    if brief.category:
+        categories: tuple[Concept, ...] = (
+            Concept(brief.category, "category", 100.0, brief.category),
+        )
+    else:
+        categories = tuple(rank_categories(spans))
+    # "denim" or "jersey" naming the product is not also a material request.
+    product_spans = {(s.start, s.end) for s in spans if s.kind == "category"}
+
+    def from_text(kind: str) -> list[str]:
+        return [s.id for s in spans if s.kind == kind and (s.start, s.end) not in product_spans]
+
+    materials: list[str] = []
+    for value in brief.materials:
+        found = understand(value, "material", limit=1)
+        if found and found[0].confidence >= ACCEPT:
+            materials.append(found[0].id)
+    materials.extend(from_text("material"))
+    labels = {certification_key(c): c for c in brief.certifications if c.strip()}
+    return _Understood(
+        categories=categories,
+        materials=tuple(dict.fromkeys(materials)),
+        techniques=tuple(dict.fromkeys(from_text("technique"))),
+        certifications=tuple(labels),
+        certification_labels=labels,
+    )
+
+
+class AtelierIndex:
+    """Ateliers indexed for matching briefs; build once, then upsert/remove as the registry changes.
+
+    A query never scans the registry with fuzzy matching: the brief's categories select
+    candidate rows through bitmaps, hard constraints are numpy comparisons on those rows, and
+    rapidfuzz compares descriptions only for the few candidates that can still reach the top.
+    """
+
+    def __init__(
+        self,
+        *,
+        include_unverified: bool = False,
+        include_paused: bool = False,
+        weights: Weights | None = None,
+        capacity: int = 64,
+    ) -> None:
+        self.include_unverified = include_unverified
+        self.include_paused = include_paused
+        self.weights = weights or Weights()
+        self._capacity = max(capacity, 1)
+        self._size = 0  # rows in use, including freed ones
+        self._row_of: dict[str, int] = {}
+        self._derived: list[_Derived | None] = []
+        self._free: list[int] = []
+        self._countries: dict[str, int] = {}
+        self._regions: dict[str, int] = {}
+        self._allocate(self._capacity)
+        self._main = _Columns(self._capacity)
+        self._secondary = _Columns(self._capacity)
+        self._materials = _Columns(self._capacity)
+        self._techniques = _Columns(self._capacity)
+        self._certifications = _Columns(self._capacity)
+
+    def _allocate(self, capacity: int) -> None:
+        """(Re)size the per-row columns, keeping what they hold."""
+        if not hasattr(self, "_eligible"):
+            self._eligible: BoolArray = np.zeros(0, dtype=np.bool_)
+            self._moq: IntArray = np.zeros(0, dtype=np.int64)
+            self._max_batch: IntArray = np.zeros(0, dtype=np.int64)
+            self._lead: IntArray = np.zeros(0, dtype=np.int64)
+            self._handwork: IntArray = np.zeros(0, dtype=np.int64)
+            self._country: IntArray = np.zeros(0, dtype=np.int64)
+            self._region: IntArray = np.zeros(0, dtype=np.int64)
+            self._free_capacity: FloatArray = np.zeros(0, dtype=np.float64)
+            self._capacity_said: BoolArray = np.zeros(0, dtype=np.bool_)
+            self._rating: FloatArray = np.zeros(0, dtype=np.float64)
+        self._eligible = _widened(self._eligible, capacity, False)
+        self._moq = _widened(self._moq, capacity, 0)
+        self._max_batch = _widened(self._max_batch, capacity, 0)
+        self._lead = _widened(self._lead, capacity, 0)
+        self._handwork = _widened(self._handwork, capacity, 0)
+        self._country = _widened(self._country, capacity, -1)
+        self._region = _widened(self._region, capacity, -1)
+        self._free_capacity = _widened(self._free_capacity, capacity, np.nan)
+        self._capacity_said = _widened(self._capacity_said, capacity, False)
+        self._rating = _widened(self._rating, capacity, np.nan)
+
+    def _grow(self) -> None:
+        capacity = self._capacity * 2
+        self._allocate(capacity)
+        for columns in self._columns():
+            columns.grow(capacity)
+        self._capacity = capacity
+
+    @classmethod
+    def build(
+        cls,
+        ateliers: Iterable[AtelierProfile],
+        *,
+        include_unverified: bool = False,
+        include_paused: bool = False,
+        weights: Weights | None = None,
+    ) -> AtelierIndex:
+        """Index a whole registry; a later profile with the same ref replaces an earlier one."""
+        profiles = list(ateliers)
+        index = cls(
+            include_unverified=include_unverified,
+            include_paused=include_paused,
+            weights=weights,
+            capacity=len(profiles),
+        )
+        latest = {atelier.ref: atelier for atelier in profiles}
+        # Building creates a few objects per atelier and frees none; the cyclic collector
+        # would only rescan them over and over (a quarter of the build time at 100 000).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            index._load([_derive(atelier) for atelier in latest.values()])
+        finally:
+            if collecting:
+                gc.enable()
+        return index
+
+    def _load(self, derived: list[_Derived]) -> None:
+        """Fill an empty index column by column: what upsert does, without per-row numpy calls."""
+        n = len(derived)
+        if self._capacity < n:
+            self._capacity = n
+            self._allocate(n)
+            for columns in self._columns():
+                columns.grow(n)
+        ateliers = [d.atelier for d in derived]
+        self._derived = list(derived)
+        self._row_of = {a.ref: row for row, a in enumerate(ateliers)}
+        self._size = n
+        self._eligible[:n] = [
+            (a.verified or self.include_unverified) and (not a.paused or self.include_paused)
+            for a in ateliers
+        ]
+        self._moq[:n] = [a.moq for a in ateliers]
+        self._max_batch[:n] = [a.max_batch for a in ateliers]
+        self._lead[:n] = [a.lead_time_weeks for a in ateliers]
+        self._handwork[:n] = [a.handwork_share for a in ateliers]
+        self._country[:n] = [self._country_code(a.country) for a in ateliers]
+        self._region[:n] = [self._region_code(a.region) for a in ateliers]
+        self._free_capacity[:n] = [self._free_pieces(a) for a in ateliers]
+        self._capacity_said[:n] = [a.available_capacity is not None for a in ateliers]
+        self._rating[:n] = [np.nan if a.rating is None else a.rating for a in ateliers]
+        for columns, attribute in zip(self._columns(), _DERIVED_KEYS, strict=True):
+            rows_of: dict[str, list[int]] = {}
+            for row, d in enumerate(derived):
+                for key in getattr(d, attribute):
+                    rows_of.setdefault(key, []).append(row)
+            for key, rows in rows_of.items():
+                columns.set_many(key, rows)
+
+    def _columns(self) -> tuple[_Columns, ...]:
+        return (
+            self._main,
+            self._secondary,
+            self._materials,
+            self._techniques,
+            self._certifications,
+        )
+
+    def _country_code(self, country: str) -> int:
+        return self._countries.setdefault(country.strip().upper(), len(self._countries))
+
+    def _region_code(self, region: str) -> int:
+        key = _region_key(region)
+        return self._regions.setdefault(key, len(self._regions)) if key else -1
+
+    @staticmethod
+    def _free_pieces(atelier: AtelierProfile) -> float:
+        """Pieces the atelier can take this month; NaN when unknown."""
+        if atelier.available_capacity is not None:
+            return float(atelier.available_capacity)
+        return float(atelier.monthly_capacity) if atelier.monthly_capacity > 0 else np.nan
+
+    def __len__(self) -> int:
+        return len(self._row_of)
+
+    def __contains__(self, ref: object) -> bool:
+        return ref in self._row_of
+
+    def upsert(self, atelier: AtelierProfile) -> None:
+        """Add an atelier or replace the one with the same ref."""
+        derived = _derive(atelier)
+        row = self._row_of.get(atelier.ref)
+        if row is not None:
+            self._clear(row)
+        elif self._free:
+            row = self._free.pop()
+        else:
+            if self._size == self._capacity:
+                self._grow()
+            row = self._size
+            self._size += 1
+            self._derived.append(None)
+        self._row_of[atelier.ref] = row
+        self._derived[row] = derived
+        self._eligible[row] = (atelier.verified or self.include_unverified) and (
+            not atelier.paused or self.include_paused
+        )
+        self._moq[row] = atelier.moq
+        self._max_batch[row] = atelier.max_batch
+        self._lead[row] = atelier.lead_time_weeks
+        self._handwork[row] = atelier.handwork_share
+        self._country[row] = self._country_code(atelier.country)
+        self._region[row] = self._region_code(atelier.region)
+        self._free_capacity[row] = self._free_pieces(atelier)
+        self._capacity_said[row] = atelier.available_capacity is not None
+        self._rating[row] = atelier.rating if atelier.rating is not None else np.nan
+        self._mark(row, derived, True)
+
+    def remove(self, ref: str) -> None:
+        """Forget an atelier; unknown refs are ignored."""
+        row = self._row_of.pop(ref, None)
+        if row is None:
+            return
+        self._clear(row)
+        self._derived[row] = None
+        self._free.append(row)
+
+    def _clear(self, row: int) -> None:
+        derived = self._derived[row]
+        if derived is not None:
+            self._mark(row, derived, False)
+        self._eligible[row] = False
+
+    def _mark(self, row: int, derived: _Derived, value: bool) -> None:
+        for columns, attribute in zip(self._columns(), _DERIVED_KEYS, strict=True):
+            for key in getattr(derived, attribute):
+                columns.set(key, row, value)
+
+    # ------------------------------------------------------------------ matching
+
+    def match(
+        self,
+        brief: BriefQuery,
+        *,
+        top: int = 5,
+        lang: str = "en",
+        near_misses: int = 3,
+        exclude: Collection[str] = (),
+    ) -> MatchResult:
+        """Rank ateliers that meet every hard constraint; near misses come back separately."""
+        check_language(lang)
+        wanted = understand_brief(brief)
+        category_ids = [c.id for c in wanted.categories]
+        if category_ids:
+            rows, failing, ok = self._candidates(category_ids, (), brief, wanted, exclude)
+            related = related_categories(category_ids[0])
+            # Related trades only fill in when too few ateliers make the product itself.
+            if related and int(ok.sum()) < top:
+                rows, failing, ok = self._candidates(category_ids, related, brief, wanted, exclude)
+        else:
+            rows, failing, ok = self._candidates((), (), brief, wanted, exclude)
+        partial, fits = self._partial_scores(rows, brief, wanted)
+        matches = self._top_matches(rows[ok], partial[ok], brief, wanted, top, lang)
+        missed = ~ok & fits
+        misses = self._near_misses(
+            rows[missed], partial[missed], failing[:, missed], brief, wanted, near_misses, lang
+        )
+        return MatchResult(brief.id, matches, misses, wanted.categories)
+
+    def _candidates(
+        self,
+        categories: Collection[str],
+        related: Collection[str],
+        brief: BriefQuery,
+        wanted: _Understood,
+        exclude: Collection[str],
+    ) -> tuple[IntArray, BoolArray, BoolArray]:
+        """Rows worth scoring, which hard constraints each breaks, and which break none."""
+        size = self._size
+        if categories:
+            keys = [*categories, *related]
+            relevant = self._main.any_of(keys, size) | self._secondary.any_of(keys, size)
+        else:
+            relevant = self._materials.any_of(wanted.materials, size) | self._techniques.any_of(
+                wanted.techniques, size
+            )
+        relevant &= self._eligible[:size]
+        for ref in exclude:
+            row = self._row_of.get(ref)
+            if row is not None:
+                relevant[row] = False
+        rows: IntArray = np.flatnonzero(relevant).astype(np.int64)
+        failing = self._failures(rows, brief, wanted)
+        ok: BoolArray = (
+            np.asarray(~failing.any(axis=0), dtype=np.bool_)
+            if len(failing)
+            else np.ones(len(rows), dtype=np.bool_)
+        )
+        return rows, failing, ok
+
+    def _failures(self, rows: IntArray, brief: BriefQuery, wanted: _Understood) -> BoolArray:
+        """One row per hard constraint, True where the atelier breaks it."""
+        checks: list[BoolArray] = [
+            self._moq[rows] > brief.quantity,
+            self._max_batch[rows] < brief.quantity,
+        ]
+        if brief.deadline_weeks is not None:
+            checks.append(self._lead[rows] > brief.deadline_weeks)
+        if brief.country:
+            code = self._countries.get(brief.country.strip().upper(), -2)
+            checks.append(self._country[rows] != code)
+        for key in wanted.certifications:
+            checks.append(~self._certifications.rows(key, rows))
+        if brief.min_handwork_share is not None:
+            checks.append(self._handwork[rows] < brief.min_handwork_share)
+        return np.vstack(checks) if checks else np.zeros((0, len(rows)), dtype=np.bool_)
+
+    def _partial_scores(
+        self, rows: IntArray, brief: BriefQuery, wanted: _Understood
+    ) -> tuple[FloatArray, BoolArray]:
+        """Raw points of every signal but text similarity, and whether the product itself fits."""
+        w = self.weights
+        n = len(rows)
+        category = np.zeros(n)
+        fits = np.zeros(n, dtype=np.bool_)
+        for position, concept in enumerate(wanted.categories):
+            main = self._main.rows(concept.id, rows)
+            secondary = self._secondary.rows(concept.id, rows)
+            points = np.where(
+                main, w.main_specialty, np.where(secondary, w.secondary_specialty, 0.0)
+            )
+            category = np.maximum(
+                category, points if position == 0 else points * w.further_category_factor
+            )
+            fits |= main | secondary
+        if wanted.categories:
+            for related in related_categories(wanted.categories[0].id):
+                near = self._main.rows(related, rows) | self._secondary.rows(related, rows)
+                category = np.maximum(category, np.where(near, w.related_category, 0.0))
+        else:
+            fits[:] = True
+
+        total = category + w.materials * self._material_credit(rows, wanted.materials)
+        if wanted.techniques:
+            credit = sum(
+                (self._techniques.rows(t, rows).astype(np.float64) for t in wanted.techniques),
+                np.zeros(n),
+            )
+            total += w.techniques * credit / len(wanted.techniques)
+        else:
+            total += w.techniques
+        if brief.region:
+            code = self._regions.get(_region_key(brief.region), -2)
+            total += w.region * (self._region[rows] == code)
+        else:
+            total += w.region
+        free = self._free_capacity[rows]
+        headroom = np.where(np.isnan(free), 0.5, np.clip(free / (2.0 * brief.quantity), 0.0, 1.0))
+        headroom = np.where(self._capacity_said[rows] & (free < brief.quantity), 0.0, headroom)
+        total += w.capacity * headroom
+        lead = self._lead[rows].astype(np.float64)
+        if brief.deadline_weeks is not None:
+            slack = np.clip((brief.deadline_weeks - lead) / brief.deadline_weeks, 0.0, 1.0)
+        else:
+            slack = np.clip(1.0 - lead / 26.0, 0.0, 1.0)
+        total += w.lead_time * slack
+        handwork = self._handwork[rows].astype(np.float64)
+        if brief.min_handwork_share is not None:
+            spare = max(1.0, 100.0 - brief.min_handwork_share)
+            total += w.handwork * (
+                0.5 + 0.5 * np.clip((handwork - brief.min_handwork_share) / spare, 0.0, 1.0)
+            )
+        else:
+            total += w.handwork * np.clip(handwork / 100.0, 0.0, 1.0)
+        rating = self._rating[rows]
+        total += w.rating * np.where(np.isnan(rating), 0.5, np.clip((rating - 1.0) / 4.0, 0.0, 1.0))
+        return total, fits
+
+    def _material_credit(self, rows: IntArray, materials: tuple[str, ...]) -> FloatArray:
+        if not materials:
+            return np.ones(len(rows))
+        tax = taxonomy()
+        w = self.weights
+        credit = np.zeros(len(rows))
+        for material in materials:
+            best = self._materials.rows(material, rows).astype(np.float64)
+            for child in tax.children.get(material, ()):
+                best = np.maximum(best, w.child_material_credit * self._materials.rows(child, rows))
+            entry = tax.get("material", material)
+            if entry is not None and entry.parent:
+                best = np.maximum(
+                    best, w.parent_material_credit * self._materials.rows(entry.parent, rows)
+                )
+            credit += best
+        return credit / len(materials)
+
+    def _with_text(
+        self, rows: IntArray, partial: FloatArray, brief: BriefQuery
+    ) -> list[tuple[float, str, int]]:
+        """Final 0-100 scores (rounded) with refs, text similarity added."""
+        w = self.weights
+        query = _similarity_text(brief.description)
+        texts = [self._text(int(r)) for r in rows]
+        if query and texts and w.text:
+            similarity = process.cdist(
+                [query], texts, scorer=fuzz.token_set_ratio, dtype=np.float32
+            )[0]
+        else:
+            similarity = np.zeros(len(rows), dtype=np.float32)
+        scores = np.clip(100.0 * (partial + w.text * similarity / 100.0) / w.total, 0.0, 100.0)
+        return [
+            (round(float(s), 1), self._ref(int(r)), int(r))
+            for s, r in zip(scores, rows, strict=True)
+        ]
+
+    def _text(self, row: int) -> str:
+        derived = self._derived[row]
+        return derived.text if derived else ""
+
+    def _ref(self, row: int) -> str:
+        derived = self._derived[row]
+        return derived.atelier.ref if derived else ""
+
+    def _top_matches(
+        self,
+        rows: IntArray,
+        partial: FloatArray,
+        brief: BriefQuery,
+        wanted: _Understood,
+        top: int,
+        lang: str,
+    ) -> tuple[Match, ...]:
+        if top <= 0 or not len(rows):
+            return ()
+        order = np.argsort(-partial, kind="stable")
+        if len(rows) > top:
+            # Text similarity adds at most `weights.text`: nothing below this bar can reach the top.
+            bar = partial[order[top - 1]] - self.weights.text
+            order = order[partial[order] >= bar][:_TEXT_CANDIDATES_CAP]
+        scored = sorted(
+            self._with_text(rows[order], partial[order], brief), key=lambda t: (-t[0], t[1])
+        )
+        out: list[Match] = []
+        for score, ref, row in scored[:top]:
+            derived = self._derived[row]
+            assert derived is not None
+            out.append(
+                Match(
+                    ref,
+                    derived.atelier.name,
+                    score,
+                    self._reasons(derived, brief, wanted, lang),
+                    derived.atelier,
+                )
+            )
+        return tuple(out)
+
+    def _near_misses(
+        self,
+        rows: IntArray,
+        partial: FloatArray,
+        failing: BoolArray,
+        brief: BriefQuery,
+        wanted: _Understood,
+        limit: int,
+        lang: str,
+    ) -> tuple[NearMiss, ...]:
+        if limit <= 0 or not len(rows):
+            return ()
+        broken = failing.sum(axis=0)
+        # Fewest broken constraints first, then the best fit: what the designer could most easily bend.
+        # partial is at most weights.total, so this key orders by broken count, then fit.
+        key = broken * (self.weights.total + 1.0) - partial
+        keep = min(limit * 4, len(key))
+        order = np.argpartition(key, keep - 1)[:keep] if keep < len(key) else np.arange(len(key))
+        scored = self._with_text(rows[order], partial[order], brief)
+        ranked = sorted(
+            zip(scored, broken[order], strict=True),
+            key=lambda pair: (int(pair[1]), -pair[0][0], pair[0][1]),
+        )
+        out: list[NearMiss] = []
+        for (score, ref, row), _ in ranked[:limit]:
+            derived = self._derived[row]
+            assert derived is not None
+            out.append(
+                NearMiss(
+                    ref,
+                    derived.atelier.name,
+                    score,
+                    self._failure_reasons(derived, brief, wanted, lang),
+                    derived.atelier,
+                )
+            )
+        return tuple(out)
+
+    # ------------------------------------------------------------------ explanations
+
+    def _reasons(
+        self, derived: _Derived, brief: BriefQuery, wanted: _Understood, lang: str
+    ) -> tuple[str, ...]:
+        atelier = derived.atelier
+        reasons: list[str] = []
+        category = self._category_reason(derived, wanted, lang)
+        if category:
+            reasons.append(category)
+        tax = taxonomy()
+        worked: list[str] = []
+        for material in wanted.materials:
+            if material in derived.materials:
+                worked.append(material)
+                continue
+            entry = tax.get("material", material)
+            near = [c for c in tax.children.get(material, ()) if c in derived.materials]
+            if entry is not None and entry.parent and entry.parent in derived.materials:
+                near.append(entry.parent)
+            worked.extend(near[:1])
+        if worked:
+            reasons.append(
+                say(
+                    "materials",
+                    lang,
+                    items=", ".join(label(m, lang) for m in dict.fromkeys(worked)),
+                )
+            )
+        techniques = [t for t in wanted.techniques if t in derived.techniques]
+        if techniques:
+            reasons.append(
+                say("techniques", lang, items=", ".join(label(t, lang) for t in techniques))
+            )
+        reasons.append(say("moq_ok", lang, moq=atelier.moq, quantity=brief.quantity))
+        if brief.deadline_weeks is not None:
+            reasons.append(
+                say("lead_ok", lang, lead=atelier.lead_time_weeks, deadline=brief.deadline_weeks)
+            )
+        else:
+            reasons.append(say("lead", lang, lead=atelier.lead_time_weeks))
+        for key in wanted.certifications:
+            reasons.append(say("certified", lang, label=self._certification_label(key, wanted)))
+        if (
+            brief.region
+            and atelier.region
+            and _region_key(atelier.region) == _region_key(brief.region)
+        ):
+            reasons.append(say("region", lang, region=atelier.region))
+        elif brief.country:
+            reasons.append(say("country", lang, country=atelier.country))
+        reasons.append(say("handwork", lang, share=atelier.handwork_share))
+        if atelier.available_capacity is not None:
+            reasons.append(say("capacity_free", lang, free=atelier.available_capacity))
+        if atelier.rating is not None:
+            reasons.append(say("rating", lang, rating=f"{atelier.rating:.1f}"))
+        return tuple(reasons)
+
+    def _category_reason(self, derived: _Derived, wanted: _Understood, lang: str) -> str | None:
+        for concept in wanted.categories:
+            if concept.id in derived.main:
+                return say("main", lang, label=label(concept.id, lang))
+            if concept.id in derived.secondary:
+                return say("secondary", lang, label=label(concept.id, lang))
+        if wanted.categories:
+            for related in related_categories(wanted.categories[0].id):
+                if related in derived.main or related in derived.secondary:
+                    return say("related", lang, label=label(related, lang))
+        return None
+
+    @staticmethod
+    def _certification_label(key: str, wanted: _Understood) -> str:
+        entry = taxonomy().get("certification", key)
+        return entry.en if entry else wanted.certification_labels.get(key, key)
+
+    def _failure_reasons(
+        self, derived: _Derived, brief: BriefQuery, wanted: _Understood, lang: str
+    ) -> tuple[str, ...]:
+        atelier = derived.atelier
+        out: list[str] = []
+        if atelier.moq > brief.quantity:
+            out.append(say("moq_fail", lang, moq=atelier.moq, quantity=brief.quantity))
+        if atelier.max_batch < brief.quantity:
+            out.append(
+                say("batch_fail", lang, max_batch=atelier.max_batch, quantity=brief.quantity)
+            )
+        if brief.deadline_weeks is not None and atelier.lead_time_weeks > brief.deadline_weeks:
+            out.append(
+                say("lead_fail", lang, lead=atelier.lead_time_weeks, deadline=brief.deadline_weeks)
+            )
+        if brief.country and atelier.country.strip().upper() != brief.country.strip().upper():
+            out.append(
+                say("country_fail", lang, country=atelier.country, wanted=brief.country.upper())
+            )
+        for key in wanted.certifications:
+            if key not in derived.certifications:
+                out.append(say("cert_fail", lang, label=self._certification_label(key, wanted)))
+        if (
+            brief.min_handwork_share is not None
+            and atelier.handwork_share < brief.min_handwork_share
+        ):
+            out.append(
+                say(
+                    "handwork_fail",
+                    lang,
+                    share=atelier.handwork_share,
+                    minimum=brief.min_handwork_share,
+                )
+            )
+        return tuple(out)

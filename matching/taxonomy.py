@@ -1,0 +1,194 @@
+"""The taxonomy of categories, materials, techniques and certifications (package data)."""
+
+from __future__ import annotations
+
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from matching.text import words
+
+KINDS: tuple[str, ...] = ("category", "material", "technique", "certification")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One taxonomy entry as declared in taxonomy.toml."""
+
+    id: str
+    kind: str
+    en: str
+    it: str
+    terms: tuple[str, ...]
+    weak: frozenset[str]
+    materials: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    parent: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TermRef:
+    """What a folded phrase stands for."""
+
+    kind: str
+    id: str
+    weak: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Taxonomy:
+    """Entries plus the lookup structures recognition needs, built once per process."""
+
+    entries: dict[tuple[str, str], Entry]
+    by_kind: dict[str, tuple[Entry, ...]]
+    phrases: dict[tuple[str, ...], tuple[TermRef, ...]]
+    vocabulary: frozenset[str]
+    declared_words: frozenset[str]  # words of terms as written, without generated plurals
+    fuzzy_pool: dict[str, tuple[str, ...]]  # first letter -> words a typo may be corrected to
+    longest_phrase: int
+    children: dict[str, tuple[str, ...]]  # material -> materials naming it as parent
+
+    def get(self, kind: str, concept_id: str) -> Entry | None:
+        return self.entries.get((kind, concept_id))
+
+    def find(self, concept_id: str) -> Entry | None:
+        """An entry by id alone; categories win when an id exists in several kinds ("denim")."""
+        for kind in KINDS:
+            entry = self.entries.get((kind, concept_id))
+            if entry is not None:
+                return entry
+        return None
+
+
+def _strings(raw: dict[str, object], key: str) -> tuple[str, ...]:
+    value = raw.get(key, [])
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"taxonomy: {key!r} must be a list of strings")
+    return tuple(value)
+
+
+def _variants(phrase: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The phrase and its last word with or without a plural "s" ("leather garment(s)")."""
+    last = phrase[-1]
+    out = [phrase]
+    if len(last) > 3 and not any(ch.isdigit() for ch in last):
+        if not last.endswith("s"):
+            out.append((*phrase[:-1], last + "s"))
+        elif not last.endswith(("ss", "us", "is")):
+            out.append((*phrase[:-1], last[:-1]))
+    return out
+
+
+def _load_entries(document: dict[str, object]) -> list[Entry]:
+    entries: list[Entry] = []
+    for kind in KINDS:
+        section = document.get(kind, {})
+        if not isinstance(section, dict):
+            raise ValueError(f"taxonomy: [{kind}] must be a table")
+        for concept_id, raw in section.items():
+            if not isinstance(raw, dict):
+                raise ValueError(f"taxonomy: [{kind}.{concept_id}] must be a table")
+            en, it = str(raw.get("en", concept_id)), str(raw.get("it", raw.get("en", concept_id)))
+            terms = (*_strings(raw, "terms"), en, it, concept_id.replace("_", " "))
+            weak = frozenset(" ".join(words(t)) for t in _strings(raw, "weak"))
+            parent = raw.get("parent")
+            entries.append(
+                Entry(
+                    id=concept_id,
+                    kind=kind,
+                    en=en,
+                    it=it,
+                    terms=(*terms, *_strings(raw, "weak")),
+                    weak=weak,
+                    materials=_strings(raw, "materials"),
+                    related=_strings(raw, "related"),
+                    parent=parent if isinstance(parent, str) else None,
+                )
+            )
+    return entries
+
+
+def build_taxonomy(document: dict[str, object]) -> Taxonomy:
+    entries = _load_entries(document)
+    declared: dict[tuple[tuple[str, ...], str], str] = {}
+    generated: dict[tuple[tuple[str, ...], str], TermRef] = {}
+    phrases: dict[tuple[str, ...], dict[str, TermRef]] = defaultdict(dict)
+    for entry in entries:
+        for term in entry.terms:
+            folded = tuple(words(term))
+            if not folded:
+                continue
+            weak = " ".join(folded) in entry.weak
+            for number, phrase in enumerate(_variants(folded)):
+                key = (phrase, entry.kind)
+                ref = TermRef(entry.kind, entry.id, weak)
+                if number == 0:
+                    declared[key] = entry.id
+                    phrases[phrase][entry.kind] = ref
+                elif key not in declared and key not in generated:
+                    generated[key] = ref
+    # A generated plural never overrides a term some entry declared on purpose.
+    declared_anywhere = {phrase for phrase, _ in declared}
+    for (phrase, kind), ref in generated.items():
+        if phrase not in declared_anywhere:
+            phrases[phrase].setdefault(kind, ref)
+    vocabulary = frozenset(word for phrase in phrases for word in phrase)
+    declared_words = frozenset(word for phrase, _ in declared for word in phrase)
+    pool: dict[str, list[str]] = defaultdict(list)
+    for word in sorted(vocabulary):
+        if len(word) >= 4 and word.isalpha():
+            pool[word[0]].append(word)
+    children: dict[str, list[str]] = defaultdict(list)
+    for entry in entries:
+        if entry.parent:
+            children[entry.parent].append(entry.id)
+    by_kind: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_kind[entry.kind].append(entry)
+    return Taxonomy(
+        entries={(e.kind, e.id): e for e in entries},
+        by_kind={kind: tuple(by_kind[kind]) for kind in KINDS},
+        phrases={phrase: tuple(refs.values()) for phrase, refs in phrases.items()},
+        vocabulary=vocabulary,
+        declared_words=declared_words,
+        fuzzy_pool={letter: tuple(ws) for letter, ws in pool.items()},
+        longest_phrase=max(len(p) for p in phrases),
+        children={k: tuple(v) for k, v in children.items()},
+    )
+
+
+@cache
+def taxonomy() -> Taxonomy:
+    """The packaged taxonomy, parsed on first use."""
+    source = resources.files("matching").joinpath("data/taxonomy.toml").read_text(encoding="utf-8")
+    return build_taxonomy(tomllib.loads(source))
+
+
+def label(concept_id: str, lang: str = "en") -> str:
+    """Display name of a taxonomy id in English or Italian; unknown ids come back unchanged."""
+    entry = taxonomy().find(concept_id)
+    if entry is None:
+        return concept_id
+    return entry.it if lang == "it" else entry.en
+
+
+def taxonomy_ids(kind: str) -> list[str]:
+    """All ids of one kind, in taxonomy order (e.g. every category for "pick another")."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+    return [entry.id for entry in taxonomy().by_kind[kind]]
+
+
+def likely_materials(category_id: str) -> list[str]:
+    """Material ids typical of a category, most typical first; [] for an unknown category."""
+    entry = taxonomy().get("category", category_id)
+    return list(entry.materials) if entry else []
+
+
+def related_categories(category_id: str) -> tuple[str, ...]:
+    entry = taxonomy().get("category", category_id)
+    return entry.related if entry else ()

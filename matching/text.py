@@ -1,0 +1,104 @@
+"""Text folding and tokenising shared by the taxonomy, recognition and the index."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Letters that NFKD does not decompose into ASCII plus a combining mark.
+_SPECIAL_LETTERS = {
+    "ß": "ss",
+    "æ": "ae",
+    "œ": "oe",
+    "ø": "o",
+    "ł": "l",
+    "đ": "d",
+    "ı": "i",
+    "þ": "th",
+    "ð": "d",
+}
+_CURLY_APOSTROPHES = re.compile("[’‘´ʼ]")
+_NEGATED_VERB = re.compile(r"n't\b", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"'s\b", re.IGNORECASE)
+# "cut & sew", "t-shirts", "oeko-tex", "children's": joiners that are not boundaries.
+_JOINERS = re.compile(r"[-_'`+*#~^\"]")
+_TOKEN = re.compile(r"[^\W_]+|[.;:!?,()\[\]{}/\\|•·\n]+")
+
+BOUNDARY = "|"
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents: "Plissé" -> "plisse", "Timișoara" -> "timisoara"."""
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    # Only the few non-ASCII letters need work; folding them one by one (cached) keeps
+    # indexing 100 000 descriptions fast.
+    return _NON_ASCII.sub(_fold_match, lowered)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _fold_match(found: re.Match[str]) -> str:
+    return _fold_letter(found.group(0))
+
+
+@lru_cache(maxsize=4096)
+def _fold_letter(letter: str) -> str:
+    if letter in _SPECIAL_LETTERS:
+        return _SPECIAL_LETTERS[letter]
+    decomposed = unicodedata.normalize("NFKD", letter)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A folded word, or BOUNDARY for punctuation that ends a clause, with its place in the text."""
+
+    text: str
+    start: int
+    end: int
+
+
+def prepare(text: str) -> str:
+    """The text tokens point into: apostrophes, "n't" and "&" spelled out, joiners turned to spaces."""
+    if not text.isascii():
+        text = _CURLY_APOSTROPHES.sub("'", text)
+    text = _NEGATED_VERB.sub("n not", text)
+    text = _POSSESSIVE.sub("s", text)
+    text = text.replace("&", " and ")
+    return _JOINERS.sub(" ", text)
+
+
+def tokenise(text: str) -> tuple[str, list[Token]]:
+    """Split prepared text into folded word tokens and clause boundaries."""
+    prepared = prepare(text)
+    tokens: list[Token] = []
+    for found in _TOKEN.finditer(prepared):
+        piece = found.group(0)
+        if piece[0].isalnum():
+            tokens.append(Token(fold(piece), found.start(), found.end()))
+        elif (
+            piece.strip(".") == ""
+            and found.start() > 0
+            and found.end() < len(prepared)
+            and prepared[found.start() - 1].isdigit()
+            and prepared[found.end()].isdigit()
+        ):
+            continue  # a decimal point or a thousands separator, not the end of a sentence
+        elif not tokens or tokens[-1].text != BOUNDARY:
+            tokens.append(Token(BOUNDARY, found.start(), found.end()))
+    return prepared, tokens
+
+
+def words(text: str) -> list[str]:
+    """Folded words only, boundaries dropped: how taxonomy terms are compared."""
+    return [t.text for t in tokenise(text)[1] if t.text != BOUNDARY]
+
+
+def slug(text: str) -> str:
+    """A stable key for free text that the taxonomy does not know ("XYZ Cert" -> "xyz_cert")."""
+    return "_".join(words(text))

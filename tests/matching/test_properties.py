@@ -1,0 +1,166 @@
+"""Properties that must hold for any registry and any brief."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from matching import AtelierIndex, AtelierProfile, BriefQuery
+from matching.understanding import normalise_certification
+
+SPECIALTIES = [
+    "maglieria",
+    "knitwear",
+    "shoes",
+    "calzature",
+    "camicie",
+    "intimo",
+    "swimwear",
+    "cravatte",
+    "pelletteria",
+    "jeans",
+    "gioielli",
+    "unknown craft",
+]
+MATERIALS = ["cashmere", "lana", "cotton", "seta", "pelle", "suede", "nylon", "argento", "felt"]
+CERTIFICATIONS = [
+    "GOTS",
+    "OEKO-TEX",
+    "Oeko-Tex Standard 100",
+    "LWG",
+    "SA8000",
+    "ISO 9001",
+    "bluesign",
+]
+COUNTRIES = ["IT", "PT", "ES", "FR"]
+DESCRIPTIONS = [
+    "We need cashmere sweaters",
+    "Cerco calzature in pelle",
+    "camicie in lino, non maglieria",
+    "swimwear in nylon",
+    "gioielli in argento",
+    "jeans in denim",
+    "something lovely",
+]
+
+ateliers = st.builds(
+    AtelierProfile,
+    ref=st.text(alphabet="ABCDEFGH0123456789", min_size=2, max_size=5),
+    name=st.just("Atelier"),
+    country=st.sampled_from(COUNTRIES),
+    region=st.sampled_from(["", "Toscana", "Norte"]),
+    specialties=st.lists(st.sampled_from(SPECIALTIES), max_size=3).map(tuple),
+    materials=st.lists(st.sampled_from(MATERIALS), max_size=3).map(tuple),
+    moq=st.integers(1, 500),
+    max_batch=st.integers(1, 5000),
+    monthly_capacity=st.integers(0, 5000),
+    lead_time_weeks=st.integers(1, 26),
+    handwork_share=st.integers(0, 100),
+    certifications=st.lists(st.sampled_from(CERTIFICATIONS), max_size=3).map(tuple),
+    verified=st.booleans(),
+    paused=st.booleans(),
+    available_capacity=st.none() | st.integers(0, 3000),
+    rating=st.none() | st.floats(1, 5),
+)
+briefs = st.builds(
+    BriefQuery,
+    id=st.just("B"),
+    description=st.sampled_from(DESCRIPTIONS),
+    quantity=st.integers(1, 3000),
+    deadline_weeks=st.none() | st.integers(1, 26),
+    country=st.none() | st.sampled_from(COUNTRIES),
+    region=st.none() | st.sampled_from(["Toscana", "Norte"]),
+    certifications=st.lists(st.sampled_from(CERTIFICATIONS), max_size=2).map(tuple),
+    min_handwork_share=st.none() | st.integers(0, 100),
+    materials=st.lists(st.sampled_from(MATERIALS), max_size=2).map(tuple),
+)
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def violations(atelier: AtelierProfile, brief: BriefQuery) -> list[str]:
+    broken = []
+    if not atelier.moq <= brief.quantity <= atelier.max_batch:
+        broken.append("quantity")
+    if brief.deadline_weeks is not None and atelier.lead_time_weeks > brief.deadline_weeks:
+        broken.append("deadline")
+    if brief.country and atelier.country != brief.country:
+        broken.append("country")
+    held = {normalise_certification(c) for c in atelier.certifications}
+    if any(normalise_certification(c) not in held for c in brief.certifications):
+        broken.append("certification")
+    if brief.min_handwork_share is not None and atelier.handwork_share < brief.min_handwork_share:
+        broken.append("handwork")
+    if not atelier.verified or atelier.paused:
+        broken.append("not listed")
+    return broken
+
+
+def unique(registry: list[AtelierProfile]) -> list[AtelierProfile]:
+    return list({a.ref: a for a in registry}.values())
+
+
+@SETTINGS
+@given(st.lists(ateliers, max_size=25).map(unique), briefs)
+def test_ranked_matches_never_break_a_hard_constraint(
+    registry: list[AtelierProfile], brief: BriefQuery
+) -> None:
+    result = AtelierIndex.build(registry).match(brief, top=10, near_misses=10)
+    for match in result.matches:
+        assert violations(match.atelier, brief) == []
+        assert 0.0 <= match.score <= 100.0
+    for miss in result.near_misses:
+        assert violations(miss.atelier, brief) and miss.failures
+        assert miss.atelier.verified and not miss.atelier.paused
+    assert not {m.ref for m in result.matches} & {n.ref for n in result.near_misses}
+
+
+@SETTINGS
+@given(st.lists(ateliers, max_size=25).map(unique), briefs)
+def test_matching_is_deterministic_whatever_the_insertion_order(
+    registry: list[AtelierProfile], brief: BriefQuery
+) -> None:
+    forward = AtelierIndex.build(registry).match(brief, top=10)
+    backward = AtelierIndex.build(list(reversed(registry))).match(brief, top=10)
+    assert forward == backward
+    scores = [m.score for m in forward.matches]
+    assert scores == sorted(scores, reverse=True)
+
+
+@SETTINGS
+@given(st.lists(ateliers, max_size=40).map(unique), st.integers(1, 2000))
+def test_unrelated_ateliers_never_push_out_a_perfect_match(
+    noise: list[AtelierProfile], quantity: int
+) -> None:
+    perfect = AtelierProfile(
+        "PERFECT",
+        "Maglificio",
+        "IT",
+        region="Toscana",
+        specialties=("knitwear",),
+        materials=("cashmere",),
+        techniques=("hand linking",),
+        moq=1,
+        max_batch=10_000,
+        monthly_capacity=10_000,
+        lead_time_weeks=1,
+        handwork_share=100,
+        rating=5.0,
+    )
+    brief = BriefQuery("B", "cashmere knitwear, hand linking", quantity=quantity, region="Toscana")
+    unrelated = [
+        a for a in noise if not any(s in {"maglieria", "knitwear", "calze"} for s in a.specialties)
+    ]
+    result = AtelierIndex.build([perfect, *unrelated]).match(brief, top=1)
+    assert [m.ref for m in result.matches] == ["PERFECT"]
+
+
+@SETTINGS
+@given(st.lists(ateliers, min_size=1, max_size=20).map(unique), briefs)
+def test_upserting_one_by_one_equals_building_at_once(
+    registry: list[AtelierProfile], brief: BriefQuery
+) -> None:
+    incremental = AtelierIndex.build([])
+    for atelier in registry:
+        incremental.upsert(atelier)
+    incremental.upsert(registry[0])  # replacing with itself changes nothing
+    assert incremental.match(brief) == AtelierIndex.build(registry).match(brief)
