@@ -107,12 +107,12 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         engine = create_engine(f"sqlite+aiosqlite:///{path}")
         try:
             await upgrade_async(engine)
-            async with engine.connect() as conn:
-                await conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
         finally:
+            # Closing the last connection checkpoints the WAL into the file we copy.
             await engine.dispose()
 
     asyncio.run(migrate())
+    assert not path.with_name(path.name + "-wal").exists()
     return path
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.base import utcnow
 from bot.db.models import Delivery, DeliveryState, User
 from bot.i18n import pick_language
+
+LAST_SEEN_RESOLUTION = timedelta(hours=1)
 
 
 async def by_telegram_id(session: AsyncSession, telegram_id: int) -> User | None:
@@ -34,8 +38,11 @@ async def ensure_user(
         session.add(user)
         await session.flush()
     else:
-        user.last_seen_at = now
-        user.reachable = True
+        # Only write when something changed: this runs on many updates.
+        if user.last_seen_at is None or now - user.last_seen_at > LAST_SEEN_RESOLUTION:
+            user.last_seen_at = now
+        if not user.reachable:
+            user.reachable = True
         if display_name and not user.display_name:
             user.display_name = display_name[:128]
     return user

@@ -49,3 +49,23 @@ async def test_sqlite_runs_in_wal_mode(engine: AsyncEngine) -> None:
     async with engine.connect() as conn:
         assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
         assert (await conn.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+
+
+async def test_concurrent_read_then_write_transactions_all_succeed(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """Many people arriving at once: each transaction reads, then writes. On SQLite a
+    deferred transaction would fail with "database is locked"; none may fail."""
+    import asyncio
+
+    async def arrive(telegram_id: int) -> None:
+        async with session_factory() as session:
+            assert await session.scalar(select(User).where(User.telegram_id == telegram_id)) is None
+            await asyncio.sleep(0.01)  # others write meanwhile
+            session.add(User(telegram_id=telegram_id))
+            await session.commit()
+
+    await asyncio.gather(*(arrive(10_000 + n) for n in range(60)))
+    async with session_factory() as session:
+        count = len((await session.scalars(select(User.id))).all())
+    assert count == 60
