@@ -41,16 +41,6 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             cursor.execute("PRAGMA busy_timeout=10000")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
-            # We issue BEGIN ourselves (below) instead of the driver's deferred one.
-            dbapi_connection.isolation_level = None
-
-        @event.listens_for(engine.sync_engine, "begin")
-        def _sqlite_begin(connection: Any) -> None:
-            # A deferred transaction that reads and then writes fails at once with
-            # "database is locked" when another connection wrote in between (SQLite cannot
-            # upgrade a stale read snapshot). Taking the write lock up front makes concurrent
-            # writers wait their turn (busy_timeout) instead.
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
