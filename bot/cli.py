@@ -317,6 +317,164 @@ def chat(
     _run(run_chat(settings, user_id=user_id, first_name=name, language=lang))
 
 
+# --- stats ------------------------------------------------------------------------------------
+
+
+@app.command("stats")
+def stats(
+    chart: Annotated[
+        Path | None, typer.Option("--chart", help="Also write the chart as a PNG file here.")
+    ] = None,
+) -> None:
+    """People, briefs and introductions by state, acceptance rate and time to answer."""
+    from bot.services import stats as stats_service
+
+    settings = _settings()
+    numbers = _run(_with_session(settings, stats_service.collect))
+    table = Table(title="Bottega", show_header=True)
+    table.add_column("What")
+    table.add_column("Count", justify="right")
+    table.add_row("Designers", str(numbers.designers))
+    table.add_row("Ateliers live", str(numbers.ateliers_live))
+    table.add_row("Ateliers waiting for verification", str(numbers.ateliers_pending))
+    table.add_row("Ateliers paused", str(numbers.ateliers_paused))
+    for state, count in numbers.briefs_by_state.items():
+        table.add_row(f"Briefs {state}", str(count))
+    for state, count in numbers.intros_by_state.items():
+        table.add_row(f"Introductions {state}", str(count))
+    rate = numbers.acceptance_rate
+    table.add_row("Acceptance rate", "–" if rate is None else f"{rate * 100:.0f} %")
+    median = numbers.median_answer_time
+    table.add_row(
+        "Median time to answer", "–" if median is None else f"{median.total_seconds() / 3600:.1f} h"
+    )
+    console.print(table)
+    if chart is not None:
+        chart.write_bytes(stats_service.render_chart(numbers))
+        console.print(f"Chart written to {chart}.")
+
+
+# --- digest -----------------------------------------------------------------------------------
+
+digest_app = typer.Typer(
+    help="The weekly digest: preview it, or send it now.", no_args_is_help=True
+)
+app.add_typer(digest_app, name="digest")
+
+
+async def _digest_index(settings: Settings) -> Any:
+    import matching
+    from bot.services.ateliers import load_profiles
+
+    return matching.AtelierIndex.build(await _with_session(settings, load_profiles))
+
+
+@digest_app.command("preview")
+def digest_preview(
+    user_id: Annotated[int, typer.Argument(help="The user's id in the database (users.id).")],
+) -> None:
+    """Show what this user's digest would say now (nothing is sent or recorded)."""
+    from bot.db.models import User
+    from bot.scheduling.messages import digest_message
+    from bot.services import digest
+
+    settings = _settings()
+
+    async def work() -> tuple[Any, Any]:
+        index = await _digest_index(settings)
+
+        async def compose(session: Any) -> tuple[Any, Any]:
+            user = await session.get(User, user_id)
+            if user is None:
+                return None, None
+            return user, await digest.preview(session, index, user)
+
+        result: tuple[Any, Any] = await _with_session(settings, compose)
+        return result
+
+    user, content = _run(work())
+    if user is None:
+        err.print(f"[red]No user with id {user_id}.[/red]")
+        raise typer.Exit(1)
+    from bot.db.base import utcnow
+
+    message = (
+        digest_message(content.payload("preview", utcnow()), user.language) if content else None
+    )
+    if message is None:
+        console.print(f"Nothing new for user {user_id}: no digest would be sent.")
+        return
+    console.print(message.text, markup=False, highlight=False)
+    for row in message.buttons:
+        console.print("  ".join(f"[{label}]" for label, _ in row), markup=False, highlight=False)
+
+
+@digest_app.command("send-now")
+def digest_send_now(
+    deliver: Annotated[
+        bool,
+        typer.Option(
+            "--deliver/--queue-only",
+            help="Also send from this process (needs TELEGRAM_BOT_TOKEN); otherwise the running "
+            "bot sends them within seconds.",
+        ),
+    ] = False,
+) -> None:
+    """Compose this week's digest for everyone not yet served, due immediately."""
+    from bot.db import create_engine, create_session_factory
+    from bot.services import digest
+
+    settings = _settings()
+    if deliver and settings.token is None:
+        err.print("[red]--deliver needs TELEGRAM_BOT_TOKEN.[/red]")
+        raise typer.Exit(2)
+
+    async def work() -> tuple[Any, Any]:
+        index = await _digest_index(settings)
+        engine = create_engine(settings.database_url)
+        try:
+            factory = create_session_factory(engine)
+            plan = await digest.plan_digests(
+                factory, index, default_timezone=settings.default_timezone, send_now=True
+            )
+            report = await _deliver_now(settings, factory) if deliver else None
+            return plan, report
+        finally:
+            await engine.dispose()
+
+    plan, report = _run(work())
+    console.print(
+        f"Digests queued: {plan.planned} (considered {plan.considered}, nothing new for {plan.empty})."
+    )
+    if report is not None:
+        console.print(
+            f"Sent {report.sent}, dropped {report.dropped}, retried {report.retried}, failed {report.failed}."
+        )
+
+
+async def _deliver_now(settings: Settings, factory: Any) -> Any:
+    from telegram.ext import AIORateLimiter, ExtBot
+
+    from bot.scheduling import messages  # noqa: F401  (registers the renderers)
+    from bot.scheduling.outbox import sweep
+    from bot.scheduling.pacing import ChatPacer
+
+    bot: ExtBot[None] = ExtBot(
+        settings.token or "",
+        base_url=settings.telegram_api_base_url,
+        rate_limiter=AIORateLimiter(  # type: ignore[arg-type]
+            overall_max_rate=settings.send_rate_per_second, max_retries=3
+        ),
+    )
+    async with bot:
+        return await sweep(
+            bot,
+            factory,
+            concurrency=4,
+            pacer=ChatPacer(settings.send_rate_per_chat_per_second),
+        )
+
+
 def main() -> None:
     app()
 

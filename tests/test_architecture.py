@@ -23,7 +23,9 @@ def _imports(folder: str) -> dict[str, set[str]]:
 
 def test_matching_is_a_pure_library() -> None:
     forbidden = {"bot", "telegram", "sqlalchemy", "apscheduler"}
-    offenders = {path: names & forbidden for path, names in _imports("matching").items() if names & forbidden}
+    offenders = {
+        path: names & forbidden for path, names in _imports("matching").items() if names & forbidden
+    }
     assert offenders == {}
 
 

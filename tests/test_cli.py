@@ -15,15 +15,27 @@ from tests.conftest import DEV_DATA, REPO_ROOT
 TOOLS = REPO_ROOT.parent / "shared" / "tools"
 
 
-def bottega(*args: str, env: dict[str, str], cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def bottega(
+    *args: str, env: dict[str, str], cwd: Path, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120, input=stdin
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+        input=stdin,
     )
 
 
 @pytest.fixture
 def cli_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_URL", "ADMIN_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "DATABASE_URL", "ADMIN_"))
+    }
     env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
     env["PYTHONPATH"] = str(REPO_ROOT)
     return env
@@ -45,8 +57,12 @@ def test_run_without_a_token_explains_what_to_do(cli_env: dict[str, str], tmp_pa
     assert "Traceback" not in result.stderr
 
 
-def test_invalid_settings_are_reported_without_a_traceback(cli_env: dict[str, str], tmp_path: Path) -> None:
-    result = bottega("db", "upgrade", env={**cli_env, "DEFAULT_TIMEZONE": "Mars/Olympus"}, cwd=tmp_path)
+def test_invalid_settings_are_reported_without_a_traceback(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    result = bottega(
+        "db", "upgrade", env={**cli_env, "DEFAULT_TIMEZONE": "Mars/Olympus"}, cwd=tmp_path
+    )
     assert result.returncode == 2
     assert "DEFAULT_TIMEZONE" in result.stderr and "Traceback" not in result.stderr
 
@@ -65,28 +81,62 @@ def test_import_export_and_match_round_trip(cli_env: dict[str, str], tmp_path: P
     assert bottega("ateliers", "export", str(exported), env=cli_env, cwd=tmp_path).returncode == 0
     assert len(exported.read_text("utf-8").splitlines()) == 121
 
-    matches = bottega("match", str(DEV_DATA / "briefs.jsonl"), "--top", "5", "--format", "json", env=cli_env, cwd=tmp_path)
+    matches = bottega(
+        "match",
+        str(DEV_DATA / "briefs.jsonl"),
+        "--top",
+        "5",
+        "--format",
+        "json",
+        env=cli_env,
+        cwd=tmp_path,
+    )
     assert matches.returncode == 0, matches.stderr
     lines = [json.loads(line) for line in matches.stdout.splitlines()]
     assert len(lines) == 50
     assert set(lines[0]) >= {"brief_id", "matches"}
-    assert all(set(m) >= {"ref", "name", "score", "reasons"} for line in lines for m in line["matches"])
+    assert all(
+        set(m) >= {"ref", "name", "score", "reasons"} for line in lines for m in line["matches"]
+    )
     assert all(len(line["matches"]) <= 5 for line in lines)
     out = tmp_path / "matches.jsonl"
     out.write_text(matches.stdout, "utf-8")
     scored = subprocess.run(
-        [sys.executable, str(TOOLS / "eval_match.py"), str(DEV_DATA / "expected.jsonl"), str(out),
-         "--min-ndcg", "0.92", "--min-hit3", "0.97", "--max-violations", "0"],
-        capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            str(TOOLS / "eval_match.py"),
+            str(DEV_DATA / "expected.jsonl"),
+            str(out),
+            "--min-ndcg",
+            "0.92",
+            "--min-hit3",
+            "0.97",
+            "--max-violations",
+            "0",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     print(scored.stdout)
     assert scored.returncode == 0, scored.stdout + scored.stderr
 
-    table = bottega("match", str(DEV_DATA / "briefs.jsonl"), "--top", "3", "--format", "table", env=cli_env, cwd=tmp_path)
+    table = bottega(
+        "match",
+        str(DEV_DATA / "briefs.jsonl"),
+        "--top",
+        "3",
+        "--format",
+        "table",
+        env=cli_env,
+        cwd=tmp_path,
+    )
     assert table.returncode == 0 and "Brief DB001" in table.stdout
 
 
-def test_a_bad_csv_line_is_named_and_nothing_is_written(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_a_bad_csv_line_is_named_and_nothing_is_written(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
     assert bottega("db", "upgrade", env=cli_env, cwd=tmp_path).returncode == 0
     header = (REPO_ROOT / "bot" / "data" / "demo_ateliers.csv").read_text("utf-8").splitlines()[0]
     bad = tmp_path / "bad.csv"
@@ -102,9 +152,17 @@ def test_a_bad_csv_line_is_named_and_nothing_is_written(cli_env: dict[str, str],
     assert exported.stdout.strip().count("\n") == 0  # header only
 
 
-def test_bad_brief_lines_are_reported_and_the_rest_still_run(cli_env: dict[str, str], tmp_path: Path) -> None:
+def test_bad_brief_lines_are_reported_and_the_rest_still_run(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
     assert bottega("db", "upgrade", env=cli_env, cwd=tmp_path).returncode == 0
-    bottega("ateliers", "import", str(REPO_ROOT / "bot" / "data" / "demo_ateliers.csv"), env=cli_env, cwd=tmp_path)
+    bottega(
+        "ateliers",
+        "import",
+        str(REPO_ROOT / "bot" / "data" / "demo_ateliers.csv"),
+        env=cli_env,
+        cwd=tmp_path,
+    )
     briefs = tmp_path / "briefs.jsonl"
     briefs.write_text(
         '{"id": "ok1", "description": "silk scarves", "quantity": 100}\n'
@@ -119,14 +177,21 @@ def test_bad_brief_lines_are_reported_and_the_rest_still_run(cli_env: dict[str, 
     assert "line 2" in result.stderr and "line 3" in result.stderr
 
 
-def test_make_run_without_a_token_sets_up_and_opens_the_terminal_chat(cli_env: dict[str, str]) -> None:
+def test_make_run_without_a_token_sets_up_and_opens_the_terminal_chat(
+    cli_env: dict[str, str],
+) -> None:
     if (REPO_ROOT / ".env").exists():
         pytest.skip(".env present: `make run` would use its settings")
     if not (REPO_ROOT / ".venv" / "bin" / "bottega").exists():
         pytest.skip("needs the project's virtual environment (make creates it)")
     result = subprocess.run(
-        ["make", "-s", "run"], cwd=REPO_ROOT, env=cli_env, stdin=subprocess.DEVNULL,
-        capture_output=True, text=True, timeout=300,
+        ["make", "-s", "run"],
+        cwd=REPO_ROOT,
+        env=cli_env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Imported demo_ateliers.csv" in result.stdout

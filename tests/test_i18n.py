@@ -33,4 +33,6 @@ def test_telegram_language_codes_pick_our_language() -> None:
 
 def test_unknown_key_and_missing_value_do_not_crash() -> None:
     assert t("no.such.key", "it") == "no.such.key"
-    assert "Bottega" in t("common.welcome", "en")  # a missing {name} leaves the template, not a crash
+    assert "Bottega" in t(
+        "common.welcome", "en"
+    )  # a missing {name} leaves the template, not a crash

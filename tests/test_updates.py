@@ -12,7 +12,9 @@ from bot.updates import PerChatUpdateProcessor
 def _update(update_id: int, chat_id: int) -> Update:
     chat = Chat(chat_id, "private")
     user = User(chat_id, "Ada", is_bot=False)
-    return Update(update_id, message=Message(update_id, date=None, chat=chat, from_user=user, text="hi"))  # type: ignore[arg-type]
+    return Update(
+        update_id, message=Message(update_id, date=None, chat=chat, from_user=user, text="hi")
+    )  # type: ignore[arg-type]
 
 
 async def test_same_chat_is_sequential_and_other_chats_overlap() -> None:

@@ -81,6 +81,9 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     last_seen_at: Mapped[datetime | None]
+    # Weekly digest: the ISO week ("2026-W48") last planned, and the moment its content covered.
+    digest_week: Mapped[str | None] = mapped_column(String(10))
+    last_digest_at: Mapped[datetime | None]
 
 
 class Atelier(Base):

@@ -134,7 +134,20 @@ async def on_error(update: object, context: BotContext) -> None:
 
 
 def bot_commands(lang: str) -> list[BotCommand]:
-    names = ["start", "brief", "briefs", "language", "settings", "privacy", "help", "cancel"]
+    names = [
+        "start",
+        "brief",
+        "briefs",
+        "register",
+        "profile",
+        "capacity",
+        "language",
+        "settings",
+        "privacy",
+        "delete_me",
+        "help",
+        "cancel",
+    ]
     return [BotCommand(name, t(f"common.commands_{name}", lang)) for name in names]
 
 

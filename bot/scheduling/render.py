@@ -6,11 +6,14 @@ renders to nothing and is dropped) and returns the text and buttons in the recip
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+import matching
 from bot.db.models import Delivery, User
 
 
@@ -41,3 +44,27 @@ def renderer_for(kind: str) -> Renderer | None:
 
 def known_kinds() -> list[str]:
     return sorted(_RENDERERS)
+
+
+# Renderers that rank ateliers (nudges, an expired intro's next match) use the process's cached
+# index when the sweeper provides one, and build a fresh one otherwise (CLI, tests).
+IndexProvider = Callable[[], Awaitable[matching.AtelierIndex]]
+_index_provider: ContextVar[IndexProvider | None] = ContextVar("match_index", default=None)
+
+
+@contextmanager
+def using_match_index(provider: IndexProvider | None) -> Iterator[None]:
+    token = _index_provider.set(provider)
+    try:
+        yield
+    finally:
+        _index_provider.reset(token)
+
+
+async def match_index(session: AsyncSession) -> matching.AtelierIndex:
+    provider = _index_provider.get()
+    if provider is not None:
+        return await provider()
+    from bot.services.ateliers import load_profiles
+
+    return matching.AtelierIndex.build(await load_profiles(session))

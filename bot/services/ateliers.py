@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import matching
@@ -11,8 +11,19 @@ from bot.services.registry import to_profile
 
 
 async def ratings(session: AsyncSession) -> dict[int, float]:
+    """Average stars per atelier, from the designers it worked with (its owner's own answer to
+    "How did it go?" is about the designer, and must not rate the atelier)."""
     rows = await session.execute(
-        select(Feedback.atelier_id, func.avg(Feedback.stars)).group_by(Feedback.atelier_id)
+        select(Feedback.atelier_id, func.avg(Feedback.stars))
+        .join(Atelier, Atelier.id == Feedback.atelier_id)
+        .where(
+            or_(
+                Feedback.from_user_id.is_(None),
+                Atelier.owner_id.is_(None),
+                Feedback.from_user_id != Atelier.owner_id,
+            )
+        )
+        .group_by(Feedback.atelier_id)
     )
     return {atelier_id: float(avg) for atelier_id, avg in rows.all()}
 

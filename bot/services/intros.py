@@ -177,10 +177,13 @@ async def request_for_brief(
 
 
 async def _owned_intro(
-    session: AsyncSession, intro_id: int, owner: User
+    session: AsyncSession, intro_id: int, owner: User, *, designer_consented: bool = False
 ) -> tuple[IntroRequest, Atelier, Brief]:
     intro = await session.get(IntroRequest, intro_id)
     if intro is None:
+        raise IntroError("not_found")
+    if intro.initiated_by == "atelier" and not designer_consented:
+        # An atelier's own offer (services.digest) is the designer's to answer, never its own.
         raise IntroError("not_found")
     atelier = await session.get(Atelier, intro.atelier_id)
     brief = await session.get(Brief, intro.brief_id)
@@ -197,11 +200,21 @@ async def _stop_waiting(session: AsyncSession, intro_id: int, reason: str) -> No
 
 
 async def accept(
-    session: AsyncSession, *, intro_id: int, owner: User, now: datetime | None = None
+    session: AsyncSession,
+    *,
+    intro_id: int,
+    owner: User,
+    now: datetime | None = None,
+    designer_consented: bool = False,
 ) -> IntroRequest:
-    """The atelier says yes: both sides get each other's contact. The caller commits."""
+    """The atelier says yes: both sides get each other's contact. The caller commits.
+
+    `designer_consented` is set only by services.digest when a designer accepts an atelier's
+    offer (the atelier agreed when it offered)."""
     now = now or utcnow()
-    intro, _atelier, brief = await _owned_intro(session, intro_id, owner)
+    intro, _atelier, brief = await _owned_intro(
+        session, intro_id, owner, designer_consented=designer_consented
+    )
     intro.state = IntroState.ACCEPTED
     intro.answered_at = now
     await _stop_waiting(session, intro.id, "accepted")

@@ -33,7 +33,13 @@ async def test_terminal_chat_plays_an_interview(database_url: str) -> None:
             raise EOFError from None
 
     buffer = io.StringIO()
-    await run_chat(settings, user_id=77, language="en", console=Console(file=buffer, width=120), read_line=read_line)
+    await run_chat(
+        settings,
+        user_id=77,
+        language="en",
+        console=Console(file=buffer, width=120),
+        read_line=read_line,
+    )
     output = buffer.getvalue()
     assert "Welcome to Bottega" in output
     assert "[1] I'm a designer" in output

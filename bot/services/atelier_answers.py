@@ -1,0 +1,279 @@
+"""Reading an atelier's typed answers: each registration question's text becomes draft values,
+or a `Problem` whose code selects the localized re-ask.
+
+Free-text skills (specialties, materials, techniques, certifications) are normalised with the
+matching taxonomy and stored in the atelier's own language, the way they would write them;
+anything the taxonomy does not know is kept as typed, so nothing the owner said is lost.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import matching
+from bot import parsing
+
+MAX_NAME = 200
+MAX_PLACE = 100
+MAX_DESCRIPTION = 1000
+MAX_ITEMS = 30
+MAX_ITEM = 120
+MAX_PIECES = 10_000_000
+MAX_LEAD_WEEKS = 104
+CONFIDENT = 75.0
+
+_SPLIT = re.compile(r"\s*(?:[,;/\n•]|\band\b|\bed?\b|\by\b|\bet\b)\s*", re.IGNORECASE)
+_NONE = frozenset(
+    {"none", "no", "nessuna", "nessuno", "niente", "nothing", "n/a", "na", "-", "nope", "non"}
+)
+_MONTHS = re.compile(r"\b(months?|mes[ei])\b", re.IGNORECASE)
+_YEARS = re.compile(r"\b(years?|ann[oi])\b", re.IGNORECASE)
+_DAYS = re.compile(r"\b(days?|giorn[oi]|gg)\b", re.IGNORECASE)
+SUGGEST_FROM = 50.0
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    code: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+Answer = dict[str, Any] | Problem
+Parser = Callable[[str, str, dict[str, Any]], Answer]
+
+
+def _from_parse_error(error: parsing.ParseError, *, limit: int = 0) -> Problem:
+    if error.code == "too_long":
+        return Problem("too_long", {"length": error.detail or "?", "limit": limit or "?"})
+    return Problem(error.code)
+
+
+def _text(text: str, limit: int) -> str | Problem:
+    cleaned = parsing.clean_text(text, max_len=limit)
+    if isinstance(cleaned, parsing.ParseError):
+        return _from_parse_error(cleaned, limit=limit)
+    return cleaned
+
+
+def parse_name(text: str, lang: str, draft: dict[str, Any]) -> Answer:
+    name = _text(text, MAX_NAME)
+    if isinstance(name, Problem):
+        return name
+    return {"name": " ".join(name.split())}
+
+
+def parse_country(text: str, lang: str, draft: dict[str, Any]) -> Answer:
+    code = parsing.parse_country(text, lang)
+    if isinstance(code, parsing.ParseError):
+        return _from_parse_error(code)
+    return {"country": code}
+
+
+def parse_place(text: str, lang: str, draft: dict[str, Any]) -> Answer:
+    """ "Prato, Toscana" -> city Prato, region Toscana; one name is the city."""
+    place = _text(text, MAX_PLACE * 2)
+    if isinstance(place, Problem):
+        return place
+    parts = [" ".join(p.split()) for p in re.split(r"[,\n(]", place.replace(")", "")) if p.strip()]
+    if not parts:
+        return Problem("empty")
+    if any(len(p) > MAX_PLACE for p in parts):
+        return Problem("too_long", {"length": max(len(p) for p in parts), "limit": MAX_PLACE})
+    city = parts[0]
+    region = parts[1] if len(parts) > 1 else ""
+    return {"city": city, "region": region}
+
+
+def concept_label(concept_id: str, lang: str) -> str:
+    return matching.label(concept_id, lang)
+
+
+def parse_specialties(text: str, lang: str, draft: dict[str, Any]) -> Answer:
+    """Category ids the owner described; the conversation asks them to confirm."""
+    cleaned = _text(text, 500)
+    if isinstance(cleaned, Problem):
+        return cleaned
+    ids = [c.id for c in matching.categories_in(cleaned)]
+    if not ids:
+        ids = [
+            c.id
+            for c in matching.understand(cleaned, "category", limit=5)
+            if c.confidence >= CONFIDENT
+        ]
+    if not ids:
+        suggestions = [
+            c.id
+            for c in matching.understand(cleaned, "category", limit=3)
+            if c.confidence >= SUGGEST_FROM
+        ]
+        if suggestions:
+            names = ", ".join(concept_label(i, lang) for i in suggestions)
+            return Problem("specialty_guess", {"suggestions": names})
+        return Problem("specialty_unknown")
+    return {"category_ids": list(dict.fromkeys(ids))[:10]}
+
+
+def _items(text: str) -> list[str]:
+    return [" ".join(p.split()) for p in _SPLIT.split(text) if p and p.strip(" .")]
+
+
+def _skills(text: str, kind: str, lang: str) -> list[str] | Problem:
+    cleaned = _text(text, 1500)
+    if isinstance(cleaned, Problem):
+        return cleaned
+    if cleaned.strip(" .!").casefold() in _NONE:
+        return []
+    out: list[str] = []
+    for item in _items(cleaned):
+        found = [c for c in matching.understand(item, kind, limit=5) if c.confidence >= CONFIDENT]
+        if found:
+            out.extend(concept_label(c.id, lang) for c in found)
+        else:
+            out.append(item.strip(" .")[:MAX_ITEM])
+    unique = list(dict.fromkeys(v for v in out if v))
+    if len(unique) > MAX_ITEMS:
+        return Problem("too_many_items", {"limit": MAX_ITEMS})
+    return unique
+
+
+def parse_materials(text: str, lang: str, draft: dict[str, Any]) -> Answer:
+    materials = _skills(text, "material", lang)
+    if isinstance(materials, Problem):
+        return materials
+    if not materials:
+        return Problem("materials_needed")
+    return {"materials": materials}
+
+
+def parse_techniques(text: str, lang: str, draft: dict[str, Any]) -> Answer:
+    techniques = _skills(text, "technique", lang)
+    if isinstance(techniques, Problem):
+        return techniques
+    return {"techniques": techniques}
+
+
+def _pieces(text: str, lang: str, *, allow_zero: bool = False) -> int | Problem:
+    if allow_zero and text.strip() == "0":
+        return 0
+    quantity = parsing.parse_quantity(text, lang, maximum=MAX_PIECES)
+    if isinstance(quantity, parsing.ParseError):
+        if quantity.code == "too_large":
+            return Problem("too_large", {"limit": MAX_PIECES})
+        return _from_parse_error(quantity)
+    if quantity.low != quantity.high:
+        return Problem("one_number")
+    return quantity.value
+
+
+def parse_moq(text: str, lang: str, draft: dict[str, Any]) -> Answer:
+    moq = _pieces(text, lang)
+    if isinstance(moq, Problem):
+        return moq
+    return {"moq": moq}
+
+
+def parse_max_batch(text: str, lang: str, draft: dict[str, Any]) -> Answer:
+    most = _pieces(text, lang)
+    if isinstance(most, Problem):
+        return most
+    moq = draft.get("moq")
+    if isinstance(moq, int) and most < moq:
+        return Problem("max_below_moq", {"moq": moq, "max": most})
+    return {"max_batch": most}
+
+
+def parse_monthly_capacity(text: str, lang: str, draft: dict[str, Any]) -> Answer:
+    pieces = _pieces(text, lang)
+    if isinstance(pieces, Problem):
+        return pieces
+    return {"monthly_capacity": pieces}
+
+
+def parse_free_capacity(text: str, lang: str) -> int | Problem:
+    """Free pieces this month, for /capacity: 0 is a fine answer ("we're full")."""
+    return _pieces(text, lang, allow_zero=True)
+
+
+def parse_lead_time(text: str, lang: str, draft: dict[str, Any]) -> Answer:
+    """Weeks from order to delivery: "6", "6 weeks", "4-6 settimane" (the longer end), "2 mesi",
+    "10 days" (rounded up to whole weeks)."""
+    quantity = parsing.parse_quantity(text, lang, maximum=10_000)
+    if isinstance(quantity, parsing.ParseError):
+        return _from_parse_error(quantity)
+    weeks = quantity.high
+    if _YEARS.search(text):
+        weeks *= 52
+    elif _MONTHS.search(text):
+        weeks = -(-weeks * 13 // 3)  # months to weeks, rounded up (52 / 12 = 13 / 3)
+    elif _DAYS.search(text):
+        weeks = -(-weeks // 7)
+    if weeks > MAX_LEAD_WEEKS:
+        return Problem("lead_time_too_long", {"limit": MAX_LEAD_WEEKS})
+    return {"lead_time_weeks": weeks}
+
+
+def parse_handwork(text: str, lang: str, draft: dict[str, Any]) -> Answer:
+    share = parsing.parse_percentage(text, lang)
+    if isinstance(share, parsing.ParseError):
+        return (
+            Problem("percent_range") if share.code == "out_of_range" else _from_parse_error(share)
+        )
+    return {"handwork_share": share}
+
+
+def parse_certifications(text: str, lang: str, draft: dict[str, Any]) -> Answer:
+    cleaned = _text(text, 1000)
+    if isinstance(cleaned, Problem):
+        return cleaned
+    if cleaned.strip(" .!").casefold() in _NONE:
+        return {"certifications": []}
+    out: list[str] = []
+    for item in _items(cleaned):
+        known = matching.normalise_certification(item)
+        out.append(concept_label(known, "en") if known else item.strip(" .")[:MAX_ITEM])
+    unique = list(dict.fromkeys(v for v in out if v))
+    if len(unique) > MAX_ITEMS:
+        return Problem("too_many_items", {"limit": MAX_ITEMS})
+    return {"certifications": unique}
+
+
+def parse_contact(text: str, lang: str, draft: dict[str, Any]) -> Answer:
+    region = draft.get("country")
+    contact = parsing.parse_contact(text, region if isinstance(region, str) and region else "IT")
+    if isinstance(contact, parsing.ParseError):
+        return _from_parse_error(contact)
+    email, phone = contact
+    return {"contact": " · ".join(part for part in (email, phone) if part)}
+
+
+def parse_description(text: str, lang: str, draft: dict[str, Any]) -> Answer:
+    description = _text(text, MAX_DESCRIPTION)
+    if isinstance(description, Problem):
+        return description
+    return {"description": description}
+
+
+def parse_languages(text: str, lang: str, draft: dict[str, Any]) -> Answer:
+    return Problem("use_buttons")
+
+
+PARSERS: dict[str, Parser] = {
+    "name": parse_name,
+    "country": parse_country,
+    "place": parse_place,
+    "specialties": parse_specialties,
+    "materials": parse_materials,
+    "techniques": parse_techniques,
+    "moq": parse_moq,
+    "max_batch": parse_max_batch,
+    "monthly_capacity": parse_monthly_capacity,
+    "lead_time_weeks": parse_lead_time,
+    "handwork_share": parse_handwork,
+    "certifications": parse_certifications,
+    "languages": parse_languages,
+    "contact": parse_contact,
+    "description": parse_description,
+}

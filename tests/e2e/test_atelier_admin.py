@@ -1,0 +1,88 @@
+"""Admins verify ateliers and see statistics with a chart; nobody else can."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.services.stats import Stats, render_chart
+from tests.e2e.atelier_steps import (
+    designer_requests_intro,
+    fetch_atelier,
+    quick_bot,
+    seed_atelier,
+)
+from tests.e2e.harness import ADMIN_ID, RunningBot
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fonts_loaded() -> None:
+    """The first chart in a process loads matplotlib and its fonts (about two seconds); that
+    start-up cost is not what these tests measure."""
+    render_chart(Stats(0, 0, 0, 0))
+
+
+@pytest.fixture
+async def bottega(database_url: str) -> AsyncIterator[RunningBot]:
+    async with quick_bot(database_url) as running:
+        yield running
+
+
+async def test_non_admins_get_the_normal_help(bottega: RunningBot) -> None:
+    api = bottega.api
+    for command in ("/admin", "/stats"):
+        await api.user_sends(231, command)
+        reply = await api.wait_for(231, contains="/briefs")
+        assert "/stats" not in (reply.text or "")
+    assert not [m for m in api.sent(231) if m.kind == "photo"]
+
+
+async def test_forged_verify_from_a_non_admin_changes_nothing(bottega: RunningBot) -> None:
+    api = bottega.api
+    atelier = await seed_atelier(bottega, 232, verified=False)
+    await api.user_sends(232, "/start")
+    welcome = await api.wait_for(232, contains="Welcome")
+    for action in ("ver", "rej", "cok"):
+        query = await api.user_presses(232, welcome.message_id, f"admin:{action}:{atelier.id}")
+        assert "Only admins" in ((await api.wait_for_answer(query)).text or "")
+    still = await fetch_atelier(bottega, atelier.id)
+    assert (still.verified, still.listed) == (False, True)
+
+
+async def test_admin_rejects_a_registration_and_a_double_tap_is_harmless(
+    bottega: RunningBot,
+) -> None:
+    api = bottega.api
+    atelier = await seed_atelier(bottega, 233, verified=False)
+    await api.user_sends(ADMIN_ID, "/admin")
+    pending = await api.wait_for(ADMIN_ID, contains=atelier.ref)
+    await api.press(ADMIN_ID, pending, "Reject")
+    await api.wait_for(ADMIN_ID, contains="Rejected")
+    await api.wait_for(233, contains="could not verify")
+    again = await api.user_presses(ADMIN_ID, pending.message_id, f"admin:ver:{atelier.id}")
+    assert "Already decided" in ((await api.wait_for_answer(again)).text or "")
+    assert not (await fetch_atelier(bottega, atelier.id)).listed
+    await api.user_sends(ADMIN_ID, "/admin")
+    await api.wait_for(ADMIN_ID, contains="Nothing is waiting")
+
+
+async def test_stats_give_numbers_and_a_chart(bottega: RunningBot) -> None:
+    api = bottega.api
+    atelier = await seed_atelier(bottega, 234)
+    await seed_atelier(bottega, 235, verified=False)
+    await designer_requests_intro(bottega, designer_telegram_id=336, refs=[atelier.ref])
+    request = await api.wait_for(234, contains="New introduction request")
+    await api.press(234, request, "Accept")
+    await api.wait_for(336, contains="accepted")
+
+    await api.user_sends(ADMIN_ID, "/stats")
+    numbers = await api.wait_for(ADMIN_ID, contains="Bottega in numbers")
+    text = numbers.text or ""
+    assert "Designers: 1" in text
+    assert "Ateliers: 1 live, 1 waiting for verification, 0 paused" in text
+    assert "Introductions: 1 (waiting 0, accepted 1" in text
+    assert "Acceptance rate: 100 %" in text
+    assert "Median time to answer: 1 min" in text
+    chart = await api.wait_for(ADMIN_ID, lambda m: m.kind == "photo")
+    assert chart.file_data is not None and chart.file_data.startswith(b"\x89PNG")

@@ -1,0 +1,182 @@
+"""The outbox sweeper: each delivery is sent once when due, survives a dead claimer, and every
+Telegram answer (blocked, flood control, transient failure) ends in the right state."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.models import Delivery, DeliveryState, User
+from bot.scheduling.outbox import LEASE, MAX_ATTEMPTS, claim_due, sweep
+from bot.services import outbox
+from tests.scheduling.helpers import PING, T0, FakeBot, add_user, blocked, flaky, flooded
+
+Factory = async_sessionmaker[AsyncSession]
+
+
+async def _schedule(
+    factory: Factory, recipient: User, key: str, due_in: timedelta, **kw: Any
+) -> None:
+    async with factory() as session:
+        await outbox.schedule(
+            session,
+            kind=kw.pop("kind", PING),
+            recipient_id=recipient.id,
+            payload=kw.pop("payload", {}),
+            dedupe_key=key,
+            due_at=T0 + due_in,
+        )
+        await session.commit()
+
+
+async def _row(factory: Factory, key: str) -> Delivery:
+    async with factory() as session:
+        row = await session.scalar(select(Delivery).where(Delivery.dedupe_key == key))
+        assert row is not None
+        return row
+
+
+async def test_a_delivery_is_sent_once_when_due_and_never_again(session_factory: Factory) -> None:
+    ada = await add_user(session_factory, 501)
+    await _schedule(session_factory, ada, "k:1", timedelta(hours=24))
+    bot = FakeBot()
+
+    early = await sweep(bot, session_factory, now=T0 + timedelta(hours=23, minutes=59))  # type: ignore[arg-type]
+    on_time = await sweep(bot, session_factory, now=T0 + timedelta(hours=24))  # type: ignore[arg-type]
+    later = await sweep(bot, session_factory, now=T0 + timedelta(hours=48))  # type: ignore[arg-type]
+
+    assert (early.sent, on_time.sent, later.sent) == (0, 1, 0)
+    assert bot.sent == [(501, "ping")]
+    row = await _row(session_factory, "k:1")
+    assert row.state == DeliveryState.SENT and row.sent_at is not None and row.attempts == 1
+
+
+async def test_a_cancelled_delivery_is_never_sent(session_factory: Factory) -> None:
+    ada = await add_user(session_factory, 502)
+    await _schedule(session_factory, ada, "brief:9:nudge", timedelta(hours=24))
+    async with session_factory() as session:
+        assert await outbox.cancel(session, dedupe_key="brief:9:nudge", reason="intro requested")
+        await session.commit()
+    bot = FakeBot()
+    await sweep(bot, session_factory, now=T0 + timedelta(days=3))  # type: ignore[arg-type]
+    assert bot.sent == []
+    assert (await _row(session_factory, "brief:9:nudge")).state == DeliveryState.CANCELLED
+
+
+async def test_a_claim_by_a_process_that_died_is_retried_after_its_lease(
+    session_factory: Factory,
+) -> None:
+    ada = await add_user(session_factory, 503)
+    await _schedule(session_factory, ada, "k:lease", timedelta(0))
+    # A process claims the row and dies before sending.
+    assert await claim_due(session_factory, now=T0, worker="dead-process")
+    bot = FakeBot()
+
+    within = await sweep(
+        bot, session_factory, now=T0 + LEASE - timedelta(seconds=1), worker="alive"
+    )  # type: ignore[arg-type]
+    after = await sweep(bot, session_factory, now=T0 + LEASE + timedelta(seconds=1), worker="alive")  # type: ignore[arg-type]
+
+    assert (within.claimed, after.sent) == (0, 1)
+    assert bot.sent == [(503, "ping")]
+    row = await _row(session_factory, "k:lease")
+    assert (row.state, row.claimed_by, row.attempts) == (DeliveryState.SENT, "alive", 2)
+
+
+async def test_a_blocked_user_becomes_unreachable_and_their_deliveries_stop(
+    session_factory: Factory,
+) -> None:
+    bea = await add_user(session_factory, 504)
+    await _schedule(session_factory, bea, "k:now", timedelta(0))
+    await _schedule(session_factory, bea, "k:tomorrow", timedelta(days=1))
+    bot = FakeBot(fail={504: blocked()})
+
+    report = await sweep(bot, session_factory, now=T0)  # type: ignore[arg-type]
+
+    assert report.dropped == 1
+    assert (await _row(session_factory, "k:now")).state == DeliveryState.CANCELLED
+    assert (await _row(session_factory, "k:tomorrow")).state == DeliveryState.CANCELLED
+    async with session_factory() as session:
+        assert (await session.get(User, bea.id)).reachable is False  # type: ignore[union-attr]
+
+
+async def test_flood_control_gives_the_row_back_without_using_an_attempt(
+    session_factory: Factory,
+) -> None:
+    cleo = await add_user(session_factory, 505)
+    await _schedule(session_factory, cleo, "k:flood", timedelta(0))
+    bot = FakeBot(fail={505: flooded(7)})
+
+    await sweep(bot, session_factory, now=T0)  # type: ignore[arg-type]
+    row = await _row(session_factory, "k:flood")
+    assert (row.state, row.attempts, row.due_at) == (
+        DeliveryState.PENDING,
+        0,
+        T0 + timedelta(seconds=7),
+    )
+
+    bot.fail.clear()
+    await sweep(bot, session_factory, now=T0 + timedelta(seconds=7))  # type: ignore[arg-type]
+    assert bot.sent == [(505, "ping")]
+
+
+async def test_transient_failures_back_off_then_give_up_with_the_reason(
+    session_factory: Factory,
+) -> None:
+    dora = await add_user(session_factory, 506)
+    await _schedule(session_factory, dora, "k:flaky", timedelta(0))
+    bot = FakeBot(fail={506: flaky()})
+    now = T0
+    waits = []
+    for _ in range(MAX_ATTEMPTS):
+        await sweep(bot, session_factory, now=now)  # type: ignore[arg-type]
+        row = await _row(session_factory, "k:flaky")
+        if row.state != DeliveryState.PENDING:
+            break
+        waits.append(row.due_at - now)
+        now = row.due_at
+    assert waits == [timedelta(seconds=30 * 2**i) for i in range(MAX_ATTEMPTS - 1)]
+    assert row.state == DeliveryState.FAILED
+    assert row.attempts == MAX_ATTEMPTS
+    assert "Bad Gateway" in (row.last_error or "")
+    assert bot.sent == []
+
+
+async def test_nothing_reaches_people_who_deleted_their_data_or_opted_out_of_the_digest(
+    session_factory: Factory,
+) -> None:
+    gone = await add_user(session_factory, 507, deleted=True)
+    quiet = await add_user(session_factory, 508, digest_opt_in=False)
+    await _schedule(session_factory, gone, "k:gone", timedelta(0))
+    await _schedule(
+        session_factory,
+        quiet,
+        "digest:quiet",
+        timedelta(0),
+        kind="digest",
+        payload={"picks": [], "briefs": [{"brief_id": 1, "atelier_id": 1}]},
+    )
+    await _schedule(session_factory, quiet, "k:quiet-followup", timedelta(0))
+    bot = FakeBot()
+
+    await sweep(bot, session_factory, now=T0)  # type: ignore[arg-type]
+
+    assert bot.sent == [(508, "ping")]  # a follow-up still reaches a digest opt-out
+    assert (await _row(session_factory, "k:gone")).state == DeliveryState.CANCELLED
+    assert (await _row(session_factory, "digest:quiet")).state == DeliveryState.CANCELLED
+
+
+async def test_a_stopping_application_gives_claimed_rows_back(session_factory: Factory) -> None:
+    eva = await add_user(session_factory, 509)
+    for n in range(5):
+        await _schedule(session_factory, eva, f"k:stop:{n}", timedelta(0))
+    bot = FakeBot()
+
+    report = await sweep(bot, session_factory, now=T0, keep_going=lambda: False)  # type: ignore[arg-type]
+
+    assert report.claimed == 0 and bot.sent == []
+    states = {(await _row(session_factory, f"k:stop:{n}")).state for n in range(5)}
+    assert states == {DeliveryState.PENDING}
