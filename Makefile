@@ -53,6 +53,8 @@ fmt: venv
 
 bench: venv
 	$(BIN)/python benchmarks/bench_matching.py
+	$(BIN)/python benchmarks/bench_conversations.py
+	$(BIN)/python benchmarks/bench_digest.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
