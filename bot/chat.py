@@ -30,8 +30,12 @@ class TerminalChat:
     def show(self, message: SentMessage) -> None:
         if message.chat_id != self.user_id or message.deleted:
             return
-        if message.edited and not message.text and not message.buttons:
-            return
+        if (
+            message.edited
+            and not message.buttons
+            and (not message.text or message.history[-1:] == [message.text])
+        ):
+            return  # only the buttons were taken away: nothing new to read
         self.console.print()
         title = "[bold magenta]Bottega[/bold magenta]" + (
             " [dim](updated)[/dim]" if message.edited else ""
