@@ -170,6 +170,7 @@ def driver_process(connection: Connection, seconds: float, concurrent: int) -> N
             await closed_loop([Designer(api, inbox, 1_000_000 + i) for i in range(10)], 2.0)
             designers = [Designer(api, inbox, 2_000_000 + i) for i in range(concurrent)]
             steps, closed_latencies = await closed_loop(designers, seconds)
+            await asyncio.sleep(2.0)  # let the closed loop's last replies settle
             pool = [Designer(api, inbox, 3_000_000 + i) for i in range(300)]
             open_latencies = await open_loop(pool, 100.0, seconds)
             result = {

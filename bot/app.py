@@ -14,6 +14,7 @@ from bot.db import create_engine, create_session_factory
 from bot.handlers import common
 from bot.i18n import LANGUAGES
 from bot.persistence import DatabasePersistence
+from bot.request import AiohttpRequest
 from bot.runtime import BotApplication, BotContext, MatchIndexCache, Runtime, runtime_of
 from bot.updates import PerChatUpdateProcessor
 
@@ -85,6 +86,8 @@ def build_application(
         .persistence(DatabasePersistence(session_factory))
         .defaults(Defaults(link_preview_options=LinkPreviewOptions(is_disabled=True)))
         .concurrent_updates(PerChatUpdateProcessor())
+        .request(AiohttpRequest(connection_limit=64))
+        .get_updates_request(AiohttpRequest(connection_limit=1))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )

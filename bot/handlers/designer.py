@@ -8,9 +8,10 @@ After a confirmation the brief is stored and its matches are shown (bot/handlers
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from babel.dates import format_date
 from telegram import Update
@@ -33,6 +34,7 @@ from bot.services import briefs as brief_service
 from bot.services import users
 
 NAME = "designer_interview"
+T = TypeVar("T")
 
 PRODUCT, CATEGORY, MATERIALS, QUANTITY, STYLES, DEADLINE, BUDGET = (
     "product",
@@ -324,6 +326,13 @@ def _short_answer(update: Update) -> str | parsing.ParseError:
     return parsing.ParseError("too_long") if len(text) > MAX_SHORT_ANSWER else text
 
 
+def _parse_short(
+    update: Update, parse: Callable[[str], T | parsing.ParseError]
+) -> T | parsing.ParseError:
+    text = _short_answer(update)
+    return text if isinstance(text, parsing.ParseError) else parse(text)
+
+
 # --- entry -------------------------------------------------------------------------------------
 
 
@@ -486,11 +495,8 @@ async def materials_typed(update: Update, context: BotContext) -> str:
 
 
 async def quantity(update: Update, context: BotContext) -> str:
-    text = _short_answer(update)
-    parsed = (
-        text
-        if isinstance(text, parsing.ParseError)
-        else parsing.parse_quantity(text, lang_of(context, update))
+    parsed = _parse_short(
+        update, lambda text: parsing.parse_quantity(text, lang_of(context, update))
     )
     if isinstance(parsed, parsing.ParseError):
         return await _reask(update, context, parsed)
@@ -502,11 +508,8 @@ async def quantity(update: Update, context: BotContext) -> str:
 
 
 async def styles_typed(update: Update, context: BotContext) -> str:
-    text = _short_answer(update)
-    parsed = (
-        text
-        if isinstance(text, parsing.ParseError)
-        else parsing.parse_count(text, lang_of(context, update), maximum=500)
+    parsed = _parse_short(
+        update, lambda text: parsing.parse_count(text, lang_of(context, update), maximum=500)
     )
     if isinstance(parsed, parsing.ParseError):
         return await _reask(update, context, parsed)
@@ -527,11 +530,9 @@ async def styles_pressed(update: Update, context: BotContext) -> str:
 
 
 async def deadline(update: Update, context: BotContext) -> str:
-    text = _short_answer(update)
-    parsed = (
-        text
-        if isinstance(text, parsing.ParseError)
-        else parsing.parse_deadline(text, lang_of(context, update), today=_today(context))
+    parsed = _parse_short(
+        update,
+        lambda text: parsing.parse_deadline(text, lang_of(context, update), today=_today(context)),
     )
     if isinstance(parsed, parsing.ParseError):
         return await _reask(update, context, parsed)
@@ -540,12 +541,7 @@ async def deadline(update: Update, context: BotContext) -> str:
 
 
 async def budget_typed(update: Update, context: BotContext) -> str:
-    text = _short_answer(update)
-    parsed = (
-        text
-        if isinstance(text, parsing.ParseError)
-        else parsing.parse_budget(text, lang_of(context, update))
-    )
+    parsed = _parse_short(update, lambda text: parsing.parse_budget(text, lang_of(context, update)))
     if isinstance(parsed, parsing.ParseError):
         return await _reask(update, context, parsed)
     answers = _answers(context)
@@ -618,11 +614,8 @@ async def handwork_pressed(update: Update, context: BotContext) -> str:
 
 
 async def handwork_typed(update: Update, context: BotContext) -> str:
-    text = _short_answer(update)
-    parsed = (
-        text
-        if isinstance(text, parsing.ParseError)
-        else parsing.parse_percentage(text, lang_of(context, update))
+    parsed = _parse_short(
+        update, lambda text: parsing.parse_percentage(text, lang_of(context, update))
     )
     if isinstance(parsed, parsing.ParseError):
         return await _reask(update, context, parsed)
