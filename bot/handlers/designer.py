@@ -344,11 +344,7 @@ async def begin(update: Update, context: BotContext) -> str:
     data["brief"] = {}
     data.pop("brief_id", None)
     data.pop("brief_editing", None)
-    async with context.runtime.session() as session:
-        if update.effective_user is not None:
-            user = await users.ensure_user(session, update.effective_user.id)
-            user.role = user.role or "designer"
-            await session.commit()
+    # Nothing is written yet: the person becomes a designer when a brief is confirmed.
     lang = lang_of(context, update)
     data["brief_state"] = PRODUCT
     await say(update, context, t("designer.start", lang))
