@@ -54,6 +54,26 @@ def _key(intro_id: int, what: str) -> str:
     return f"intro:{intro_id}:{what}"
 
 
+async def _about_intro(
+    session: AsyncSession,
+    intro_id: int,
+    kind: str,
+    recipient_id: int,
+    what: str,
+    *,
+    due_at: datetime,
+) -> None:
+    """Schedule one message about an introduction, at most once per intro and purpose."""
+    await outbox.schedule(
+        session,
+        kind=kind,
+        recipient_id=recipient_id,
+        payload={"intro_id": intro_id},
+        dedupe_key=_key(intro_id, what),
+        due_at=due_at,
+    )
+
+
 async def open_count(session: AsyncSession, brief_id: int) -> int:
     return int(
         await session.scalar(
@@ -78,30 +98,18 @@ async def _schedule_request_followups(
     session: AsyncSession, intro: IntroRequest, atelier: Atelier, brief: Brief, now: datetime
 ) -> None:
     if atelier.owner_id is not None:
-        await outbox.schedule(
+        await _about_intro(session, intro.id, KIND_REQUEST, atelier.owner_id, "request", due_at=now)
+        await _about_intro(
             session,
-            kind=KIND_REQUEST,
-            recipient_id=atelier.owner_id,
-            payload={"intro_id": intro.id},
-            dedupe_key=_key(intro.id, "request"),
-            due_at=now,
-        )
-        await outbox.schedule(
-            session,
-            kind=KIND_REMINDER,
-            recipient_id=atelier.owner_id,
-            payload={"intro_id": intro.id},
-            dedupe_key=_key(intro.id, "reminder"),
+            intro.id,
+            KIND_REMINDER,
+            atelier.owner_id,
+            "reminder",
             due_at=now + REMIND_ATELIER_AFTER,
         )
     if brief.designer_id is not None:
-        await outbox.schedule(
-            session,
-            kind=KIND_EXPIRE,
-            recipient_id=brief.designer_id,
-            payload={"intro_id": intro.id},
-            dedupe_key=_key(intro.id, "expire"),
-            due_at=now + EXPIRE_AFTER,
+        await _about_intro(
+            session, intro.id, KIND_EXPIRE, brief.designer_id, "expire", due_at=now + EXPIRE_AFTER
         )
 
 
@@ -219,36 +227,24 @@ async def accept(
     intro.answered_at = now
     await _stop_waiting(session, intro.id, "accepted")
     if brief.designer_id is not None:
-        await outbox.schedule(
-            session,
-            kind=KIND_ACCEPTED,
-            recipient_id=brief.designer_id,
-            payload={"intro_id": intro.id},
-            dedupe_key=_key(intro.id, "accepted"),
-            due_at=now,
+        await _about_intro(
+            session, intro.id, KIND_ACCEPTED, brief.designer_id, "accepted", due_at=now
         )
-        await outbox.schedule(
+        await _about_intro(
             session,
-            kind=KIND_FEEDBACK,
-            recipient_id=brief.designer_id,
-            payload={"intro_id": intro.id},
-            dedupe_key=_key(intro.id, "feedback:designer"),
+            intro.id,
+            KIND_FEEDBACK,
+            brief.designer_id,
+            "feedback:designer",
             due_at=now + ASK_FEEDBACK_AFTER,
         )
-    await outbox.schedule(
+    await _about_intro(session, intro.id, KIND_CONTACT, owner.id, "contact", due_at=now)
+    await _about_intro(
         session,
-        kind=KIND_CONTACT,
-        recipient_id=owner.id,
-        payload={"intro_id": intro.id},
-        dedupe_key=_key(intro.id, "contact"),
-        due_at=now,
-    )
-    await outbox.schedule(
-        session,
-        kind=KIND_FEEDBACK,
-        recipient_id=owner.id,
-        payload={"intro_id": intro.id},
-        dedupe_key=_key(intro.id, "feedback:atelier"),
+        intro.id,
+        KIND_FEEDBACK,
+        owner.id,
+        "feedback:atelier",
         due_at=now + ASK_FEEDBACK_AFTER,
     )
     return intro
@@ -270,13 +266,8 @@ async def decline(
     intro.decline_reason = reason if reason in DECLINE_REASONS else None
     await _stop_waiting(session, intro.id, "declined")
     if brief.designer_id is not None:
-        await outbox.schedule(
-            session,
-            kind=KIND_DECLINED,
-            recipient_id=brief.designer_id,
-            payload={"intro_id": intro.id},
-            dedupe_key=_key(intro.id, "declined"),
-            due_at=now,
+        await _about_intro(
+            session, intro.id, KIND_DECLINED, brief.designer_id, "declined", due_at=now
         )
     return intro
 
