@@ -119,7 +119,8 @@ def run_polling(settings: Settings) -> None:
     # httpx logs every request URL, and the URL holds the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # The sweeper runs every few seconds; its every run is not news.
-    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.getLogger().level))
+    if settings.log_level != "DEBUG":
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
     application = build_application(settings)
     application.run_polling(allowed_updates=Update.ALL_TYPES)
 
