@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from calendar import monthrange
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import MAXYEAR, MINYEAR, date, datetime, time, timedelta
@@ -759,6 +760,24 @@ def _relative_month_date(match: re.Match[str], today: date) -> date | None:
     return _pick(match, date(year, month, 1), _last_day(year, month))
 
 
+# "in 10 weeks", "tra 3 mesi", "20 giorni": the commonest answers, computed directly
+# (dateparser would get there too, at a hundred times the cost).
+_DURATION_RE: Final = re.compile(
+    r"^(?:in|tra|fra)?\s*(?P<count>\d{1,3})\s*"
+    r"(?P<unit>days?|giorni|giorno|weeks?|settimane|settimana|months?|mesi|mese)$"
+)
+
+
+def _after_duration(count: int, unit: str, today: date) -> date:
+    if unit.startswith(("day", "giorn")):
+        return today + timedelta(days=count)
+    if unit.startswith(("week", "settiman")):
+        return today + timedelta(weeks=count)
+    month_index = today.month - 1 + count
+    year, month = today.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(today.day, monthrange(year, month)[1]))
+
+
 def _special_date(text: str, today: date) -> date | None:
     """Month, season and "end of the month/year" phrases, which dateparser does not know.
 
@@ -769,6 +788,8 @@ def _special_date(text: str, today: date) -> date | None:
     A season means its first day (21 Mar, 21 Jun, 23 Sep, 21 Dec), the next
     one on or after today; "end of"/"fine" a season means its last day.
     """
+    if match := _DURATION_RE.match(text):
+        return _after_duration(int(match.group("count")), match.group("unit"), today)
     month_re, season_re, relative_month_re, year_re, christmas_re = _date_patterns()
     builders: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], date], date]], ...] = (
         (month_re, _month_date),
