@@ -28,9 +28,10 @@ from bot.db.models import Atelier, User
 from bot.handlers.base import Buttons, answer_stale, drop_buttons, edit_or_say, lang_of, say
 from bot.i18n import has, t
 from bot.runtime import BotContext
+from bot.scheduling.jobs import kick
 from bot.services import atelier_answers as answers
 from bot.services import atelier_profiles as profiles
-from bot.services import users
+from bot.services import users, verification
 
 DRAFT = "atelier"
 CONVERSATION = "atelier_registration"
@@ -435,6 +436,7 @@ async def duplicate_answered(update: Update, context: BotContext) -> str | int:
         except profiles.ProfileError as exc:
             await query.answer(t(f"atelier.claim_error_{exc.code}", lang), show_alert=True)
             return DUPLICATE
+        await _alert_admins(context, session, atelier, "claim")
     await query.answer()
     await edit_or_say(update, context, t("atelier.claim_sent", lang, name=atelier.name))
     _drop_draft(context)
@@ -554,6 +556,15 @@ async def edit_field(update: Update, context: BotContext) -> str | int:
     return await _ask(update, context, EDIT_GROUPS[group][0])
 
 
+async def _alert_admins(context: BotContext, session: Any, atelier: Atelier, what: str) -> None:
+    """Administrators hear about a new registration or claim straight away."""
+    if await verification.alert_admins(
+        session, atelier, context.runtime.settings.admin_user_ids, what=what
+    ):
+        await session.commit()
+        kick(context.application)
+
+
 async def confirm(update: Update, context: BotContext) -> str | int:
     query = update.callback_query
     assert query is not None and update.effective_user is not None
@@ -571,6 +582,7 @@ async def confirm(update: Update, context: BotContext) -> str | int:
             await query.answer(t("atelier.already_registered_short", lang), show_alert=True)
             _drop_draft(context)
             return ConversationHandler.END
+        await _alert_admins(context, session, atelier, "registration")
     await query.answer()
     context.runtime.match_index.invalidate()
     _drop_draft(context)

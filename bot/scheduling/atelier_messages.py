@@ -214,3 +214,42 @@ async def render_rejected(session: AsyncSession, delivery: Delivery, user: User)
         return None
     what = "claim" if delivery.payload.get("what") == "claim" else "registration"
     return Outgoing(t(f"atelier.rejected_{what}", user.language, name=atelier.name))
+
+
+@renderer(verification.KIND_REVIEW)
+async def render_review(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
+    """To an administrator: a new registration or claim, with the decision buttons of /admin."""
+    atelier = await verification.decision_for(session, int(delivery.payload.get("atelier_id", 0)))
+    if atelier is None or not atelier.listed:
+        return None
+    lang = user.language
+    place = ", ".join(part for part in (atelier.city, atelier.country) if part)
+    specialties = ", ".join(atelier.specialties[:4])
+    if delivery.payload.get("what") == "claim":
+        if atelier.claimed_by_id is None or atelier.owner_id is not None:
+            return None  # already decided
+        text = t("admin.review_claim", lang, name=atelier.name, ref=atelier.ref, place=place)
+        buttons = [
+            [
+                (t("admin.approve_claim", lang), f"admin:cok:{atelier.id}"),
+                (t("admin.reject", lang), f"admin:cno:{atelier.id}"),
+            ]
+        ]
+    else:
+        if atelier.verified:
+            return None  # already decided
+        text = t(
+            "admin.review_registration",
+            lang,
+            name=atelier.name,
+            ref=atelier.ref,
+            place=place,
+            specialties=specialties,
+        )
+        buttons = [
+            [
+                (t("admin.verify", lang), f"admin:ver:{atelier.id}"),
+                (t("admin.reject", lang), f"admin:rej:{atelier.id}"),
+            ]
+        ]
+    return Outgoing(text, buttons)

@@ -6,6 +6,7 @@ owner hears about it even if the process stops right after the commit.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -16,6 +17,7 @@ from bot.services import outbox
 
 KIND_VERIFIED = "atelier_verified"  # to the owner: your atelier is live (or your claim approved)
 KIND_REJECTED = "atelier_rejected"  # to the owner: registration or claim not approved
+KIND_REVIEW = "admin_review"  # to each administrator: something waits for a decision
 
 
 class ReviewError(Exception):
@@ -129,3 +131,28 @@ async def reject_claim(session: AsyncSession, atelier_id: int) -> Atelier:
 async def decision_for(session: AsyncSession, atelier_id: int) -> Atelier | None:
     """The atelier a verification message is about (for rendering)."""
     return await session.get(Atelier, atelier_id)
+
+
+async def alert_admins(
+    session: AsyncSession, atelier: Atelier, admin_telegram_ids: Iterable[int], *, what: str
+) -> int:
+    """Tell every administrator that `atelier` (a registration or a claim) waits for them.
+
+    Administrators are known by Telegram id from the settings; one who never wrote to the bot
+    gets a user row here so the message can be scheduled. The caller commits.
+    """
+    from bot.services.users import ensure_user
+
+    scheduled = 0
+    for telegram_id in sorted(admin_telegram_ids):
+        admin = await ensure_user(session, telegram_id)
+        if admin.deleted:
+            continue
+        scheduled += await outbox.schedule(
+            session,
+            kind=KIND_REVIEW,
+            recipient_id=admin.id,
+            payload={"atelier_id": atelier.id, "what": what},
+            dedupe_key=f"{KIND_REVIEW}:{what}:{atelier.id}:{atelier.claimed_by_id or 0}:{admin.id}",
+        )
+    return scheduled

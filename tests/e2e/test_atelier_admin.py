@@ -86,3 +86,28 @@ async def test_stats_give_numbers_and_a_chart(bottega: RunningBot) -> None:
     assert "Median time to answer: 1 min" in text
     chart = await api.wait_for(ADMIN_ID, lambda m: m.kind == "photo")
     assert chart.file_data is not None and chart.file_data.startswith(b"\x89PNG")
+
+
+async def test_admins_are_told_of_a_new_registration_and_can_verify_from_that_message(
+    bottega: RunningBot,
+) -> None:
+    from tests.e2e.atelier_steps import Registration, atelier_of, register
+
+    api = bottega.api
+    await register(
+        bottega,
+        234,
+        Registration(
+            name="Maglificio Aurora",
+            place="Prato, Toscana",
+            specialties="knitwear",
+            understood="knitwear",
+        ),
+    )
+    atelier = await atelier_of(bottega, 234)
+    alert = await api.wait_for(ADMIN_ID, contains="New atelier waiting for verification")
+    assert "Maglificio Aurora" in (alert.text or "") and atelier.ref in (alert.text or "")
+    await api.press(ADMIN_ID, alert, "Verify")
+    await api.wait_for(ADMIN_ID, contains="Verified")
+    await api.wait_for(234, contains="has been verified")
+    assert (await fetch_atelier(bottega, atelier.id)).verified is True
