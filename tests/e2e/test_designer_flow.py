@@ -232,3 +232,35 @@ async def test_double_tap_on_request_does_not_request_twice(bottega: RunningBot)
         user = await session.scalar(select(User).where(User.telegram_id == DESIGNER))
         assert user is not None
         assert (await session.scalars(select(Delivery))).all() is not None
+
+
+async def test_cancel_stops_the_interview_and_the_bot_stays_polite(bottega: RunningBot) -> None:
+    await _seed(bottega)
+    api = bottega.api
+    await api.user_sends(DESIGNER, "/brief")
+    await api.wait_for(DESIGNER, contains="What is the product?")
+    understood = await _answer(api, "silk scarves", "I understood")
+    await _press(api, understood, "Yes", "Which materials?")
+    await _answer(api, "/cancel", "Stopped")
+    await _answer(api, "80", "didn't understand")
+    await _answer(api, "/cancel", "nothing in progress")
+    await api.user_sends_photo(DESIGNER)
+    await api.wait_for(DESIGNER, contains="didn't understand")
+    await _answer(api, "/brief", "What is the product?")
+
+
+async def test_a_photo_instead_of_a_deadline_is_reasked(bottega: RunningBot) -> None:
+    await _seed(bottega)
+    api = bottega.api
+    await api.user_sends(DESIGNER, "/brief")
+    await api.wait_for(DESIGNER, contains="What is the product?")
+    understood = await _answer(api, "cashmere jumpers", "I understood")
+    materials = await _press(api, understood, "Yes", "Which materials?")
+    await _press(api, materials, "Done", "How many pieces per style?")
+    await _answer(api, "about 200", "How many styles")
+    await _answer(api, "2", "By when")
+    await api.user_sends_photo(DESIGNER)
+    reask = await api.wait_for(DESIGNER, contains="only read text")
+    assert "By when" in (reask.text or "")
+    await _answer(api, "asap", "number of weeks")
+    await _answer(api, "marzo", "budget per piece")
