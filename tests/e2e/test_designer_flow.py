@@ -134,6 +134,10 @@ async def test_italian_designer_with_typos_gets_matches_in_italian(bottega: Runn
     results = await api.wait_for(user, contains="Gli atelier più adatti")
     assert "Maglieria Bianchi" in (results.text or "")
     assert "Chiedi presentazioni (0)" in results.button_texts
+    await api.press(user, results, "Maglieria Bianchi")
+    picked = await api.wait_for(user, lambda m: "Chiedi presentazioni (1)" in m.button_texts)
+    await api.press(user, picked, "Chiedi presentazioni (1)")
+    await api.wait_for(user, contains="Presentazione chiesta: Maglieria Bianchi")
 
 
 async def test_interview_resumes_at_the_same_question_after_a_restart(database_url: str) -> None:
