@@ -1,5 +1,9 @@
 """The designer's interview: one question at a time, from product to a confirmed brief.
 
+A button answer is followed by the next question rather than by editing the old keyboard
+away: that edit was a third Bot API round trip per answer (about a quarter of the bot's CPU
+under load), and a button of an earlier question only answers that it is no longer active.
+
 One ConversationHandler with named states. Answers live in `context.user_data["brief"]`
 (persisted by our database-backed persistence), so a restart resumes at the same question.
 After a confirmation the brief is stored and its matches are shown (bot/handlers/briefs.py).
@@ -440,7 +444,6 @@ async def category(update: Update, context: BotContext) -> str:
     if choice != "-" and choice not in set(matching.taxonomy_ids("category")):
         return CATEGORY
     _answers(context)["category"] = None if choice == "-" else choice
-    await drop_buttons(query)
     return await _next(update, context, CATEGORY)
 
 
@@ -450,7 +453,6 @@ async def material_pressed(update: Update, context: BotContext) -> str:
     choice = query.data.removeprefix("iv:mat:")
     await query.answer()
     if choice == ".":
-        await drop_buttons(query)
         return await _next(update, context, MATERIALS)
     if choice not in set(matching.taxonomy_ids("material")):
         return MATERIALS
@@ -521,7 +523,6 @@ async def styles_pressed(update: Update, context: BotContext) -> str:
     if not value.isdigit():
         return STYLES
     _answers(context)["styles"] = int(value)
-    await drop_buttons(query)
     return await _next(update, context, STYLES)
 
 
@@ -553,7 +554,6 @@ async def budget_skipped(update: Update, context: BotContext) -> str:
     answers = _answers(context)
     answers.pop("budget_amount", None)
     answers.pop("budget_currency", None)
-    await drop_buttons(query)
     return await _next(update, context, BUDGET)
 
 
@@ -563,7 +563,6 @@ async def place_pressed(update: Update, context: BotContext) -> str:
     await query.answer()
     choice = query.data.removeprefix("iv:place:")
     answers = _answers(context)
-    await drop_buttons(query)
     if choice == "region":
         return await _ask(update, context, REGION)
     if choice == "other":
@@ -605,7 +604,6 @@ async def handwork_pressed(update: Update, context: BotContext) -> str:
     if not value.isdigit() or int(value) > 100:
         return HANDWORK
     _answers(context)["min_handwork_share"] = int(value) or None
-    await drop_buttons(query)
     return await _next(update, context, HANDWORK)
 
 
@@ -625,7 +623,6 @@ async def certification_pressed(update: Update, context: BotContext) -> str:
     await query.answer()
     choice = query.data.removeprefix("iv:cert:")
     if choice == ".":
-        await drop_buttons(query)
         return await _next(update, context, CERTIFICATIONS)
     if choice not in set(matching.taxonomy_ids("certification")):
         return CERTIFICATIONS
@@ -658,7 +655,6 @@ async def edit_field(update: Update, context: BotContext) -> str:
     target = EDIT_TARGETS.get(query.data.removeprefix("iv:edit:"))
     if target is None:
         return SUMMARY
-    await drop_buttons(query)
     _data(context)["brief_editing"] = True
     return await _ask(update, context, target)
 

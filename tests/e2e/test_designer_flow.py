@@ -268,3 +268,17 @@ async def test_a_photo_instead_of_a_deadline_is_reasked(bottega: RunningBot) -> 
     assert "By when" in (reask.text or "")
     await _answer(api, "asap", "number of weeks")
     await _answer(api, "marzo", "budget per piece")
+
+
+async def test_a_button_of_an_earlier_question_is_no_longer_active(bottega: RunningBot) -> None:
+    await _seed(bottega)
+    api = bottega.api
+    await api.user_sends(DESIGNER, "/brief")
+    await api.wait_for(DESIGNER, contains="What is the product?")
+    understood = await _answer(api, "cashmere jumpers", "I understood: knitwear")
+    materials = await _press(api, understood, "Yes", "Which materials?")
+    await _press(api, materials, "Done", "How many pieces per style?")
+    for old, label in ((understood, "Something else"), (materials, "Done")):
+        answer = await api.wait_for_answer(await api.press(DESIGNER, old, label))
+        assert "no longer active" in (answer.text or "")
+    await _answer(api, "80", "How many styles")
