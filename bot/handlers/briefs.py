@@ -18,6 +18,7 @@ import matching
 from bot.handlers.base import answer_stale, drop_buttons, lang_of, say
 from bot.i18n import t
 from bot.runtime import BotContext
+from bot.scheduling.jobs import kick
 from bot.services import briefs as brief_service
 from bot.services import intros as intro_service
 from bot.services import users
@@ -239,21 +240,13 @@ async def _request(update: Update, context: BotContext, brief_id: int, refs: lis
     if outcome.created:
         names = ", ".join(outcome.names[r] for r in refs if r not in dict(outcome.skipped))
         lines.append(t("briefs.requested", lang, names=names))
-        _kick(context)
+        kick(context.application)
     lines += [
         t(f"briefs.skipped_{reason}", lang, name=outcome.names.get(ref, ref))
         for ref, reason in outcome.skipped
     ]
     await drop_buttons(query)
     await say(update, context, "\n".join(lines))
-
-
-def _kick(context: BotContext) -> None:
-    try:
-        from bot.scheduling.jobs import kick
-    except ImportError:
-        return
-    kick(context.application)
 
 
 async def request_picked(update: Update, context: BotContext) -> None:

@@ -35,7 +35,7 @@ from bot.handlers.base import Buttons, answer_stale, drop_buttons, edit_or_say, 
 from bot.i18n import t
 from bot.runtime import BotContext
 from bot.services import briefs as brief_service
-from bot.services import users
+from bot.services import followups, users
 
 NAME = "designer_interview"
 T = TypeVar("T")
@@ -677,7 +677,8 @@ async def confirm(update: Update, context: BotContext) -> str | int:
         except brief_service.BriefError:
             await edit_or_say(update, context, t("designer.brief_closed", lang))
             return ConversationHandler.END
-        await _after_confirm(session, brief)
+        # The 24-hour nudge a confirmed brief starts.
+        await followups.on_brief_confirmed(session, brief)
         await session.commit()
         stored_id = brief.id
     data = _data(context)
@@ -688,15 +689,6 @@ async def confirm(update: Update, context: BotContext) -> str | int:
 
     await show_matches(update, context, stored_id)
     return ConversationHandler.END
-
-
-async def _after_confirm(session: Any, brief: Any) -> None:
-    """Schedule the follow-ups a confirmed brief starts (the 24-hour nudge)."""
-    try:
-        from bot.services import followups
-    except ImportError:
-        return
-    await followups.on_brief_confirmed(session, brief)
 
 
 # --- safety nets inside the interview ----------------------------------------------------------

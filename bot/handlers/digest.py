@@ -14,14 +14,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.handlers.base import answer_stale, drop_buttons, lang_of, say
 from bot.i18n import t
 from bot.runtime import BotContext
+from bot.scheduling.jobs import kick
 from bot.services import digest, users
 from bot.services.intros import IntroError
-
-
-def _kick(context: BotContext) -> None:
-    from bot.scheduling.jobs import kick
-
-    kick(context.application)
 
 
 async def digest_command(update: Update, context: BotContext) -> None:
@@ -84,7 +79,7 @@ async def interested(update: Update, context: BotContext) -> None:
     await say(
         update, context, t("followups.interest_sent", lang, atelier=atelier_name, brief=brief_id)
     )
-    _kick(context)
+    kick(context.application)
 
 
 async def offer_answered(update: Update, context: BotContext) -> None:
@@ -110,7 +105,7 @@ async def offer_answered(update: Update, context: BotContext) -> None:
     lang = lang_of(context, update)
     key = "followups.offer_accepted_reply" if accept else "followups.offer_declined_reply"
     await say(update, context, t(key, lang))
-    _kick(context)
+    kick(context.application)
 
 
 def build_handlers() -> list[BaseHandler[Update, BotContext, Any]]:

@@ -9,12 +9,14 @@ answered with a polite alert and change nothing.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
+from bot.db.models import User
 from bot.handlers.base import answer_stale, edit_or_say, lang_of
 from bot.i18n import t
 from bot.runtime import BotContext
@@ -23,6 +25,7 @@ from bot.scheduling.atelier_messages import (  # also registers the atelier side
     country_name,
     reason_buttons,
 )
+from bot.scheduling.jobs import kick
 from bot.services import intro_views, intros, users
 
 __all__ = ["brief_lines", "build_handlers", "country_name"]
@@ -38,12 +41,6 @@ def _parse(data: str | None, parts: int) -> list[str] | None:
     return pieces
 
 
-def _kick(context: BotContext) -> None:
-    from bot.scheduling.jobs import kick
-
-    kick(context.application)
-
-
 async def _refuse(update: Update, context: BotContext, code: str) -> None:
     query = update.callback_query
     assert query is not None
@@ -57,77 +54,77 @@ def _original_text(update: Update) -> str:
     return text if isinstance(text, str) else ""
 
 
-async def accept(update: Update, context: BotContext) -> None:
+OwnerAction = Callable[[Any, User, int, list[str]], Awaitable[object]]
+
+
+async def _as_owner(
+    update: Update, context: BotContext, parts_count: int, act: OwnerAction
+) -> list[str] | None:
+    """Run `act` as the person who pressed, in one transaction; None when it was refused."""
     query = update.callback_query
     assert query is not None and update.effective_user is not None
-    parts = _parse(query.data, 3)
+    parts = _parse(query.data, parts_count)
     if parts is None:
         await answer_stale(update, context)
-        return
-    lang = lang_of(context, update)
+        return None
     async with context.runtime.session() as session:
         owner = await users.ensure_user(session, update.effective_user.id)
         try:
-            await intros.accept(session, intro_id=int(parts[2]), owner=owner)
+            await act(session, owner, int(parts[2]), parts)
         except intros.IntroError as exc:
             await session.rollback()
             await _refuse(update, context, exc.code)
-            return
+            return None
         await session.commit()
-    await query.answer()
-    _kick(context)
+    return parts
+
+
+async def accept(update: Update, context: BotContext) -> None:
+    async def act(session: Any, owner: User, intro_id: int, _parts: list[str]) -> object:
+        return await intros.accept(session, intro_id=intro_id, owner=owner)
+
+    if await _as_owner(update, context, 3, act) is None:
+        return
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    kick(context.application)
+    lang = lang_of(context, update)
     await edit_or_say(
         update, context, _original_text(update) + "\n\n" + t("intros.accepted_note", lang)
     )
 
 
 async def decline(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    parts = _parse(query.data, 3)
+    async def act(session: Any, owner: User, intro_id: int, _parts: list[str]) -> object:
+        return await intros.decline(session, intro_id=intro_id, owner=owner)
+
+    parts = await _as_owner(update, context, 3, act)
     if parts is None:
-        await answer_stale(update, context)
         return
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    kick(context.application)
     lang = lang_of(context, update)
-    intro_id = int(parts[2])
-    async with context.runtime.session() as session:
-        owner = await users.ensure_user(session, update.effective_user.id)
-        try:
-            await intros.decline(session, intro_id=intro_id, owner=owner)
-        except intros.IntroError as exc:
-            await session.rollback()
-            await _refuse(update, context, exc.code)
-            return
-        await session.commit()
-    await query.answer()
-    _kick(context)
     await edit_or_say(
         update,
         context,
         _original_text(update) + "\n\n" + t("intros.declined_note", lang),
-        reason_buttons(intro_id, lang),
+        reason_buttons(int(parts[2]), lang),
     )
 
 
 async def decline_reason(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    parts = _parse(query.data, 4)
+    async def act(session: Any, owner: User, intro_id: int, parts: list[str]) -> object:
+        return await intro_views.record_decline_reason(
+            session, intro_id=intro_id, owner=owner, reason=parts[3]
+        )
+
+    parts = await _as_owner(update, context, 4, act)
     if parts is None:
-        await answer_stale(update, context)
         return
+    assert update.callback_query is not None
     lang = lang_of(context, update)
-    async with context.runtime.session() as session:
-        owner = await users.ensure_user(session, update.effective_user.id)
-        try:
-            await intro_views.record_decline_reason(
-                session, intro_id=int(parts[2]), owner=owner, reason=parts[3]
-            )
-        except intros.IntroError as exc:
-            await session.rollback()
-            await _refuse(update, context, exc.code)
-            return
-    await query.answer(t("intros.reason_thanks", lang))
+    await update.callback_query.answer(t("intros.reason_thanks", lang))
     reason = t(f"intros.reason_{parts[3]}", lang)
     with contextlib.suppress(BadRequest):
         await edit_or_say(
