@@ -3,9 +3,11 @@ client, a local Bot API server on loopback, our handlers, persistence and a real
 
 Measures, per database (SQLite file, PostgreSQL):
   * sustained interview steps per second with many designers answering as fast as the bot
-    replies (closed loop), and
+    replies (closed loop),
   * reply latency (time from a designer's message to the bot's answer) when 100 steps/s are
-    offered at a steady pace (open loop).
+    offered at a steady pace (open loop), and
+  * whether the throughput target (300 steps/s) offered at a steady pace is served, and the
+    reply latency meanwhile.
 
 A step is one designer message or button press and the bot's reply to it. The simulated
 designers and the local Bot API server run in a second process, so the figures are the bot
@@ -13,6 +15,7 @@ process's own. Outgoing rate limits are raised for the run: this measures the bo
 Telegram's quotas.
 
     .venv/bin/python benchmarks/bench_conversations.py [--seconds 15] [--designers 100]
+        [--skip-postgres] [--per-step]
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -42,6 +46,7 @@ from bot.db.migrations import upgrade_async  # noqa: E402
 from bot.localapi import LocalBotAPI, SentMessage  # noqa: E402
 from bot.services.registry import import_registry  # noqa: E402
 
+TARGET_RATE = 300.0  # interview steps per second, the throughput target
 POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 # (kind, value): text to send, or a button to press on the latest message (by callback data prefix).
 SCRIPT: list[tuple[str, str]] = [
@@ -74,8 +79,15 @@ class Inbox:
 
 
 class Designer:
-    def __init__(self, api: LocalBotAPI, inbox: Inbox, user_id: int) -> None:
+    def __init__(
+        self,
+        api: LocalBotAPI,
+        inbox: Inbox,
+        user_id: int,
+        per_step: dict[int, list[float]] | None = None,
+    ) -> None:
         self.api, self.inbox, self.user_id = api, inbox, user_id
+        self.per_step = per_step
         self.position = 0
         self.last: SentMessage | None = None
 
@@ -94,6 +106,8 @@ class Designer:
             await self.api.user_presses(self.user_id, self.last.message_id, data)
         self.last = await asyncio.wait_for(queue.get(), timeout=30)
         elapsed = time.perf_counter() - started
+        if self.per_step is not None:
+            self.per_step[self.position].append(elapsed)
         self.position = (self.position + 1) % len(SCRIPT)
         return elapsed
 
@@ -168,17 +182,31 @@ def driver_process(connection: Connection, seconds: float, concurrent: int) -> N
         await asyncio.to_thread(connection.recv)  # the bot is polling
         try:
             await closed_loop([Designer(api, inbox, 1_000_000 + i) for i in range(10)], 2.0)
-            designers = [Designer(api, inbox, 2_000_000 + i) for i in range(concurrent)]
+            per_step: dict[int, list[float]] = defaultdict(list)
+            designers = [Designer(api, inbox, 2_000_000 + i, per_step) for i in range(concurrent)]
             steps, closed_latencies = await closed_loop(designers, seconds)
             await asyncio.sleep(2.0)  # let the closed loop's last replies settle
             pool = [Designer(api, inbox, 3_000_000 + i) for i in range(300)]
             open_latencies = await open_loop(pool, 100.0, seconds)
+            await asyncio.sleep(2.0)
+            # The throughput target offered at a steady pace: is it sustained, and how fast?
+            pool = [Designer(api, inbox, 4_000_000 + i) for i in range(600)]
+            started = time.perf_counter()
+            target_latencies = await open_loop(pool, TARGET_RATE, seconds)
+            target_elapsed = time.perf_counter() - started
             result = {
                 "steps_per_s": steps / seconds,
                 "closed_p95_ms": percentile(closed_latencies, 95) * 1000,
                 "open_p50_ms": percentile(open_latencies, 50) * 1000,
                 "open_p95_ms": percentile(open_latencies, 95) * 1000,
                 "open_mean_ms": statistics.fmean(open_latencies) * 1000,
+                "target_served_per_s": len(target_latencies) / target_elapsed,
+                "target_p50_ms": percentile(target_latencies, 50) * 1000,
+                "target_p95_ms": percentile(target_latencies, 95) * 1000,
+                "per_step_ms": {
+                    n: (percentile(values, 50) * 1000, percentile(values, 95) * 1000)
+                    for n, values in sorted(per_step.items())
+                },
             }
             connection.send(result)
             await asyncio.to_thread(connection.recv)  # the bot has stopped polling
@@ -188,7 +216,7 @@ def driver_process(connection: Connection, seconds: float, concurrent: int) -> N
     asyncio.run(drive())
 
 
-async def measure(name: str, url: str, seconds: float, concurrent: int) -> dict[str, float]:
+async def measure(name: str, url: str, seconds: float, concurrent: int) -> dict[str, Any]:
     await prepare_database(url)
     parent, child = multiprocessing.get_context("spawn").Pipe()
     driver = multiprocessing.get_context("spawn").Process(
@@ -206,14 +234,15 @@ async def measure(name: str, url: str, seconds: float, concurrent: int) -> dict[
     await start_polling(app)
     try:
         parent.send("go")
-        result: dict[str, float] = await asyncio.to_thread(parent.recv)
+        result: dict[str, Any] = await asyncio.to_thread(parent.recv)
     finally:
         await stop_polling(app)
         parent.send("stop")
         driver.join(timeout=10)
     print(
         f"| {name} | {result['steps_per_s']:.0f} | {result['closed_p95_ms']:.1f} | "
-        f"{result['open_p50_ms']:.1f} | {result['open_p95_ms']:.1f} |",
+        f"{result['open_p50_ms']:.1f} | {result['open_p95_ms']:.1f} | "
+        f"{result['target_served_per_s']:.0f} | {result['target_p95_ms']:.1f} |",
         flush=True,
     )
     return result
@@ -228,19 +257,25 @@ async def main() -> None:
         "--designers", type=int, default=100, help="concurrent designers in the closed loop"
     )
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument(
+        "--per-step", action="store_true", help="also print each step's closed-loop latency"
+    )
     args = parser.parse_args()
     print(
         f"Python {platform.python_version()} on {platform.machine()}, {platform.processor() or 'cpu'}"
     )
     print(
-        f"{args.designers} designers closed loop for {args.seconds:.0f} s; 100 steps/s offered for {args.seconds:.0f} s\n"
+        f"{args.designers} designers closed loop for {args.seconds:.0f} s; then 100 and "
+        f"{TARGET_RATE:.0f} steps/s offered for {args.seconds:.0f} s each\n"
     )
     print(
-        "| database | steps/s (closed loop) | p95 ms (closed loop) | p50 ms at 100/s | p95 ms at 100/s |"
+        "| database | steps/s (closed loop) | p95 ms (closed loop) | p50 ms at 100/s "
+        f"| p95 ms at 100/s | served at {TARGET_RATE:.0f}/s | p95 ms at {TARGET_RATE:.0f}/s |"
     )
-    print("|---|---|---|---|---|")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    results: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as folder:
-        await measure(
+        results["SQLite"] = await measure(
             "SQLite", f"sqlite+aiosqlite:///{folder}/bench.sqlite3", args.seconds, args.designers
         )
     if not args.skip_postgres:
@@ -250,12 +285,23 @@ async def main() -> None:
         admin = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/test")
         await admin.execute(f'CREATE DATABASE "{name}"')
         try:
-            await measure(
+            results["PostgreSQL"] = await measure(
                 "PostgreSQL", POSTGRES.rsplit("/", 1)[0] + f"/{name}", args.seconds, args.designers
             )
         finally:
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             await admin.close()
+    if args.per_step:
+        print("\nClosed loop, reply latency per step (p50 / p95 ms):\n")
+        print("| step | " + " | ".join(results) + " |")
+        print("|---|" + "---:|" * len(results))
+        for n, (kind, value) in enumerate(SCRIPT):
+            cells = []
+            for result in results.values():
+                p50, p95 = result["per_step_ms"].get(n, (float("nan"), float("nan")))
+                cells.append(f"{p50:.0f} / {p95:.0f}")
+            label = value if kind == "text" else f"button {value}"
+            print(f"| {n + 1}. {label} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":
