@@ -205,11 +205,35 @@ class _Understood:
     techniques: tuple[str, ...]
     certifications: tuple[str, ...]  # keys
     certification_labels: dict[str, str]
+    unwanted: frozenset[str] = frozenset()  # categories the brief rules out ("not shoes")
+
+    def related(self) -> tuple[str, ...]:
+        """Trades related to the main product, except any the brief rules out."""
+        if not self.categories:
+            return ()
+        return tuple(c for c in related_categories(self.categories[0].id) if c not in self.unwanted)
 
 
 def understand_brief(brief: BriefQuery) -> _Understood:
     """Categories, materials and techniques of a brief, from its answers and its description."""
-    spans = [s for s in analyse(brief.description) if not s.negated and s.confidence >= ACCEPT]
+    every = [s for s in analyse(brief.description) if s.confidence >= ACCEPT]
+    spans = [s for s in every if not s.negated]
+    unwanted = frozenset(s.id for s in every if s.negated and s.kind == "category")
+    # A word that names a product and a material ("denim", "jersey", "montone") is the product
+    # where the brief names its product and a material anywhere else: "jeans in denim",
+    # "borse in montone" ask for denim and shearling, not for a second product.
+    material_at = {(s.start, s.end) for s in spans if s.kind == "material"}
+    product = [s for s in spans if s.kind == "category"]
+    if brief.category:
+        product_at = {(s.start, s.end) for s in product if s.id == brief.category}
+    elif product:
+        first = min(product, key=lambda s: (s.confidence < 90.0, s.start))
+        product_at = {(first.start, first.end)}
+    else:
+        product_at = set()
+    as_material = {(s.start, s.end) for s in product if (s.start, s.end) in material_at}
+    as_material -= product_at
+    spans = [s for s in spans if not (s.kind == "category" and (s.start, s.end) in as_material)]
     if brief.category:
         categories: tuple[Concept, ...] = (
             Concept(brief.category, "category", 100.0, brief.category),
@@ -228,6 +252,15 @@ def understand_brief(brief: BriefQuery) -> _Understood:
         if found and found[0].confidence >= ACCEPT:
             materials.append(found[0].id)
     materials.extend(from_text("material"))
+    if not materials:
+        # Nothing asked for but a product that names one: "borse in pelle", "leather jackets".
+        for span in spans:
+            if span.kind == "category" and span.end - span.start > 1 and not span.negated:
+                materials.extend(
+                    s.id
+                    for s in analyse(span.matched, frozenset({"material"}))
+                    if s.confidence >= ACCEPT and not s.negated
+                )
     labels = {certification_key(c): c for c in brief.certifications if c.strip()}
     return _Understood(
         categories=categories,
@@ -235,6 +268,7 @@ def understand_brief(brief: BriefQuery) -> _Understood:
         techniques=tuple(dict.fromkeys(from_text("technique"))),
         certifications=tuple(labels),
         certification_labels=labels,
+        unwanted=unwanted - {c.id for c in categories},
     )
 
 
@@ -460,14 +494,14 @@ class AtelierIndex:
         category_ids = [c.id for c in wanted.categories]
         if category_ids:
             rows, failing, ok = self._candidates(category_ids, (), brief, wanted, exclude)
-            related = related_categories(category_ids[0])
+            related = wanted.related()
             # Related trades only fill in when too few ateliers make the product itself.
             if related and int(ok.sum()) < top:
                 rows, failing, ok = self._candidates(category_ids, related, brief, wanted, exclude)
         else:
             rows, failing, ok = self._candidates((), (), brief, wanted, exclude)
-        partial, fits = self._partial_scores(rows, brief, wanted)
-        matches = self._top_matches(rows[ok], partial[ok], brief, wanted, top, lang)
+        partial, fits, makes_it = self._partial_scores(rows, brief, wanted)
+        matches = self._top_matches(rows[ok], partial[ok], makes_it[ok], brief, wanted, top, lang)
         missed = ~ok & fits
         misses = self._near_misses(
             rows[missed], partial[missed], failing[:, missed], brief, wanted, near_misses, lang
@@ -524,12 +558,14 @@ class AtelierIndex:
 
     def _partial_scores(
         self, rows: IntArray, brief: BriefQuery, wanted: _Understood
-    ) -> tuple[FloatArray, BoolArray]:
-        """Raw points of every signal but text similarity, and whether the product itself fits."""
+    ) -> tuple[FloatArray, BoolArray, BoolArray]:
+        """Raw points of every signal but text similarity, whether the atelier makes any product
+        the brief names, and whether it makes the main one."""
         w = self.weights
         n = len(rows)
         category = np.zeros(n)
         fits = np.zeros(n, dtype=np.bool_)
+        makes_it = np.ones(n, dtype=np.bool_)
         for position, concept in enumerate(wanted.categories):
             main = self._main.rows(concept.id, rows)
             secondary = self._secondary.rows(concept.id, rows)
@@ -540,8 +576,10 @@ class AtelierIndex:
                 category, points if position == 0 else points * w.further_category_factor
             )
             fits |= main | secondary
+            if position == 0:
+                makes_it = main | secondary
         if wanted.categories:
-            for related in related_categories(wanted.categories[0].id):
+            for related in wanted.related():
                 near = self._main.rows(related, rows) | self._secondary.rows(related, rows)
                 category = np.maximum(category, np.where(near, w.related_category, 0.0))
         else:
@@ -581,7 +619,7 @@ class AtelierIndex:
             total += w.handwork * np.clip(handwork / 100.0, 0.0, 1.0)
         rating = self._rating[rows]
         total += w.rating * np.where(np.isnan(rating), 0.5, np.clip((rating - 1.0) / 4.0, 0.0, 1.0))
-        return total, fits
+        return total, fits, makes_it
 
     def _material_credit(self, rows: IntArray, materials: tuple[str, ...]) -> FloatArray:
         if not materials:
@@ -632,30 +670,40 @@ class AtelierIndex:
         self,
         rows: IntArray,
         partial: FloatArray,
+        fits: BoolArray,
         brief: BriefQuery,
         wanted: _Understood,
         top: int,
         lang: str,
     ) -> tuple[Match, ...]:
+        """The best `top` of the rows; `fits` marks ateliers that make the brief's main product."""
         if top <= 0 or not len(rows):
             return ()
-        order = np.argsort(-partial, kind="stable")
+        w = self.weights
+        # Ateliers that make the main product come first, whatever the material; other
+        # products the brief names and related trades only fill in after them.
+        key = partial + np.where(fits, w.total + w.text, 0.0)
+        order = np.argsort(-key, kind="stable")
         if len(rows) > top:
             # Text similarity adds at most `weights.text`: nothing below this bar can reach the top.
-            bar = partial[order[top - 1]] - self.weights.text
-            order = order[partial[order] >= bar][:_TEXT_CANDIDATES_CAP]
+            bar = key[order[top - 1]] - w.text
+            order = order[key[order] >= bar][:_TEXT_CANDIDATES_CAP]
         scored = sorted(
-            self._with_text(rows[order], partial[order], brief), key=lambda t: (-t[0], t[1])
+            zip(self._with_text(rows[order], partial[order], brief), fits[order], strict=True),
+            key=lambda pair: (not pair[1], -pair[0][0], pair[0][1]),
         )
         out: list[Match] = []
-        for score, ref, row in scored[:top]:
+        ceiling = 100.0
+        for (score, ref, row), fit in scored[:top]:
             derived = self._derived[row]
             assert derived is not None
+            if fit:
+                ceiling = score
             out.append(
                 Match(
                     ref,
                     derived.atelier.name,
-                    score,
+                    score if fit else min(score, ceiling),
                     self._reasons(derived, brief, wanted, lang),
                     derived.atelier,
                 )
@@ -765,7 +813,7 @@ class AtelierIndex:
             if concept.id in derived.secondary:
                 return say("secondary", lang, label=label(concept.id, lang))
         if wanted.categories:
-            for related in related_categories(wanted.categories[0].id):
+            for related in wanted.related():
                 if related in derived.main or related in derived.secondary:
                     return say("related", lang, label=label(related, lang))
         return None

@@ -24,6 +24,10 @@ _NEGATED_VERB = re.compile(r"n't\b", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"'s\b", re.IGNORECASE)
 # "cut & sew", "t-shirts", "oeko-tex", "children's": joiners that are not boundaries.
 _JOINERS = re.compile(r"[-_'`+*#~^\"]")
+# "G.O.T.S.", "S.A. 8000": initials written with dots are one word.
+_DOTTED_INITIALS = re.compile(r"\b(?:[^\W\d_]\.){2,}(?:[^\W\d_]\b)?")
+# "OekoTex100", "SA8000", "200pcs": a number glued to a word is a word of its own.
+_LETTERS_DIGITS = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 _TOKEN = re.compile(r"[^\W_]+|[.;:!?,()\[\]{}/\\|•·\n]+")
 
 BOUNDARY = "|"
@@ -64,13 +68,21 @@ class Token:
 
 
 def prepare(text: str) -> str:
-    """The text tokens point into: apostrophes, "n't" and "&" spelled out, joiners turned to spaces."""
+    """The text tokens point into: apostrophes, "n't" and "&" spelled out, joiners turned to spaces,
+    dotted initials joined ("G.O.T.S." -> "GOTS") and numbers split from words ("SA8000")."""
     if not text.isascii():
         text = _CURLY_APOSTROPHES.sub("'", text)
     text = _NEGATED_VERB.sub("n not", text)
     text = _POSSESSIVE.sub("s", text)
     text = text.replace("&", " and ")
+    if "." in text:
+        text = _DOTTED_INITIALS.sub(_undotted, text)
+    text = _LETTERS_DIGITS.sub(" ", text)
     return _JOINERS.sub(" ", text)
+
+
+def _undotted(found: re.Match[str]) -> str:
+    return found.group(0).replace(".", "")
 
 
 def tokenise(text: str) -> tuple[str, list[Token]]:

@@ -19,6 +19,7 @@ ACCEPT = 75.0
 WEAK_CAP = 80.0
 PLURAL_CONFIDENCE = 97.0
 SHORT_WORD_CONFIDENCE = 85.0
+SOUND_ALIKE_CONFIDENCE = 90.0
 SUGGESTION_FACTOR = 0.6
 
 # Everyday words in the languages of the registry that sit one edit away from a taxonomy
@@ -72,12 +73,25 @@ _CLAUSE_CUES: tuple[tuple[str, ...], ...] = (
     ("covered", "by"),
     ("taken", "care", "of"),
     ("handled", "by"),
+    ("elsewhere",),
+    ("altrove",),
+    ("ailleurs",),
+    ("got", "covered"),
+    ("have", "covered"),
+    ("is", "sorted"),
+    ("are", "sorted"),
+    ("got", "sorted"),
     ("not", "needed"),
     ("not", "required"),
     ("not", "wanted"),
     ("no", "need"),
     ("non", "serve"),
     ("non", "servono"),
+    ("non", "ci", "serve"),
+    ("non", "ci", "servono"),
+    ("non", "ci", "interessa"),
+    ("non", "ci", "interessano"),
+    ("non", "cerchiamo"),
     ("non", "necessario"),
     ("non", "necessaria"),
     ("pas", "besoin"),
@@ -99,6 +113,19 @@ _FORWARD_CUES: tuple[tuple[str, ...], ...] = (
     ("rather", "than"),
     ("instead", "of"),
     ("senza",),
+    ("niente",),
+    ("nessun",),
+    ("nessuna",),
+    ("nessuno",),
+    ("neanche",),
+    ("nemmeno",),
+    ("neppure",),
+    ("aucun",),
+    ("aucune",),
+    ("ningun",),
+    ("ninguna",),
+    ("nenhum",),
+    ("nenhuma",),
     ("tranne",),
     ("eccetto",),
     ("escluso",),
@@ -217,6 +244,10 @@ def correct(word: str) -> tuple[str, float] | None:
     ):
         if len(other) >= 3 and other in tax.vocabulary:
             return other, PLURAL_CONFIDENCE
+    # "knitware", "footware", "swimwares": "-wear" spelled like "hardware" is a common slip.
+    stem = word[:-1] if word.endswith("wares") else word
+    if stem.endswith("ware") and len(stem) > 6 and stem[:-4] + "wear" in tax.vocabulary:
+        return stem[:-4] + "wear", SOUND_ALIKE_CONFIDENCE
     pool = tax.fuzzy_pool.get(word[0], ())
     if len(word) == 4:
         for candidate in pool:
