@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import json
+import os
 import sys
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -37,12 +41,26 @@ console = Console()
 err = Console(stderr=True)
 
 
+def _say(message: str) -> None:
+    """A line for the operator on standard output, printed as is (no markup, no wrapping)."""
+    console.print(message, markup=False, highlight=False, soft_wrap=True)
+
+
+def _warn(message: str, style: str = "yellow") -> None:
+    """A diagnostic on standard error, printed as is: values from files may contain [brackets]."""
+    err.print(message, style=style, markup=False, highlight=False, soft_wrap=True)
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    _warn(message, style="red")
+    raise typer.Exit(code)
+
+
 def _settings() -> Settings:
     try:
         return load_settings()
     except SettingsError as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
+        _fail(str(exc), 2)
 
 
 def _run(coro: Awaitable[T]) -> T:
@@ -50,6 +68,68 @@ def _run(coro: Awaitable[T]) -> T:
         return await coro
 
     return asyncio.run(_main())
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "DATABASE_URL"
+
+
+def _database_failure(settings: Settings, exc: BaseException) -> NoReturn:
+    """Explain a database that cannot be reached or is not migrated, without a traceback."""
+    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    reason = detail[0] if detail else type(exc).__name__
+    where = _safe_url(settings.database_url)
+    lowered = reason.lower()
+    if (
+        "no such table" in lowered
+        or "no such column" in lowered
+        or ("does not exist" in lowered and ("relation" in lowered or "column" in lowered))
+    ):
+        _fail(
+            f"The database at {where} is not set up for this version of Bottega ({reason}). "
+            "Run `bottega db upgrade` first."
+        )
+    _fail(f"Cannot use the database at {where}: {reason}")
+
+
+def _database_errors() -> tuple[type[BaseException], ...]:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    errors: list[type[BaseException]] = [SQLAlchemyError, OSError]
+    try:
+        import asyncpg  # type: ignore[import-untyped]
+
+        errors += [asyncpg.PostgresError, asyncpg.InterfaceError]
+    except ImportError:  # pragma: no cover - asyncpg is a dependency
+        pass
+    return tuple(errors)
+
+
+def _run_db(settings: Settings, coro: Awaitable[T]) -> T:
+    """Run database work; an unreachable or unmigrated database is a message, not a traceback."""
+    try:
+        return _run(coro)
+    except _database_errors() as exc:
+        _database_failure(settings, exc)
+
+
+def _stdout_closed() -> NoReturn:
+    """The reader went away (`| head`): stop quietly, without a traceback at exit."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    raise typer.Exit(1)
+
+
+def _utf8_stdout() -> None:
+    """CSV and JSON Lines on standard output are UTF-8 whatever the terminal's locale."""
+    stream = sys.stdout
+    if isinstance(stream, io.TextIOWrapper) and stream.encoding.lower().replace("-", "") != "utf8":
+        stream.reconfigure(encoding="utf-8")
 
 
 def _version(value: bool) -> None:
@@ -79,8 +159,8 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")]
     from bot.db import migrations
 
     settings = _settings()
-    migrations.upgrade(settings.database_url, revision)
-    console.print(f"Database at revision [bold]{revision}[/bold].")
+    _migrate(settings, migrations.upgrade, revision)
+    _say(f"Database at revision {revision}.")
 
 
 @db_app.command("downgrade")
@@ -91,8 +171,19 @@ def db_downgrade(
     from bot.db import migrations
 
     settings = _settings()
-    migrations.downgrade(settings.database_url, revision)
-    console.print(f"Database downgraded to [bold]{revision}[/bold].")
+    _migrate(settings, migrations.downgrade, revision)
+    _say(f"Database downgraded to {revision}.")
+
+
+def _migrate(settings: Settings, step: Any, revision: str) -> None:
+    from alembic.util.exc import CommandError
+
+    try:
+        step(settings.database_url, revision)
+    except CommandError as exc:
+        _fail(f"Cannot migrate to {revision!r}: {exc}")
+    except _database_errors() as exc:
+        _database_failure(settings, exc)
 
 
 # --- ateliers ---------------------------------------------------------------------------------
@@ -114,15 +205,31 @@ def ateliers_import(
     file: Annotated[
         Path,
         typer.Argument(
-            help="Registry CSV (see README for the columns).", exists=True, dir_okay=False
+            help="Registry CSV, UTF-8 with a header row (columns in the README).",
+            exists=True,
+            dir_okay=False,
         ),
     ],
 ) -> None:
-    """Import or update ateliers from a CSV file: all rows or none."""
-    from bot.services.registry import import_registry
+    """Import or update ateliers from a CSV file, by ref: all rows or none."""
+    from bot.services.registry import decode_registry, import_registry
 
     settings = _settings()
-    total_lines = max(1, sum(1 for _ in file.open("rb")) - 1)
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        _fail(f"Cannot read {file}: {exc.strerror or exc}")
+    text, problems = decode_registry(data)
+    if problems:
+        _warn(
+            f"{file}: not UTF-8 text; nothing was imported. Save it as UTF-8 CSV "
+            '(in Excel: "CSV UTF-8") and import it again.',
+            style="red",
+        )
+        for problem in problems:
+            _warn(f"  {problem}", style="")
+        raise typer.Exit(1)
+    total_lines = max(1, text.count("\n"))
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -130,51 +237,74 @@ def ateliers_import(
         TimeElapsedColumn(),
         console=err,
         transient=True,
-        disable=total_lines < 500,
+        disable=total_lines < 500 or not err.is_terminal,
     ) as progress:
         task = progress.add_task("Checking rows", total=total_lines)
 
         async def work(session: Any) -> Any:
-            with file.open(encoding="utf-8-sig", newline="") as stream:
-                return await import_registry(
-                    session, stream, on_row=lambda line: progress.update(task, completed=line - 1)
-                )
+            return await import_registry(
+                session,
+                io.StringIO(text, newline=""),
+                on_row=lambda line: progress.update(task, completed=line - 1),
+            )
 
-        try:
-            report = _run(_with_session(settings, work))
-        except UnicodeDecodeError:
-            err.print(f"[red]{file} is not UTF-8 text. Save it as UTF-8 CSV and try again.[/red]")
-            raise typer.Exit(1) from None
+        report = _run_db(settings, _with_session(settings, work))
     if report.errors:
-        err.print(f"[red]{file}: {len(report.errors)} problem(s); nothing was imported.[/red]")
+        _warn(f"{file}: {len(report.errors)} problem(s); nothing was imported.", style="red")
         for error in report.errors:
-            err.print(f"  {error}")
+            _warn(f"  {error}", style="")
         raise typer.Exit(1)
-    console.print(
-        f"Imported {file.name}: {report.created} new, {report.updated} updated, {report.unchanged} unchanged."
+    total = report.created + report.updated + report.unchanged
+    _say(
+        f"Imported {file.name}: {report.created} new, {report.updated} updated, "
+        f"{report.unchanged} unchanged." + ("" if total else " The file has no atelier rows.")
     )
 
 
 @ateliers_app.command("export")
 def ateliers_export(
     file: Annotated[
-        Path | None, typer.Argument(help="Output CSV; standard output when omitted.")
+        Path | None,
+        typer.Argument(
+            help="Output CSV (replaced only when the export succeeds); standard output when omitted."
+        ),
     ] = None,
 ) -> None:
-    """Export the registry in the import format."""
+    """Export the listed ateliers in the import format, plus `verified`."""
     from bot.services.registry import export_registry
 
     settings = _settings()
+    if file is not None:
+        if file.is_dir():
+            _fail(f"{file} is a folder; give a file name, e.g. {file / 'ateliers.csv'}")
+        if not file.parent.is_dir():
+            _fail(f"Cannot write {file}: the folder {file.parent} does not exist.")
+
+    # Read everything first: a database problem then leaves an existing file untouched.
+    buffer = io.StringIO(newline="")
 
     async def work(session: Any) -> int:
-        if file is None:
-            return await export_registry(session, sys.stdout)
-        with file.open("w", encoding="utf-8", newline="") as stream:
-            return await export_registry(session, stream)
+        return await export_registry(session, buffer)
 
-    count = _run(_with_session(settings, work))
-    if file is not None:
-        console.print(f"Exported {count} ateliers to {file}.")
+    count = _run_db(settings, _with_session(settings, work))
+    if file is None:
+        _utf8_stdout()
+        try:
+            sys.stdout.write(buffer.getvalue())
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _stdout_closed()
+        return
+    partial = file.with_name(f".{file.name}.{os.getpid()}.partial")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as stream:
+            stream.write(buffer.getvalue())
+        partial.replace(file)
+    except OSError as exc:
+        _fail(f"Cannot write {file}: {exc.strerror or exc}")
+    finally:
+        partial.unlink(missing_ok=True)
+    _say(f"Exported {count} atelier{'' if count == 1 else 's'} to {file}.")
 
 
 @ateliers_app.command("verify")
@@ -187,11 +317,10 @@ def ateliers_verify(ref: Annotated[str, typer.Argument(help="The atelier's ref."
     async def work(session: Any) -> Any:
         return await atelier_service.verify_by_ref(session, ref)
 
-    atelier = _run(_with_session(settings, work))
+    atelier = _run_db(settings, _with_session(settings, work))
     if atelier is None:
-        err.print(f"[red]No atelier with ref {ref!r}.[/red]")
-        raise typer.Exit(1)
-    console.print(f"{atelier.name} ({atelier.ref}) is verified.")
+        _fail(f"No atelier with ref {ref!r}.")
+    _say(f"{atelier.name} ({atelier.ref}) is verified.")
 
 
 # --- match ------------------------------------------------------------------------------------
@@ -200,46 +329,110 @@ def ateliers_verify(ref: Annotated[str, typer.Argument(help="The atelier's ref."
 @app.command("match")
 def match(
     briefs: Annotated[
-        Path, typer.Argument(help="Briefs as JSON Lines.", exists=True, dir_okay=False)
+        Path,
+        typer.Argument(help="Briefs as JSON Lines, UTF-8; - reads standard input."),
     ],
     top: Annotated[int, typer.Option("--top", min=1, max=100, help="Matches per brief.")] = 5,
-    output: Annotated[str, typer.Option("--format", help="json (JSON Lines) or table.")] = "json",
+    output: Annotated[
+        str, typer.Option("--format", help="json (JSON Lines on standard output) or table.")
+    ] = "json",
     lang: Annotated[str, typer.Option("--lang", help="Language of the reasons: en or it.")] = "en",
     include_unverified: Annotated[
         bool, typer.Option(help="Also rank unverified ateliers.")
     ] = False,
 ) -> None:
-    """Rank the registry's ateliers for each brief."""
+    """Rank the registry's ateliers for each brief, best first.
+
+    A bad line is named on standard error, the others still run, and the exit code is 1.
+    """
     import matching
     from bot.services.ateliers import load_profiles
 
     if output not in {"json", "table"}:
-        err.print("[red]--format must be json or table.[/red]")
-        raise typer.Exit(2)
+        _fail("--format must be json or table.", 2)
     if lang not in {"en", "it"}:
-        err.print("[red]--lang must be en or it.[/red]")
-        raise typer.Exit(2)
+        _fail("--lang must be en or it.", 2)
+    from_stdin = str(briefs) == "-"
+    if not from_stdin and not briefs.is_file():
+        problem = "is a folder" if briefs.is_dir() else "does not exist"
+        _fail(f"Briefs file {briefs} {problem}.", 2)
     settings = _settings()
-    profiles = _run(_with_session(settings, load_profiles))
+    profiles = _run_db(settings, _with_session(settings, load_profiles))
+    matchable = [p for p in profiles if (p.verified or include_unverified) and not p.paused]
+    if not matchable:
+        if not profiles:
+            _warn(
+                f"The registry at {_safe_url(settings.database_url)} is empty, so no brief can "
+                "match: import ateliers first with `bottega ateliers import FILE.csv`."
+            )
+        else:
+            _warn(
+                f"None of the {len(profiles)} ateliers in the registry can be matched (unverified "
+                "or paused): verify them with `bottega ateliers verify REF` or pass "
+                "--include-unverified."
+            )
     index = matching.AtelierIndex.build(profiles, include_unverified=include_unverified)
+    name = "<stdin>" if from_stdin else briefs.name
     failures = 0
-    with briefs.open(encoding="utf-8") as stream:
-        for number, line in enumerate(stream, start=1):
-            if not line.strip():
-                continue
-            try:
-                query = matching.BriefQuery.from_json(json.loads(line))
-            except (ValueError, TypeError) as exc:
-                failures += 1
-                err.print(f"[red]{briefs.name} line {number}: {exc}[/red]")
-                continue
-            result = index.match(query, top=top, lang=lang)
-            if output == "json":
-                sys.stdout.write(json.dumps(_result_json(result), ensure_ascii=False) + "\n")
-            else:
-                _print_table(result)
+    seen = 0
+    if output == "json":
+        _utf8_stdout()
+    try:
+        with _open_briefs(briefs) as stream:
+            for number, line in _brief_lines(stream):
+                if isinstance(line, UnicodeDecodeError):
+                    seen += 1
+                    failures += 1
+                    _warn(f"{name} line {number}: not UTF-8 text; save the file as UTF-8", "red")
+                    continue
+                if not line.strip():
+                    continue
+                seen += 1
+                try:
+                    data = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    failures += 1
+                    _warn(
+                        f"{name} line {number}, column {exc.colno}: not valid JSON ({exc.msg})",
+                        "red",
+                    )
+                    continue
+                try:
+                    query = matching.BriefQuery.from_json(data)
+                except (ValueError, TypeError) as exc:
+                    failures += 1
+                    _warn(f"{name} line {number}: {exc}", "red")
+                    continue
+                result = index.match(query, top=top, lang=lang)
+                if output == "json":
+                    sys.stdout.write(json.dumps(_result_json(result), ensure_ascii=False) + "\n")
+                else:
+                    _print_table(result)
+    except BrokenPipeError:
+        _stdout_closed()
+    except OSError as exc:
+        _fail(f"Cannot read {briefs}: {exc.strerror or exc}")
+    if not seen:
+        _warn(f"{name} has no briefs (one JSON object per line).")
     if failures:
         raise typer.Exit(1)
+
+
+def _open_briefs(path: Path) -> Any:
+    if str(path) == "-":
+        return contextlib.nullcontext(sys.stdin.buffer)
+    return path.open("rb")
+
+
+def _brief_lines(stream: Iterable[bytes]) -> Iterable[tuple[int, str | UnicodeDecodeError]]:
+    """Numbered lines as text; a line that is not UTF-8 is yielded as its decoding error."""
+    for number, raw in enumerate(stream, start=1):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            yield number, raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield number, exc
 
 
 def _result_json(result: Any) -> dict[str, Any]:
@@ -257,19 +450,24 @@ def _result_json(result: Any) -> dict[str, Any]:
 
 
 def _print_table(result: Any) -> None:
-    table = Table(title=f"Brief {result.brief_id}", show_lines=False)
+    table = Table(title=f"Brief {escape(result.brief_id)}", show_lines=False)
     table.add_column("#", justify="right")
     table.add_column("Atelier")
     table.add_column("Score", justify="right")
     table.add_column("Why")
     for rank, m in enumerate(result.matches, start=1):
-        table.add_row(str(rank), f"{m.name} ({m.ref})", f"{m.score:.1f}", " · ".join(m.reasons))
+        table.add_row(
+            str(rank),
+            escape(f"{m.name} ({m.ref})"),
+            f"{m.score:.1f}",
+            escape(" · ".join(m.reasons)),
+        )
     for n in result.near_misses:
         table.add_row(
             "–",
-            f"[dim]{n.name} ({n.ref})[/dim]",
+            f"[dim]{escape(f'{n.name} ({n.ref})')}[/dim]",
             f"[dim]{n.score:.1f}[/dim]",
-            "[yellow]" + " · ".join(n.failures) + "[/yellow]",
+            "[yellow]" + escape(" · ".join(n.failures)) + "[/yellow]",
         )
     if not result.matches:
         table.add_row("", "[dim]no atelier meets every requirement[/dim]", "", "")
@@ -330,7 +528,7 @@ def stats(
     from bot.services import stats as stats_service
 
     settings = _settings()
-    numbers = _run(_with_session(settings, stats_service.collect))
+    numbers = _run_db(settings, _with_session(settings, stats_service.collect))
     table = Table(title="Bottega", show_header=True)
     table.add_column("What")
     table.add_column("Count", justify="right")
@@ -350,8 +548,11 @@ def stats(
     )
     console.print(table)
     if chart is not None:
-        chart.write_bytes(stats_service.render_chart(numbers))
-        console.print(f"Chart written to {chart}.")
+        try:
+            chart.write_bytes(stats_service.render_chart(numbers))
+        except OSError as exc:
+            _fail(f"Cannot write the chart to {chart}: {exc.strerror or exc}")
+        _say(f"Chart written to {chart}.")
 
 
 # --- digest -----------------------------------------------------------------------------------

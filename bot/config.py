@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATA_DIR = Path("var")
 
@@ -51,6 +53,16 @@ class Settings(BaseSettings):
             raise ValueError(
                 "DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+asyncpg:// "
                 "(or postgresql://)"
+            )
+        try:
+            port = make_url(value).port
+        except (ArgumentError, ValueError):
+            port = -1
+        if port is not None and not 0 < port < 65536:
+            raise ValueError(
+                "DATABASE_URL is not a valid database URL; the form is "
+                "postgresql+asyncpg://user:password@host:5432/database or "
+                "sqlite+aiosqlite:///path/to/file.sqlite3"
             )
         return value
 

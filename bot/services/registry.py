@@ -7,6 +7,8 @@ and nothing is written unless the whole file is valid.
 from __future__ import annotations
 
 import csv
+import difflib
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, TextIO
@@ -214,12 +216,96 @@ def _check_row(line: int, row: dict[str, str], errors: list[RowError]) -> Atelie
     return AtelierRecord(**values)
 
 
+_UNCLOSED_QUOTE = (
+    'a quoted value starts here and is never closed (a " is missing), '
+    "so the rest of the file would be read as one value"
+)
+
+
+class _LineTracker:
+    """Feeds a CSV reader line by line and remembers where the current record started."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = iter(lines)
+        self.line = 0
+        self.record_start: int | None = None
+
+    def __iter__(self) -> _LineTracker:
+        return self
+
+    def __next__(self) -> str:
+        text = next(self._lines)
+        self.line += 1
+        # The csv module skips empty lines between records; a record starts on a non-empty one.
+        if self.record_start is None and text.strip("\r\n"):
+            self.record_start = self.line
+        return text
+
+
+def _delimiter(header_line: str) -> str:
+    """`,` as the contract says, or `;` for a file saved by a spreadsheet in a `;` locale."""
+    return ";" if ";" in header_line and "," not in header_line else ","
+
+
+def decode_registry(data: bytes) -> tuple[str, list[RowError]]:
+    """The file's text when it is UTF-8 (a byte order mark is dropped).
+
+    Otherwise every line and column holding bytes that are not UTF-8, with the value as a
+    Windows-1252 reader (Excel's plain "CSV") would show it, so the operator can find it.
+    """
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8-sig", errors="surrogateescape")
+    lines = text.splitlines(keepends=True)
+    tracker = _LineTracker(lines)
+    reader = csv.reader(tracker, strict=False, delimiter=_delimiter(lines[0] if lines else ""))
+    errors: list[RowError] = []
+    header: list[str] = []
+    try:
+        while True:
+            tracker.record_start = None
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            is_header = not header
+            if is_header:
+                header = [h.strip().lower() for h in row]
+            for index, value in enumerate(row):
+                if not any("\udc80" <= ch <= "\udcff" for ch in value):
+                    continue
+                shown = value.encode("utf-8", "surrogateescape").decode("cp1252", "replace")
+                column = "" if is_header or index >= len(header) else header[index]
+                errors.append(
+                    RowError(
+                        tracker.record_start or reader.line_num,
+                        column,
+                        f"{shown.strip()[:40]!r} is not UTF-8 text",
+                    )
+                )
+    except csv.Error as exc:
+        errors.append(RowError(reader.line_num, "", f"unreadable CSV: {exc}"))
+    if not errors:  # pragma: no cover - a decoding error is always in some value
+        errors.append(RowError(1, "", "the file is not UTF-8 text"))
+    return "", errors
+
+
 def parse_registry_csv(
     stream: TextIO, *, on_row: Callable[[int], None] | None = None
 ) -> tuple[list[AtelierRecord], list[RowError]]:
-    """Read and validate a whole registry file; returns the good rows and every problem found."""
+    """Read and validate a whole registry file; returns the good rows and every problem found.
+
+    Errors name the line a record starts on, even when a quoted value spans several lines.
+    """
     errors: list[RowError] = []
-    reader = csv.DictReader(stream, restkey="__extra__", strict=False)
+    try:
+        first = stream.readline()
+    except UnicodeDecodeError as exc:
+        return [], [RowError(1, "", f"cannot read the file as UTF-8 text: {exc.reason}")]
+    tracker = _LineTracker(itertools.chain([first], stream))
+    reader = csv.DictReader(tracker, restkey="__extra__", strict=True, delimiter=_delimiter(first))
     try:
         header = [h.strip().lower() for h in (reader.fieldnames or [])]
     except (csv.Error, UnicodeDecodeError) as exc:
@@ -228,21 +314,47 @@ def parse_registry_csv(
         return [], [RowError(1, "", "the file is empty; expected a header row")]
     reader.fieldnames = header
     missing = [c for c in CSV_COLUMNS if c not in header]
-    unknown = [c for c in header if c not in CSV_COLUMNS and c not in OPTIONAL_COLUMNS]
+    known = (*CSV_COLUMNS, *OPTIONAL_COLUMNS)
     for column in missing:
         errors.append(RowError(1, column, "missing from the header"))
-    for column in unknown:
-        errors.append(RowError(1, column or "(blank)", "unknown column in the header"))
+    seen: set[str] = set()
+    for column in header:
+        if column in seen:
+            if column:
+                errors.append(RowError(1, column, "appears more than once in the header"))
+            continue
+        seen.add(column)
+        if column in known:
+            continue
+        if not column:
+            reason = "a column without a name in the header (remove the empty column)"
+        else:
+            close = difflib.get_close_matches(column, [c for c in known if c in missing], n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else "; remove it or rename it"
+            reason = f"unknown column in the header{hint}"
+        errors.append(RowError(1, column or "(blank)", reason))
     if errors:
         return [], errors
 
     records: list[AtelierRecord] = []
     first_line_of: dict[str, int] = {}
     try:
-        for row in reader:
-            line = reader.line_num
+        while True:
+            tracker.record_start = None
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                start = tracker.record_start or reader.line_num
+                if "end of data" in str(exc):
+                    errors.append(RowError(start, "", _UNCLOSED_QUOTE))
+                    break
+                errors.append(RowError(start, "", f"badly quoted value ({exc})"))
+                continue
+            line = tracker.record_start or reader.line_num
             if on_row is not None:
-                on_row(line)
+                on_row(reader.line_num)
             if "__extra__" in row:
                 errors.append(RowError(line, "", "more values than header columns (check quoting)"))
                 continue
@@ -263,7 +375,9 @@ def parse_registry_csv(
             first_line_of[record.ref] = line
             records.append(record)
     except (csv.Error, UnicodeDecodeError) as exc:
-        errors.append(RowError(reader.line_num, "", f"unreadable CSV: {exc}"))
+        errors.append(
+            RowError(tracker.record_start or reader.line_num, "", f"unreadable CSV: {exc}")
+        )
     return records, errors
 
 
