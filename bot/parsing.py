@@ -15,7 +15,8 @@ Error codes (``ParseError.code``):
 * numbers: ``not_a_number``, ``negative``, ``zero``, ``too_large``,
   ``ambiguous`` (several numbers that do not form a range, or a range where one
   number is required), ``out_of_range`` (percentages);
-* dates: ``not_a_date``, ``in_the_past``, ``too_far``, ``asap`` ("as soon as
+* dates: ``not_a_date``, ``no_such_day`` (a day the month does not have, such as
+  31/02/2027), ``in_the_past``, ``too_far``, ``asap`` ("as soon as
   possible": the bot should ask for a concrete date), ``too_vague`` (a bare
   number or year, "next year");
 * ``bad_currency``, ``bad_email``, ``bad_phone``, ``bad_contact`` (neither an
@@ -870,6 +871,25 @@ def _dateparser(text: str, lang: str, today: date) -> date | None:
     return parsed.date() if parsed is not None else None
 
 
+# A numeric day/month/year whose fields are each plausible: "31/02/2027", "31.04.27".
+_NUMERIC_DATE_RE: Final = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?$")
+
+
+def _impossible_day(text: str) -> bool:
+    """Whether ``text`` is a day/month date of a day the month does not have (31 February)."""
+    match = _NUMERIC_DATE_RE.match(text)
+    if match is None:
+        return False
+    day, month = int(match.group(1)), int(match.group(2))
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        return False
+    year = match.group(3)
+    # Without a year, 29 February exists (in leap years), so only the year decides.
+    full_year = None if year is None else int(year) + (2000 if len(year) == 2 else 0)
+    last = monthrange(full_year if full_year is not None else 2000, month)[1]
+    return day > last
+
+
 def parse_deadline(
     text: str, lang: str = "en", *, today: date, max_weeks: int = 104
 ) -> date | ParseError:
@@ -902,6 +922,8 @@ def parse_deadline(
     if deadline is None:
         if _ASAP_RE.search(prepared.casefold()):
             return ParseError("asap")
+        if _impossible_day(normalised):
+            return ParseError("no_such_day", normalised)
         return ParseError("not_a_date")
     if deadline < today:
         return ParseError("in_the_past", deadline.isoformat())

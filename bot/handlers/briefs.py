@@ -265,7 +265,7 @@ async def request_one(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     parts = _parts(query.data, 4)
-    if parts is None or not parts[2].isdigit():
+    if parts is None or not parts[2].isdigit() or not await _owned(update, context, int(parts[2])):
         await answer_stale(update, context)
         return
     await _request(update, context, int(parts[2]), [parts[3]])

@@ -6,8 +6,10 @@ import html
 import logging
 
 from telegram import BotCommand, Update
+from telegram.constants import ChatType
 from telegram.error import Forbidden
 from telegram.ext import (
+    ApplicationHandlerStop,
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
@@ -16,6 +18,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.handlers import designer
 from bot.handlers.base import MAX_TEXT, answer_stale, edit_or_say, lang_of, say, say_key
 from bot.i18n import LANGUAGES, t
 from bot.runtime import BotContext
@@ -25,7 +28,16 @@ log = logging.getLogger(__name__)
 
 
 async def remember_user(update: Update, context: BotContext) -> None:
-    """Runs before every handler: make sure the person exists and we know their language."""
+    """Runs before every handler: make sure the person exists and we know their language.
+
+    Bottega talks in private chats only: an interview or a match list in a group would show a
+    designer's brief (and later contacts) to everyone there. A command or button in a group gets
+    a pointer to the private chat; anything else there is left alone, and nothing further runs.
+    """
+    chat = update.effective_chat
+    if chat is not None and chat.type != ChatType.PRIVATE:
+        await _private_only(update, context)
+        raise ApplicationHandlerStop
     tg_user = update.effective_user
     if tg_user is None or tg_user.is_bot or context.user_data is None:
         return
@@ -41,6 +53,16 @@ async def remember_user(update: Update, context: BotContext) -> None:
         await session.commit()
         context.user_data["uid"] = user.id
         context.user_data["lang"] = user.language
+
+
+async def _private_only(update: Update, context: BotContext) -> None:
+    text = t("common.private_only", lang_of(context, update))
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+        return
+    message = update.message
+    if message is not None and message.text and message.text.startswith("/"):
+        await say(update, context, text)
 
 
 def role_buttons(lang: str) -> list[list[tuple[str, str]]]:
@@ -92,6 +114,9 @@ async def language_chosen(update: Update, context: BotContext) -> None:
     if context.user_data is not None:
         context.user_data["lang"] = chosen
     await edit_or_say(update, context, t("common.language_set", chosen))
+    if designer.in_interview(context):
+        # The question waiting for an answer, now in the chosen language.
+        await designer.reask_current(update, context)
 
 
 async def privacy(update: Update, context: BotContext) -> None:
@@ -106,6 +131,11 @@ async def not_understood(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is not None and message.text and len(message.text) > MAX_TEXT:
         await say_key(update, context, "common.too_long", length=len(message.text), limit=MAX_TEXT)
+        return
+    if designer.in_interview(context):
+        # An unknown command mid-interview: "send /start" would lose the thread.
+        lang = lang_of(context, update)
+        await designer.reask_current(update, context, t("designer.unknown_command", lang))
         return
     await say_key(update, context, "common.not_understood")
 

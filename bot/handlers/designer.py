@@ -11,6 +11,8 @@ After a confirmation the brief is stored and its matches are shown (bot/handlers
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import warnings
 from collections.abc import Callable
 from datetime import date, datetime
@@ -70,10 +72,12 @@ ORDER = [
     CERTIFICATIONS,
     SUMMARY,
 ]
+QUESTIONS = frozenset(ORDER) | {REGION, COUNTRY}
 # Below this, the matcher's guess is offered as a question rather than taken.
 CONFIDENT = 80.0
 MAX_PRODUCT_TEXT = 500
 MAX_MATERIALS = 8
+MAX_STYLES = 500
 HANDWORK_CHOICES = (30, 50, 80)
 CERTIFICATION_CHOICES = ("gots", "oeko_tex", "grs", "lwg", "bluesign", "sa8000")
 EDIT_TARGETS = {
@@ -112,6 +116,56 @@ def _label(concept_id: str | None, lang: str) -> str:
         return matching.label(concept_id, lang)
     except KeyError:
         return concept_id
+
+
+# Words people type instead of tapping a button, in English and Italian (folded: lower case,
+# no accents, no punctuation). Both languages count whatever the chosen one is.
+YES_WORDS = frozenset(
+    {
+        "yes", "y", "yeah", "yep", "yup", "sure", "ok", "okay", "correct", "right", "exactly",
+        "that s right", "si", "certo", "esatto", "esattamente", "giusto", "corretto", "va bene",
+        "si esatto", "si giusto",
+    }
+)  # fmt: skip
+NO_WORDS = frozenset(
+    {
+        "no", "nope", "wrong", "not really", "something else", "sbagliato", "altro",
+        "non proprio", "no altro", "qualcos altro",
+    }
+)  # fmt: skip
+DONE_WORDS = frozenset(
+    {
+        "done", "finished", "ok", "okay", "that s all", "thats all", "that s it", "fatto",
+        "finito", "ho finito", "basta",
+    }
+)  # fmt: skip
+NONE_WORDS = frozenset(
+    {
+        "none", "no", "nope", "nothing", "neither", "na", "n a", "no thanks", "not needed",
+        "no need", "nessuna", "nessuno", "niente", "nulla", "no grazie", "non serve",
+        "non servono",
+    }
+)  # fmt: skip
+SKIP_WORDS = frozenset(
+    {
+        "skip", "pass", "no budget", "don t know", "dont know", "not sure", "salta", "boh",
+        "nessun budget", "non so", "preferisco non dirlo",
+    }
+)  # fmt: skip
+ANYWHERE_WORDS = frozenset(
+    {
+        "anywhere", "any", "everywhere", "doesn t matter", "doesnt matter", "no preference",
+        "anywhere is fine", "ovunque", "dovunque", "dappertutto", "indifferente", "qualsiasi",
+        "non importa", "nessuna preferenza", "va bene ovunque",
+    }
+)  # fmt: skip
+
+
+def _plain(text: str) -> str:
+    """Lower case, no accents, punctuation as spaces: "Sì!" -> "si", "That's all" -> "that s all"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^\w\s]|_", " ", letters).split())
 
 
 # --- questions ---------------------------------------------------------------------------------
@@ -355,7 +409,7 @@ async def begin(update: Update, context: BotContext) -> str:
     return PRODUCT
 
 
-async def edit_existing(update: Update, context: BotContext) -> str | int:
+async def edit_existing(update: Update, context: BotContext) -> str | None:
     """ "Edit brief" on a results message: load the stored brief and show its summary."""
     query = update.callback_query
     assert query is not None and query.data is not None and update.effective_user is not None
@@ -365,13 +419,14 @@ async def edit_existing(update: Update, context: BotContext) -> str | int:
         try:
             brief = await brief_service.owned_brief(session, brief_id, user)
         except brief_service.BriefError:
+            # None keeps whatever interview is in progress (END would silently drop it).
             await answer_stale(update, context)
-            return ConversationHandler.END
+            return None
         if brief.state == "closed":
             await query.answer(
                 t("designer.brief_closed", lang_of(context, update)), show_alert=True
             )
-            return ConversationHandler.END
+            return None
         answers = brief_service.answers_of(brief)
     await query.answer()
     data = _data(context)
@@ -398,6 +453,7 @@ async def product(update: Update, context: BotContext) -> str:
         ):
             answers["materials"].append(concept.id)
     _data(context)["brief_state"] = CATEGORY
+    _data(context).pop("brief_guess", None)
     if (
         found
         and found[0].confidence >= CONFIDENT
@@ -440,11 +496,28 @@ async def category(update: Update, context: BotContext) -> str:
     choice = query.data.removeprefix("iv:cat:")
     await query.answer()
     if choice == "?":
+        _data(context).pop("brief_guess", None)
         return await _ask(update, context, CATEGORY, replace=True)
     if choice != "-" and choice not in set(matching.taxonomy_ids("category")):
-        return CATEGORY
+        return await _use_buttons(update, context)
     _answers(context)["category"] = None if choice == "-" else choice
     return await _next(update, context, CATEGORY)
+
+
+async def category_typed(update: Update, context: BotContext) -> str:
+    """Text while the category is being confirmed: "yes"/"no" answer the question, anything
+    else is a new description of the product."""
+    said = _plain(_text(update))
+    guess = _data(context).get("brief_guess")
+    if said in YES_WORDS:
+        if isinstance(guess, str) and guess in set(matching.taxonomy_ids("category")):
+            _answers(context)["category"] = guess
+            return await _next(update, context, CATEGORY)
+        return await _use_buttons(update, context)
+    if said in NO_WORDS:
+        _data(context).pop("brief_guess", None)
+        return await _ask(update, context, CATEGORY)
+    return await product(update, context)
 
 
 async def material_pressed(update: Update, context: BotContext) -> str:
@@ -455,7 +528,7 @@ async def material_pressed(update: Update, context: BotContext) -> str:
     if choice == ".":
         return await _next(update, context, MATERIALS)
     if choice not in set(matching.taxonomy_ids("material")):
-        return MATERIALS
+        return await _use_buttons(update, context)
     chosen: list[str] = _answers(context).setdefault("materials", [])
     if choice in chosen:
         chosen.remove(choice)
@@ -468,6 +541,8 @@ async def materials_typed(update: Update, context: BotContext) -> str:
     text = parsing.clean_text(_text(update), max_len=300)
     if isinstance(text, parsing.ParseError):
         return await _reask(update, context, text)
+    if _plain(text) in DONE_WORDS | NONE_WORDS:
+        return await _next(update, context, MATERIALS)
     lang = lang_of(context, update)
     found = [
         c.id
@@ -507,7 +582,7 @@ async def quantity(update: Update, context: BotContext) -> str:
 
 async def styles_typed(update: Update, context: BotContext) -> str:
     parsed = _parse_short(
-        update, lambda text: parsing.parse_count(text, lang_of(context, update), maximum=500)
+        update, lambda text: parsing.parse_count(text, lang_of(context, update), maximum=MAX_STYLES)
     )
     if isinstance(parsed, parsing.ParseError):
         return await _reask(update, context, parsed)
@@ -520,8 +595,8 @@ async def styles_pressed(update: Update, context: BotContext) -> str:
     assert query is not None and query.data is not None
     await query.answer()
     value = query.data.removeprefix("iv:sty:")
-    if not value.isdigit():
-        return STYLES
+    if not value.isdigit() or not 1 <= int(value) <= MAX_STYLES:
+        return await _use_buttons(update, context)
     _answers(context)["styles"] = int(value)
     return await _next(update, context, STYLES)
 
@@ -538,6 +613,9 @@ async def deadline(update: Update, context: BotContext) -> str:
 
 
 async def budget_typed(update: Update, context: BotContext) -> str:
+    if _plain(_text(update)) in SKIP_WORDS | NONE_WORDS:
+        _forget_budget(context)
+        return await _next(update, context, BUDGET)
     parsed = _parse_short(update, lambda text: parsing.parse_budget(text, lang_of(context, update)))
     if isinstance(parsed, parsing.ParseError):
         return await _reask(update, context, parsed)
@@ -551,10 +629,14 @@ async def budget_skipped(update: Update, context: BotContext) -> str:
     query = update.callback_query
     assert query is not None
     await query.answer()
+    _forget_budget(context)
+    return await _next(update, context, BUDGET)
+
+
+def _forget_budget(context: BotContext) -> None:
     answers = _answers(context)
     answers.pop("budget_amount", None)
     answers.pop("budget_currency", None)
-    return await _next(update, context, BUDGET)
 
 
 async def place_pressed(update: Update, context: BotContext) -> str:
@@ -567,6 +649,8 @@ async def place_pressed(update: Update, context: BotContext) -> str:
         return await _ask(update, context, REGION)
     if choice == "other":
         return await _ask(update, context, COUNTRY)
+    if choice not in ("IT", "any"):
+        return await _use_buttons(update, context)
     answers["country"] = "IT" if choice == "IT" else None
     answers["region"] = None
     return await _next(update, context, PLACE)
@@ -577,6 +661,11 @@ async def place_typed(update: Update, context: BotContext) -> str:
     text = _short_answer(update)
     if isinstance(text, parsing.ParseError):
         return await _reask(update, context, text)
+    if _plain(text) in ANYWHERE_WORDS:
+        answers = _answers(context)
+        answers["country"] = None
+        answers["region"] = None
+        return await _next(update, context, PLACE)
     parsed = parsing.parse_country(text, lang_of(context, update))
     if isinstance(parsed, parsing.ParseError):
         return await _reask(update, context, parsed)
@@ -602,12 +691,15 @@ async def handwork_pressed(update: Update, context: BotContext) -> str:
     await query.answer()
     value = query.data.removeprefix("iv:hand:")
     if not value.isdigit() or int(value) > 100:
-        return HANDWORK
+        return await _use_buttons(update, context)
     _answers(context)["min_handwork_share"] = int(value) or None
     return await _next(update, context, HANDWORK)
 
 
 async def handwork_typed(update: Update, context: BotContext) -> str:
+    if _plain(_text(update)) in NONE_WORDS | SKIP_WORDS:
+        _answers(context)["min_handwork_share"] = None
+        return await _next(update, context, HANDWORK)
     parsed = _parse_short(
         update, lambda text: parsing.parse_percentage(text, lang_of(context, update))
     )
@@ -625,7 +717,7 @@ async def certification_pressed(update: Update, context: BotContext) -> str:
     if choice == ".":
         return await _next(update, context, CERTIFICATIONS)
     if choice not in set(matching.taxonomy_ids("certification")):
-        return CERTIFICATIONS
+        return await _use_buttons(update, context)
     chosen: list[str] = _answers(context).setdefault("certifications", [])
     if choice in chosen:
         chosen.remove(choice)
@@ -638,6 +730,8 @@ async def certifications_typed(update: Update, context: BotContext) -> str:
     text = parsing.clean_text(_text(update), max_len=200)
     if isinstance(text, parsing.ParseError):
         return await _reask(update, context, text)
+    if _plain(text) in DONE_WORDS | NONE_WORDS:
+        return await _next(update, context, CERTIFICATIONS)
     found = [
         c.id for c in matching.understand(text, "certification", limit=6) if c.confidence >= 70
     ]
@@ -654,7 +748,7 @@ async def edit_field(update: Update, context: BotContext) -> str:
     await query.answer()
     target = EDIT_TARGETS.get(query.data.removeprefix("iv:edit:"))
     if target is None:
-        return SUMMARY
+        return await _use_buttons(update, context)
     _data(context)["brief_editing"] = True
     return await _ask(update, context, target)
 
@@ -675,15 +769,14 @@ async def confirm(update: Update, context: BotContext) -> str | int:
         try:
             brief = await brief_service.confirm(session, user, answers, brief_id=brief_id)
         except brief_service.BriefError:
+            _forget_interview(context)
             await edit_or_say(update, context, t("designer.brief_closed", lang))
             return ConversationHandler.END
         # The 24-hour nudge a confirmed brief starts.
         await followups.on_brief_confirmed(session, brief)
         await session.commit()
         stored_id = brief.id
-    data = _data(context)
-    for key in ("brief", "brief_id", "brief_state", "brief_editing", "brief_guess"):
-        data.pop(key, None)
+    _forget_interview(context)
     await edit_or_say(update, context, t("designer.saved", lang))
     from bot.handlers.briefs import show_matches
 
@@ -694,10 +787,26 @@ async def confirm(update: Update, context: BotContext) -> str | int:
 # --- safety nets inside the interview ----------------------------------------------------------
 
 
-async def cancel(update: Update, context: BotContext) -> int:
+def _forget_interview(context: BotContext) -> None:
     data = _data(context)
     for key in ("brief", "brief_id", "brief_state", "brief_editing", "brief_guess"):
         data.pop(key, None)
+
+
+def in_interview(context: BotContext) -> bool:
+    """Whether the person is somewhere in the designer's interview."""
+    return context.user_data is not None and "brief_state" in context.user_data
+
+
+async def reask_current(update: Update, context: BotContext, prefix: str = "") -> None:
+    """Put the current question in front of the designer again (after an unknown command or a
+    change of language), so the interview never loses its thread."""
+    state = str(_data(context).get("brief_state", PRODUCT))
+    await _ask(update, context, state if state in QUESTIONS else PRODUCT, prefix=prefix)
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    _forget_interview(context)
     await say(update, context, t("common.cancelled", lang_of(context, update)))
     return ConversationHandler.END
 
@@ -708,11 +817,31 @@ async def not_text(update: Update, context: BotContext) -> str:
 
 
 async def stray_button(update: Update, context: BotContext) -> None:
+    """A button of an earlier question: it no longer acts, and the current question is asked again."""
     await answer_stale(update, context)
+    await reask_current(update, context)
+
+
+async def _use_buttons(update: Update, context: BotContext) -> str:
+    """Button data this question does not offer (forged or from an old keyboard): ask again."""
+    return await _reask(update, context, "use_buttons")
+
+
+async def summary_typed(update: Update, context: BotContext) -> str:
+    """Text while the summary waits for Confirm or a field to edit."""
+    return await _reask(update, context, "use_buttons")
+
+
+async def edited(update: Update, context: BotContext) -> str:
+    """An earlier message was edited: it is not an answer to the current question."""
+    state = str(_data(context).get("brief_state", PRODUCT))
+    lang = lang_of(context, update)
+    return await _ask(update, context, state, prefix=t("designer.edit_not_read", lang))
 
 
 def build_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    text = filters.TEXT & ~filters.COMMAND
+    # New messages only: an edit of an earlier message is not the answer to the current question.
+    text = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
     # Answers are tracked per user, not per message: the interview moves on across messages.
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
@@ -720,17 +849,18 @@ def build_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
 
 
 def _conversation(text: filters.BaseFilter) -> ConversationHandler[BotContext]:
+    new_message = filters.UpdateType.MESSAGE
     conversation: ConversationHandler[BotContext] = ConversationHandler(
         entry_points=[
             CallbackQueryHandler(begin, pattern=r"^role:designer$"),
-            CommandHandler(["brief", "new"], begin),
+            CommandHandler(["brief", "new"], begin, filters=new_message),
             CallbackQueryHandler(edit_existing, pattern=r"^m:edit:\d+$"),
         ],
         states={
             PRODUCT: [MessageHandler(text, product)],
             CATEGORY: [
                 CallbackQueryHandler(category, pattern=r"^iv:cat:"),
-                MessageHandler(text, product),
+                MessageHandler(text, category_typed),
             ],
             MATERIALS: [
                 CallbackQueryHandler(material_pressed, pattern=r"^iv:mat:"),
@@ -763,11 +893,13 @@ def _conversation(text: filters.BaseFilter) -> ConversationHandler[BotContext]:
             SUMMARY: [
                 CallbackQueryHandler(confirm, pattern=r"^iv:confirm$"),
                 CallbackQueryHandler(edit_field, pattern=r"^iv:edit:"),
+                MessageHandler(text, summary_typed),
             ],
         },
         fallbacks=[
-            CommandHandler("cancel", cancel),
-            CommandHandler(["brief", "new"], begin),
+            MessageHandler(filters.UpdateType.EDITED, edited),
+            CommandHandler("cancel", cancel, filters=new_message),
+            CommandHandler(["brief", "new"], begin, filters=new_message),
             MessageHandler(~filters.COMMAND & ~filters.TEXT, not_text),
             CallbackQueryHandler(stray_button, pattern=r"^iv:"),
         ],

@@ -94,7 +94,14 @@ def answers_of(brief: Brief) -> BriefAnswers:
     return answers
 
 
+# Ids are 32-bit integers in the database; a larger number (forged callback data) names no
+# brief, and handing it to the database would fail instead of answering "not yours".
+MAX_ID = 2**31 - 1
+
+
 async def owned_brief(session: AsyncSession, brief_id: int, designer: User) -> Brief:
+    if not 0 < brief_id <= MAX_ID:
+        raise BriefError("not_yours")
     brief = await session.get(Brief, brief_id)
     if brief is None or brief.designer_id != designer.id:
         raise BriefError("not_yours")
