@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.db.models import BriefState, IntroState
 from bot.handlers import admin, atelier
+from bot.handlers import intros as intros_handlers
 from bot.i18n import has
 from bot.services import intros
 
@@ -42,9 +43,13 @@ def test_composed_keys_exist() -> None:
             for what in ("registration", "claim")
         ),
         *(f"intros.reason_{reason}" for reason in intros.DECLINE_REASONS),
-        *(f"intros.error_{c}" for c in ("not_found", "not_your_atelier", "already_answered")),
+        *(
+            f"intros.error_{c}"
+            for c in ("not_found", "not_your_atelier", "already_answered", "withdrawn", "expired")
+        ),
+        *(f"intros.{c}_note" for c in intros_handlers.CLOSED_CODES),
         *(f"admin.done_{action}" for action in admin.ACTIONS),
-        *(f"admin.error_{c}" for c in ("not_found", "already_done")),
+        *(f"admin.error_{c}" for c in ("not_found", "already_done", "withdrawn")),
         *(f"admin.brief_{state.value}" for state in BriefState),
         *(f"admin.intro_{state.value}" for state in IntroState),
     ]

@@ -106,6 +106,8 @@ async def decide(update: Update, context: BotContext) -> None:
             atelier = await ACTIONS[parts[1]](session, int(parts[2]))
         except verification.ReviewError as exc:
             await query.answer(t(f"admin.error_{exc.code}", lang), show_alert=True)
+            if exc.code == "withdrawn":
+                await edit_or_say(update, context, t("admin.withdrawn", lang))
             return
         name, ref = atelier.name, atelier.ref
     await query.answer()

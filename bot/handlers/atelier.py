@@ -744,7 +744,12 @@ async def capacity(update: Update, context: BotContext) -> None:
         if atelier.available_capacity is None
         else str(atelier.available_capacity)
     )
-    state = t("atelier.status_paused" if atelier.paused else "atelier.status_open", lang)
+    if atelier.paused:
+        state = t("atelier.status_paused", lang)
+    elif not atelier.verified:
+        state = t("atelier.status_pending", lang)
+    else:
+        state = t("atelier.status_open", lang)
     await say(
         update,
         context,
@@ -761,11 +766,15 @@ async def capacity(update: Update, context: BotContext) -> None:
 
 async def _apply_capacity(
     update: Update, context: BotContext, *, pieces: int | None = None, paused: bool | None = None
-) -> None:
+) -> bool:
+    """Save free capacity or the pause and say so. False when the number was refused and the
+    owner may type another one."""
     assert update.effective_user is not None
     lang = lang_of(context, update)
     async with context.runtime.session() as session:
         user = await users.ensure_user(session, update.effective_user.id)
+        owned = await profiles.owned_atelier(session, user.id)
+        was_paused = owned is not None and owned.paused
         try:
             if pieces is not None:
                 atelier = await profiles.set_available_capacity(
@@ -773,19 +782,29 @@ async def _apply_capacity(
                 )
             else:
                 atelier = await profiles.set_paused(session, owner_id=user.id, paused=bool(paused))
-        except profiles.ProfileError:
+        except profiles.ProfileError as exc:
+            if exc.code == "above_monthly" and owned is not None:
+                problem = t("atelier.problem_above_monthly", lang, monthly=owned.monthly_capacity)
+                await say(update, context, problem)
+                return False
             await say(update, context, t("atelier.no_atelier", lang))
-            return
+            return True
         name, free, is_paused = atelier.name, atelier.available_capacity, atelier.paused
+        verified = atelier.verified
     context.runtime.match_index.invalidate()
     if pieces is not None:
         text = t("atelier.capacity_saved", lang, pieces=free)
+        if was_paused and not is_paused:
+            text += "\n\n" + t("atelier.resumed", lang, name=name)
     else:
         text = t("atelier.paused" if is_paused else "atelier.resumed", lang, name=name)
+    if not verified and not is_paused:
+        text += "\n\n" + t("atelier.pending_note", lang)
     if update.callback_query is not None:
         await edit_or_say(update, context, text)
     else:
         await say(update, context, text)
+    return True
 
 
 async def capacity_button(update: Update, context: BotContext) -> None:
@@ -822,7 +841,8 @@ async def capacity_typed(update: Update, context: BotContext) -> str | int:
         problem = problem_text(result, lang)
         await say(update, context, problem + "\n\n" + t("atelier.capacity_type", lang))
         return CAPACITY_NUMBER
-    await _apply_capacity(update, context, pieces=result)
+    if not await _apply_capacity(update, context, pieces=result):
+        return CAPACITY_NUMBER
     return ConversationHandler.END
 
 

@@ -54,6 +54,9 @@ def _original_text(update: Update) -> str:
     return text if isinstance(text, str) else ""
 
 
+# Refusals (raised only to the atelier's owner) after which the request is closed for good.
+CLOSED_CODES = frozenset({"withdrawn", "expired"})
+
 OwnerAction = Callable[[Any, User, int, list[str]], Awaitable[object]]
 
 
@@ -74,6 +77,10 @@ async def _as_owner(
         except intros.IntroError as exc:
             await session.rollback()
             await _refuse(update, context, exc.code)
+            if exc.code in CLOSED_CODES:
+                # The request can no longer be answered: its buttons go, with the reason why.
+                note = t(f"intros.{exc.code}_note", lang_of(context, update))
+                await edit_or_say(update, context, _original_text(update) + "\n\n" + note)
             return None
         await session.commit()
     return parts

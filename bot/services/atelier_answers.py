@@ -33,6 +33,13 @@ _MONTHS = re.compile(r"\b(months?|mes[ei])\b", re.IGNORECASE)
 _YEARS = re.compile(r"\b(years?|ann[oi])\b", re.IGNORECASE)
 _DAYS = re.compile(r"\b(days?|giorn[oi]|gg)\b", re.IGNORECASE)
 SUGGEST_FROM = 50.0
+# "1e9", "2.5E3": scientific notation, which the quantity parser would read as a range.
+_SCIENTIFIC = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s*[eE]\s*\+?(\d{1,4})(?![\w.,])")
+# "a month", "an year", "a week": the article is the number.
+_ARTICLE = re.compile(r"^\s*(?:a|an)\s+(?=(?:weeks?|months?|years?|days?)\b)", re.IGNORECASE)
+# "0.8" for a share: a fraction, most likely meaning 80 %, never silently 1 %.
+_FRACTION = re.compile(r"^\s*0[.,](\d{1,4})\s*$")
+_FULL = frozenset({"full", "pieno", "pieni", "piena", "piene", "esaurito", "zero", *_NONE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,13 +162,34 @@ def parse_techniques(text: str, lang: str, draft: dict[str, Any]) -> Answer:
     return {"techniques": techniques}
 
 
+def _expand_scientific(text: str) -> str | Problem:
+    """Write "1e9" out in full ("1000000000"), so it is read as one (too large) number."""
+
+    def expand(match: re.Match[str]) -> str:
+        mantissa, exponent = match.group(1).replace(",", "."), int(match.group(2))
+        if exponent > 15:
+            return "9" * 16  # beyond every limit; spelling it out would only cost memory
+        value = float(mantissa) * 10**exponent
+        return str(int(value)) if value == int(value) else match.group(0)
+
+    expanded = _SCIENTIFIC.sub(expand, text)
+    if _SCIENTIFIC.search(expanded):
+        return Problem("not_a_number")  # "2.55e1": not a whole number of pieces or weeks
+    return expanded
+
+
 def _pieces(text: str, lang: str, *, allow_zero: bool = False) -> int | Problem:
-    if allow_zero and text.strip() == "0":
+    if allow_zero and text.strip(" .!").casefold() in _FULL:
         return 0
-    quantity = parsing.parse_quantity(text, lang, maximum=MAX_PIECES)
+    expanded = _expand_scientific(text)
+    if isinstance(expanded, Problem):
+        return expanded
+    quantity = parsing.parse_quantity(expanded, lang, maximum=MAX_PIECES)
     if isinstance(quantity, parsing.ParseError):
         if quantity.code == "too_large":
             return Problem("too_large", {"limit": MAX_PIECES})
+        if allow_zero and quantity.code == "zero":
+            return 0  # "0", "0 pieces", "zero pezzi": full this month
         return _from_parse_error(quantity)
     if quantity.low != quantity.high:
         return Problem("one_number")
@@ -200,8 +228,13 @@ def parse_free_capacity(text: str, lang: str) -> int | Problem:
 def parse_lead_time(text: str, lang: str, draft: dict[str, Any]) -> Answer:
     """Weeks from order to delivery: "6", "6 weeks", "4-6 settimane" (the longer end), "2 mesi",
     "10 days" (rounded up to whole weeks)."""
-    quantity = parsing.parse_quantity(text, lang, maximum=10_000)
+    expanded = _expand_scientific(_ARTICLE.sub("1 ", text))
+    if isinstance(expanded, Problem):
+        return expanded
+    quantity = parsing.parse_quantity(expanded, lang, maximum=10_000)
     if isinstance(quantity, parsing.ParseError):
+        if quantity.code == "too_large":
+            return Problem("lead_time_too_long", {"limit": MAX_LEAD_WEEKS})
         return _from_parse_error(quantity)
     weeks = quantity.high
     if _YEARS.search(text):
@@ -216,6 +249,10 @@ def parse_lead_time(text: str, lang: str, draft: dict[str, Any]) -> Answer:
 
 
 def parse_handwork(text: str, lang: str, draft: dict[str, Any]) -> Answer:
+    fraction = _FRACTION.match(text)
+    if fraction is not None:
+        percent = round(float("0." + fraction.group(1)) * 100)
+        return Problem("percent_fraction", {"percent": percent})
     share = parsing.parse_percentage(text, lang)
     if isinstance(share, parsing.ParseError):
         return (

@@ -226,12 +226,18 @@ async def update_profile(
 
 
 async def set_available_capacity(session: AsyncSession, *, owner_id: int, pieces: int) -> Atelier:
-    """Free capacity this month (pieces); confirming it also resumes requests. Commits."""
+    """Free capacity this month (pieces); confirming some free capacity also resumes requests
+    (0 leaves a pause as it is). Never more than the monthly capacity: free pieces feed the
+    capacity headroom the matcher scores. Commits."""
     if pieces < 0:
         raise ProfileError("negative")
     atelier = await owned_or_error(session, owner_id)
+    if pieces > atelier.monthly_capacity:
+        raise ProfileError("above_monthly")
     atelier.available_capacity = pieces
     atelier.capacity_confirmed_at = utcnow()
+    if pieces > 0:
+        atelier.paused = False
     await session.commit()
     return atelier
 

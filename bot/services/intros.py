@@ -197,6 +197,10 @@ async def _owned_intro(
     brief = await session.get(Brief, intro.brief_id)
     if atelier is None or brief is None or atelier.owner_id != owner.id:
         raise IntroError("not_your_atelier")
+    if intro.state == IntroState.CANCELLED:
+        raise IntroError("withdrawn")  # the brief was closed or the designer left
+    if intro.state == IntroState.EXPIRED:
+        raise IntroError("expired")
     if intro.state != IntroState.REQUESTED:
         raise IntroError("already_answered")
     return intro, atelier, brief

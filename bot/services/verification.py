@@ -71,11 +71,19 @@ async def _notify(
     )
 
 
+def _withdrawn(atelier: Atelier) -> bool:
+    """A registration whose owner erased their data (/delete_me) while it waited for review:
+    unlisted and without an owner, unlike a rejected one, which keeps its owner."""
+    return not atelier.listed and atelier.owner_id is None and atelier.source == AtelierSource.BOT
+
+
 async def verify(session: AsyncSession, atelier_id: int) -> Atelier:
     """Approve a new atelier: it becomes matchable and its owner is told. Commits."""
     atelier = await session.get(Atelier, atelier_id)
     if atelier is None:
         raise ReviewError("not_found")
+    if _withdrawn(atelier):
+        raise ReviewError("withdrawn")
     if atelier.verified or not atelier.listed:
         raise ReviewError("already_done")
     atelier.verified = True
@@ -88,6 +96,8 @@ async def verify(session: AsyncSession, atelier_id: int) -> Atelier:
 async def reject(session: AsyncSession, atelier_id: int) -> Atelier:
     """Turn down a new atelier: it is unlisted (kept for the record) and its owner told."""
     atelier = await session.get(Atelier, atelier_id)
+    if atelier is not None and _withdrawn(atelier):
+        raise ReviewError("withdrawn")
     if atelier is None or not atelier.listed:
         raise ReviewError("already_done")
     if atelier.verified:
