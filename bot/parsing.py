@@ -191,6 +191,20 @@ def _prepare(text: str) -> str | ParseError:
     return cleaned
 
 
+_EXPONENT = re.compile(r"(?<![\w.,])(\d+(?:\.\d+)?)[eE]\+?(\d{1,2})(?!\w)")
+
+
+def _expand_exponents(text: str) -> str:
+    """ "1e9" and "5e1" as the whole numbers they stand for, so they are not read as the
+    range 1-9 or 1-5. Anything that is not a whole number is left as typed."""
+
+    def expand(match: re.Match[str]) -> str:
+        value = Decimal(match.group(1)).scaleb(int(match.group(2)))
+        return str(int(value)) if value == value.to_integral_value() else match.group(0)
+
+    return _EXPONENT.sub(expand, text)
+
+
 def _has_alnum(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
@@ -425,6 +439,7 @@ def parse_quantity(
     prepared = _prepare(text)
     if isinstance(prepared, ParseError):
         return prepared
+    prepared = _expand_exponents(prepared)
     found = _scan_numbers(prepared, _lang(lang))
     if isinstance(found, ParseError):
         return found
@@ -439,6 +454,7 @@ def parse_count(text: str, lang: str = "en", *, maximum: int = 1000) -> int | Pa
     prepared = _prepare(text)
     if isinstance(prepared, ParseError):
         return prepared
+    prepared = _expand_exponents(prepared)
     found = _scan_numbers(prepared, _lang(lang))
     if isinstance(found, ParseError):
         return found

@@ -234,3 +234,21 @@ def test_unknown_language_falls_back_to_english() -> None:
     assert parse_quantity("two hundred", "fr") == Quantity(200, 200)
     assert parse_quantity("duecento", "it-IT") == Quantity(200, 200)
     assert format_quantity(1000, "it_IT") == "1.000"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("5e1", Quantity(50, 50)),
+        ("2e3 pieces", Quantity(2000, 2000)),
+        ("1.5e2", Quantity(150, 150)),
+    ],
+)
+def test_scientific_notation_is_one_number_not_a_range(text: str, expected: Quantity) -> None:
+    assert parse_quantity(text, "en") == expected
+
+
+def test_an_absurd_scientific_quantity_is_too_large_not_a_small_range() -> None:
+    result = parse_quantity("1e9", "en")
+    assert isinstance(result, ParseError) and result.code == "too_large"
+    assert parse_count("1e1", "en") == 10
