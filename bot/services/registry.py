@@ -88,7 +88,10 @@ class AtelierRecord:
     languages: tuple[str, ...]
     contact: str
     description: str
-    verified: bool = True
+    # None when the file does not say: a new atelier counts as verified (the operator's own
+    # registry), an existing one keeps its state, so a re-import never verifies a pending
+    # registration behind the administrator's back.
+    verified: bool | None = None
 
 
 @dataclass(slots=True)
@@ -203,7 +206,9 @@ def _check_row(line: int, row: dict[str, str], errors: list[RowError]) -> Atelie
     values["languages"] = tuple(languages)
 
     verified_raw = (row.get("verified") or "").strip().lower()
-    if not verified_raw or verified_raw in _TRUE:
+    if not verified_raw:
+        values["verified"] = None
+    elif verified_raw in _TRUE:
         values["verified"] = True
     elif verified_raw in _FALSE:
         values["verified"] = False
@@ -396,6 +401,8 @@ def _apply(atelier: Atelier, record: AtelierRecord) -> bool:
     changed = False
     for f in fields(record):
         value = getattr(record, f.name)
+        if f.name == "verified" and value is None:
+            continue
         if isinstance(value, tuple):
             value = list(value)
         if getattr(atelier, f.name) != value:
@@ -420,7 +427,7 @@ async def upsert_ateliers(session: AsyncSession, records: Sequence[AtelierRecord
     for record in records:
         atelier = existing.get(record.ref)
         if atelier is None:
-            created = Atelier(source=AtelierSource.IMPORT, paused=False, listed=True)
+            created = Atelier(source=AtelierSource.IMPORT, paused=False, listed=True, verified=True)
             _apply(created, record)
             session.add(created)
             report.created += 1

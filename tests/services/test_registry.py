@@ -145,3 +145,26 @@ async def test_exported_csv_reimports_to_the_same_data(
     async with session_factory() as session:
         report = await import_registry(session, io.StringIO(exported.getvalue()))
     assert (report.created, report.updated, report.unchanged) == (0, 0, 120)
+
+
+async def test_reimport_without_verified_column_keeps_a_pending_atelier_pending(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """A registration waiting for an administrator is not verified by an import that does
+    not say so; new rows of the operator's file still count as verified."""
+    async with session_factory() as session:
+        await import_registry(session, _csv(GOOD + ",no", header=HEADER + ",verified"))
+        await session.commit()
+    async with session_factory() as session:
+        report = await import_registry(session, _csv(GOOD.replace(",30,400,", ",40,400,"), GOOD2))
+        await session.commit()
+    assert (report.created, report.updated) == (1, 1)
+    async with session_factory() as session:
+        rows = {a.ref: a for a in (await session.scalars(select(Atelier))).all()}
+    assert rows["T001"].moq == 40 and rows["T001"].verified is False
+    assert rows["T002"].verified is True
+    async with session_factory() as session:
+        await import_registry(session, _csv(GOOD + ",yes", header=HEADER + ",verified"))
+        await session.commit()
+        atelier = await session.scalar(select(Atelier).where(Atelier.ref == "T001"))
+        assert atelier is not None and atelier.verified is True
