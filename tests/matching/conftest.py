@@ -108,3 +108,21 @@ def evaluate(
         violations += sum(1 for r in top if r in forbidden)
     n = len(expected) or 1
     return Metrics(sum(ndcgs.values()) / n, sum(hits) / n, sum(precisions) / n, violations, ndcgs)
+
+
+def assert_meets_targets(name: str, graded: DevSet) -> None:
+    """Rank every brief of a graded set and hold the result to DESIGN.md's targets:
+    nDCG@5 ≥ 0.92, hit@3 ≥ 0.97, no hard-constraint violation in any first five."""
+    from matching import AtelierIndex
+
+    index = AtelierIndex.build(graded.ateliers)
+    ranked = {b.id: [m.ref for m in index.match(b, top=5).matches] for b in graded.briefs}
+    metrics = evaluate(graded.expected, ranked)
+    worst = sorted(metrics.per_brief.items(), key=lambda kv: kv[1])[:5]
+    print(
+        f"\n{name}: nDCG@5={metrics.ndcg:.3f} hit@3={metrics.hit3:.3f} P@5={metrics.precision:.3f} "
+        f"violations={metrics.violations} briefs={len(graded.briefs)}; worst {worst}"
+    )
+    assert metrics.violations == 0
+    assert metrics.ndcg >= 0.92
+    assert metrics.hit3 >= 0.97

@@ -13,7 +13,7 @@ import pytest
 from matching import AtelierIndex, BriefQuery, categories_in, normalise_certification
 from matching.index import understand_brief
 
-from .conftest import DevSet, evaluate, read_ateliers, read_jsonl
+from .conftest import DevSet, assert_meets_targets, read_ateliers, read_jsonl
 
 HELDOUT = Path(__file__).resolve().parent / "data/heldout"
 
@@ -28,18 +28,7 @@ def heldout_set() -> DevSet:
 
 
 def test_heldout_ranking_meets_targets(heldout_set: DevSet) -> None:
-    index = AtelierIndex.build(heldout_set.ateliers)
-    ranked = {b.id: [m.ref for m in index.match(b, top=5).matches] for b in heldout_set.briefs}
-    metrics = evaluate(heldout_set.expected, ranked)
-    worst = sorted(metrics.per_brief.items(), key=lambda kv: kv[1])[:5]
-    print(
-        f"\nheld-out set: nDCG@5={metrics.ndcg:.3f} hit@3={metrics.hit3:.3f} "
-        f"P@5={metrics.precision:.3f} violations={metrics.violations} "
-        f"briefs={len(heldout_set.briefs)}; worst {worst}"
-    )
-    assert metrics.violations == 0
-    assert metrics.ndcg >= 0.92
-    assert metrics.hit3 >= 0.97
+    assert_meets_targets("held-out set", heldout_set)
 
 
 def test_match_scores_never_rise_down_the_list(heldout_set: DevSet) -> None:
