@@ -656,9 +656,9 @@ def digest_send_now(
 async def _deliver_now(settings: Settings, factory: Any) -> Any:
     from telegram.ext import AIORateLimiter, ExtBot
 
+    from bot.outbox.pacing import ChatPacer
+    from bot.outbox.sweeper import sweep
     from bot.scheduling import messages  # noqa: F401  (registers the renderers)
-    from bot.scheduling.outbox import sweep
-    from bot.scheduling.pacing import ChatPacer
 
     bot: ExtBot[None] = ExtBot(
         settings.token or "",

@@ -1,1 +1,1 @@
-"""The clock: jobs that claim due deliveries from the outbox and send them."""
+"""The clock: jobs that run the outbox sweeper and plan deliveries ahead; the message renderers."""

@@ -10,10 +10,10 @@ from typing import Any
 
 from telegram.ext import Application, ContextTypes
 
+from bot.outbox.pacing import ChatPacer
+from bot.outbox.sweeper import WORKER_ID, sweep
 from bot.runtime import Runtime, runtime_of
 from bot.scheduling import messages  # noqa: F401  (registers the follow-up and digest renderers)
-from bot.scheduling.outbox import WORKER_ID, sweep
-from bot.scheduling.pacing import ChatPacer
 from bot.scheduling.render import using_match_index
 from bot.services import digest, followups
 

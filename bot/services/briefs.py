@@ -205,7 +205,7 @@ _TRANSITIONS: dict[str, dict[str, str]] = {
 
 async def change_state(session: AsyncSession, brief_id: int, designer: User, action: str) -> Brief:
     """Pause, resume or close a brief; closing withdraws requests still waiting for an answer."""
-    from bot.services import outbox
+    from bot import outbox
 
     brief = await owned_brief(session, brief_id, designer)
     target = _TRANSITIONS.get(action, {}).get(brief.state)

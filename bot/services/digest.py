@@ -30,6 +30,7 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import matching
+from bot import outbox
 from bot.db.base import utcnow
 from bot.db.models import (
     Atelier,
@@ -42,7 +43,7 @@ from bot.db.models import (
     User,
 )
 from bot.services import briefs as brief_service
-from bot.services import intros, outbox
+from bot.services import intros
 from bot.services.intros import IntroError
 
 KIND_DIGEST = "digest"

@@ -15,10 +15,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import matching
+from bot import outbox
 from bot.db.base import utcnow
 from bot.db.models import Atelier, Brief, BriefState, Feedback, IntroRequest, IntroState, User
 from bot.services import briefs as brief_service
-from bot.services import outbox
 from bot.services.digest import zone
 
 KIND_NUDGE = "brief_nudge"

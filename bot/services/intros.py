@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import outbox
 from bot.db.base import utcnow
 from bot.db.models import Atelier, Brief, BriefState, IntroRequest, IntroState, User
-from bot.services import outbox
 
 MAX_PER_REQUEST = 3
 MAX_OPEN_PER_BRIEF = 5

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import outbox
 from bot.db.base import utcnow
 from bot.db.models import Atelier, Brief, BriefState, Feedback, IntroRequest, IntroState, User
-from bot.services import outbox
 
 REASON = "the recipient deleted their data"
 

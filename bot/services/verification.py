@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import outbox
 from bot.db.models import Atelier, AtelierSource, Role, User
-from bot.services import outbox
 
 KIND_VERIFIED = "atelier_verified"  # to the owner: your atelier is live (or your claim approved)
 KIND_REJECTED = "atelier_rejected"  # to the owner: registration or claim not approved

@@ -7,10 +7,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from bot import outbox
 from bot.db.base import utcnow
 from bot.db.models import Feedback, IntroRequest, IntroState, User
 from bot.runtime import runtime_of
-from bot.services import digest, outbox
+from bot.services import digest
 from tests.e2e.harness import RunningBot
 from tests.scheduling.helpers import add_user, atelier, knitwear_brief
 

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import matching
 from bot.db.models import Atelier, Brief, Delivery, DeliveryState, IntroRequest, IntroState, User
+from bot.outbox.sweeper import sweep
 from bot.scheduling import messages
-from bot.scheduling.outbox import sweep
 from bot.services import digest, intros
 from bot.services.ateliers import load_profiles
 from bot.services.intros import IntroError

@@ -18,8 +18,8 @@ from bot.db.models import (
     IntroState,
     User,
 )
+from bot.outbox.sweeper import sweep
 from bot.scheduling import messages  # noqa: F401  (registers the renderers)
-from bot.scheduling.outbox import sweep
 from bot.services import followups, intros
 from bot.services.ateliers import ratings
 from bot.services.followups import FollowupError

@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import outbox
 from bot.db.base import utcnow
 from bot.db.models import (
     Atelier,
@@ -20,7 +21,7 @@ from bot.db.models import (
     IntroState,
     User,
 )
-from bot.services import atelier_profiles, intros, outbox, privacy, users
+from bot.services import atelier_profiles, intros, privacy, users
 
 DESIGNER_TG = 7001
 OWNER_TG = 7002

@@ -1,7 +1,8 @@
-"""The outbox: every message that must reach someone is a `Delivery` row first.
+"""Enqueueing: use cases schedule and cancel `Delivery` rows as facts change, in their own
+transaction.
 
-Services schedule and cancel deliveries as facts change; the scheduler (bot/scheduling) claims
-due rows, renders them in the recipient's language and sends them. Nothing here knows Telegram.
+The sweeper (`bot.outbox.sweeper`, run by the clock in `bot.scheduling.jobs`) claims due rows,
+renders them in the recipient's language and sends them. Nothing here knows Telegram.
 """
 
 from __future__ import annotations

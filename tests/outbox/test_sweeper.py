@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot import outbox
 from bot.db.models import Delivery, DeliveryState, User
-from bot.scheduling.outbox import LEASE, MAX_ATTEMPTS, claim_due, sweep
-from bot.services import outbox
+from bot.outbox.sweeper import LEASE, MAX_ATTEMPTS, claim_due, sweep
 from tests.scheduling.helpers import PING, T0, FakeBot, add_user, blocked, flaky, flooded
 
 Factory = async_sessionmaker[AsyncSession]

@@ -12,6 +12,9 @@ overall rate, a `ChatPacer` the per-chat rate), and outcomes are written back in
 a second. Outcomes: sent; `Forbidden` → the user is marked unreachable and their deliveries
 cancelled; `RetryAfter` → due again after the wait, without using up an attempt; other errors →
 retried with exponential backoff, and marked failed with the reason after `MAX_ATTEMPTS`.
+
+What the sweeper needs from the renderers is only `renderer_for(kind)` and `Outgoing` (from
+`bot.scheduling.render`): wherever the renderers live, they register there before a sweep runs.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.db.base import utcnow
 from bot.db.models import Delivery, DeliveryState, User
-from bot.scheduling.pacing import ChatPacer
+from bot.outbox.pacing import ChatPacer
 from bot.scheduling.render import Outgoing, renderer_for
 from bot.services import users
 

@@ -1,0 +1,12 @@
+"""The outbox: every message that must reach someone is a `Delivery` row first.
+
+- `enqueue`: how use cases schedule and cancel deliveries, in their own transaction; re-exported
+  here, so a service writes `from bot import outbox` and `outbox.schedule(...)`. No Telegram.
+- `sweeper`: how due rows are claimed, rendered (through the renderer registry in
+  `bot.scheduling.render`), sent and recorded.
+- `pacing`: the per-chat send rate.
+"""
+
+from bot.outbox.enqueue import cancel, cancel_for_recipient, cancel_matching, pending_for, schedule
+
+__all__ = ["cancel", "cancel_for_recipient", "cancel_matching", "pending_for", "schedule"]
