@@ -212,7 +212,7 @@ def ateliers_import(
     ],
 ) -> None:
     """Import or update ateliers from a CSV file, by ref: all rows or none."""
-    from bot.services.registry import decode_registry, import_registry
+    from bot.registry.importing import decode_registry, import_registry
 
     settings = _settings()
     try:
@@ -271,7 +271,7 @@ def ateliers_export(
     ] = None,
 ) -> None:
     """Export the listed ateliers in the import format, plus `verified`."""
-    from bot.services.registry import export_registry
+    from bot.registry.importing import export_registry
 
     settings = _settings()
     if file is not None:
@@ -310,7 +310,7 @@ def ateliers_export(
 @ateliers_app.command("verify")
 def ateliers_verify(ref: Annotated[str, typer.Argument(help="The atelier's ref.")]) -> None:
     """Mark an atelier as verified so it can be matched."""
-    from bot.services import ateliers as atelier_service
+    from bot.registry import profiles as atelier_service
 
     settings = _settings()
 
@@ -346,7 +346,7 @@ def match(
     A bad line is named on standard error, the others still run, and the exit code is 1.
     """
     import matching
-    from bot.services.ateliers import load_profiles
+    from bot.registry.profiles import load_profiles
 
     if output not in {"json", "table"}:
         _fail("--format must be json or table.", 2)
@@ -565,7 +565,7 @@ app.add_typer(digest_app, name="digest")
 
 async def _digest_index(settings: Settings) -> Any:
     import matching
-    from bot.services.ateliers import load_profiles
+    from bot.registry.profiles import load_profiles
 
     return matching.AtelierIndex.build(await _with_session(settings, load_profiles))
 

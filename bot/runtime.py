@@ -28,7 +28,7 @@ class MatchIndexCache:
     async def get(self) -> matching.AtelierIndex:
         async with self._lock:
             if self._stale or self._index is None:
-                from bot.services.ateliers import load_profiles
+                from bot.registry.profiles import load_profiles
 
                 async with self.session_factory() as session:
                     profiles = await load_profiles(session)

@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from bot.cli import app
-from bot.services.registry import CSV_COLUMNS
+from bot.registry.importing import CSV_COLUMNS
 from tests.conftest import REPO_ROOT
 
 HEADER = ",".join(CSV_COLUMNS)

@@ -65,6 +65,6 @@ async def match_index(session: AsyncSession) -> matching.AtelierIndex:
     provider = _index_provider.get()
     if provider is not None:
         return await provider()
-    from bot.services.ateliers import load_profiles
+    from bot.registry.profiles import load_profiles
 
     return matching.AtelierIndex.build(await load_profiles(session))

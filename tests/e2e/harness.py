@@ -68,7 +68,7 @@ async def running_bot(
 
 
 async def load_registry(session_factory: async_sessionmaker[AsyncSession], csv_text: str) -> None:
-    from bot.services.registry import import_registry
+    from bot.registry.importing import import_registry
 
     async with session_factory() as session:
         report = await import_registry(session, io.StringIO(csv_text))

@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 import matching
 from bot.db.models import Atelier, Brief, Delivery, DeliveryState, IntroRequest, IntroState, User
 from bot.outbox.sweeper import sweep
+from bot.registry.profiles import load_profiles
 from bot.scheduling import messages
 from bot.services import digest, intros
-from bot.services.ateliers import load_profiles
 from bot.services.intros import IntroError
 from tests.scheduling.helpers import T0, FakeBot, add_user, atelier, knitwear_brief
 

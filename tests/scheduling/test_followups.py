@@ -19,9 +19,9 @@ from bot.db.models import (
     User,
 )
 from bot.outbox.sweeper import sweep
+from bot.registry.profiles import ratings
 from bot.scheduling import messages  # noqa: F401  (registers the renderers)
 from bot.services import followups, intros
-from bot.services.ateliers import ratings
 from bot.services.followups import FollowupError
 from tests.scheduling.helpers import T0, FakeBot, add_user, atelier, knitwear_brief
 

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import matching
 from bot.db.models import Atelier, Feedback
-from bot.services.registry import to_profile
+from bot.registry.importing import to_profile
 
 
 async def ratings(session: AsyncSession) -> dict[int, float]:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Atelier
-from bot.services.registry import CSV_COLUMNS, export_registry, import_registry, parse_registry_csv
+from bot.registry.importing import CSV_COLUMNS, export_registry, import_registry, parse_registry_csv
 
 HEADER = ",".join(CSV_COLUMNS)
 GOOD = (
