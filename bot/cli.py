@@ -212,15 +212,16 @@ def ateliers_import(
     ],
 ) -> None:
     """Import or update ateliers from a CSV file, by ref: all rows or none."""
-    from bot.registry.importing import decode_registry, import_registry
+    from bot.registry.importing import decode_registry, import_registry, scan_registry_file
 
     settings = _settings()
     try:
-        data = file.read_bytes()
+        total_lines, utf8 = scan_registry_file(file)
+        if not utf8:
+            _, problems = decode_registry(file.read_bytes())
     except OSError as exc:
         _fail(f"Cannot read {file}: {exc.strerror or exc}")
-    text, problems = decode_registry(data)
-    if problems:
+    if not utf8:
         _warn(
             f"{file}: not UTF-8 text; nothing was imported. Save it as UTF-8 CSV "
             '(in Excel: "CSV UTF-8") and import it again.',
@@ -229,7 +230,6 @@ def ateliers_import(
         for problem in problems:
             _warn(f"  {problem}", style="")
         raise typer.Exit(1)
-    total_lines = max(1, text.count("\n"))
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -242,13 +242,18 @@ def ateliers_import(
         task = progress.add_task("Checking rows", total=total_lines)
 
         async def work(session: Any) -> Any:
-            return await import_registry(
-                session,
-                io.StringIO(text, newline=""),
-                on_row=lambda line: progress.update(task, completed=line - 1),
-            )
+            # Read as it is imported, never whole: memory stays flat however long the file.
+            with file.open(encoding="utf-8-sig", newline="") as stream:
+                return await import_registry(
+                    session,
+                    stream,
+                    on_row=lambda line: progress.update(task, completed=line - 1),
+                )
 
-        report = _run_db(settings, _with_session(settings, work))
+        try:
+            report = _run_db(settings, _with_session(settings, work))
+        except OSError as exc:
+            _fail(f"Cannot read {file}: {exc.strerror or exc}")
     if report.errors:
         _warn(f"{file}: {len(report.errors)} problem(s); nothing was imported.", style="red")
         for error in report.errors:

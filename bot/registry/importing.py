@@ -6,18 +6,23 @@ and nothing is written unless the whole file is valid.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
+import functools
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
+from pathlib import Path
 from typing import Any, TextIO
 
 import pycountry
-from sqlalchemy import select
+from sqlalchemy import JSON, Table, Text, bindparam, cast, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import matching
+from bot.db.base import utcnow
 from bot.db.models import Atelier, AtelierSource
 
 CSV_COLUMNS: tuple[str, ...] = (
@@ -112,6 +117,8 @@ class RegistryImportError(ValueError):
         self.errors = list(errors)
 
 
+# The same lists ("cotone;lino", "it;en") come back on thousands of rows: split each once.
+@functools.lru_cache(maxsize=65_536)
 def _split_list(value: str) -> tuple[str, ...]:
     items = (" ".join(part.split()) for part in value.split(";"))
     return tuple(dict.fromkeys(item for item in items if item))
@@ -131,11 +138,18 @@ def _parse_int(
     return value
 
 
+# A registry names a few dozen countries and languages over and over: look each up once.
+@functools.lru_cache(maxsize=1024)
 def _check_country(raw: str) -> str | None:
     code = raw.strip().upper()
     if len(code) == 2 and pycountry.countries.get(alpha_2=code) is not None:
         return code
     return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_language(code: str) -> bool:
+    return len(code) == 2 and pycountry.languages.get(alpha_2=code) is not None
 
 
 def _check_row(line: int, row: dict[str, str], errors: list[RowError]) -> AtelierRecord | None:
@@ -196,7 +210,7 @@ def _check_row(line: int, row: dict[str, str], errors: list[RowError]) -> Atelie
     languages = []
     for code in values["languages"]:
         lang = code.lower()
-        if len(lang) != 2 or pycountry.languages.get(alpha_2=lang) is None:
+        if not _is_language(lang):
             errors.append(
                 RowError(
                     line, "languages", f"{code[:20]!r} is not an ISO 639-1 language code such as it"
@@ -297,6 +311,27 @@ def decode_registry(data: bytes) -> tuple[str, list[RowError]]:
     return "", errors
 
 
+def scan_registry_file(path: Path) -> tuple[int, bool]:
+    """How many lines a file has and whether it is all UTF-8, reading it in blocks."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines = 0
+    utf8 = True
+    with path.open("rb") as stream:
+        while block := stream.read(1 << 20):
+            lines += block.count(b"\n")
+            if utf8:
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError:
+                    utf8 = False
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+    return max(1, lines), utf8
+
+
 def parse_registry_csv(
     stream: TextIO, *, on_row: Callable[[int], None] | None = None
 ) -> tuple[list[AtelierRecord], list[RowError]]:
@@ -305,18 +340,33 @@ def parse_registry_csv(
     Errors name the line a record starts on, even when a quoted value spans several lines.
     """
     errors: list[RowError] = []
+    records = list(iter_registry_csv(stream, errors, on_row=on_row))
+    return records, errors
+
+
+def iter_registry_csv(
+    stream: TextIO, errors: list[RowError], *, on_row: Callable[[int], None] | None = None
+) -> Iterator[AtelierRecord]:
+    """The good rows of a registry file as they are read; every problem goes to `errors`.
+
+    Reading goes on after a bad line, so one pass reports them all; a caller that writes
+    as it reads stops writing at the first one.
+    """
     try:
         first = stream.readline()
     except UnicodeDecodeError as exc:
-        return [], [RowError(1, "", f"cannot read the file as UTF-8 text: {exc.reason}")]
+        errors.append(RowError(1, "", f"cannot read the file as UTF-8 text: {exc.reason}"))
+        return
     tracker = _LineTracker(itertools.chain([first], stream))
     reader = csv.DictReader(tracker, restkey="__extra__", strict=True, delimiter=_delimiter(first))
     try:
         header = [h.strip().lower() for h in (reader.fieldnames or [])]
     except (csv.Error, UnicodeDecodeError) as exc:
-        return [], [RowError(1, "", f"cannot read the file as UTF-8 CSV: {exc}")]
+        errors.append(RowError(1, "", f"cannot read the file as UTF-8 CSV: {exc}"))
+        return
     if not header:
-        return [], [RowError(1, "", "the file is empty; expected a header row")]
+        errors.append(RowError(1, "", "the file is empty; expected a header row"))
+        return
     reader.fieldnames = header
     missing = [c for c in CSV_COLUMNS if c not in header]
     known = (*CSV_COLUMNS, *OPTIONAL_COLUMNS)
@@ -339,9 +389,8 @@ def parse_registry_csv(
             reason = f"unknown column in the header{hint}"
         errors.append(RowError(1, column or "(blank)", reason))
     if errors:
-        return [], errors
+        return
 
-    records: list[AtelierRecord] = []
     first_line_of: dict[str, int] = {}
     try:
         while True:
@@ -378,75 +427,205 @@ def parse_registry_csv(
                 )
                 continue
             first_line_of[record.ref] = line
-            records.append(record)
+            yield record
     except (csv.Error, UnicodeDecodeError) as exc:
         errors.append(
             RowError(tracker.record_start or reader.line_num, "", f"unreadable CSV: {exc}")
         )
-    return records, errors
+
+
+class CategoryReader:
+    """Taxonomy ids for specialties, each distinct specialty understood once.
+
+    A registry repeats the same few thousand specialty strings over 100 000 rows, and
+    understanding one (fuzzy matching against the whole vocabulary) is the slow part of an
+    import: one reader lives for one import run, so the memo never outlives the vocabulary.
+    """
+
+    def __init__(self) -> None:
+        self._of: dict[str, tuple[str, ...]] = {}
+
+    def ids(self, specialties: Iterable[str]) -> tuple[str, ...]:
+        """Taxonomy ids for an atelier's specialties, main specialty first."""
+        ids: list[str] = []
+        for specialty in specialties:
+            found = self._of.get(specialty)
+            if found is None:
+                found = self._of[specialty] = tuple(
+                    c.id for c in matching.understand(specialty, "category", limit=1)
+                )
+            for concept_id in found:
+                if concept_id not in ids:
+                    ids.append(concept_id)
+        return tuple(ids)
 
 
 def category_ids_for(specialties: Iterable[str]) -> list[str]:
     """Taxonomy ids for an atelier's specialties, main specialty first."""
-    ids: list[str] = []
-    for specialty in specialties:
-        for concept in matching.understand(specialty, "category", limit=1):
-            if concept.id not in ids:
-                ids.append(concept.id)
-    return ids
+    return list(CategoryReader().ids(specialties))
 
 
-def _apply(atelier: Atelier, record: AtelierRecord) -> bool:
-    """Copy a record onto a row; returns whether anything changed."""
-    changed = False
-    for f in fields(record):
-        value = getattr(record, f.name)
-        if f.name == "verified" and value is None:
-            continue
-        if isinstance(value, tuple):
-            value = list(value)
-        if getattr(atelier, f.name) != value:
-            setattr(atelier, f.name, value)
-            changed = True
-    category_ids = category_ids_for(record.specialties)
-    if atelier.category_ids != category_ids:
-        atelier.category_ids = category_ids
-        changed = True
-    return changed
+# The columns an import writes, in the record's order; `verified` only when the file says.
+_RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(AtelierRecord))
+_WRITTEN = tuple(name for name in _RECORD_FIELDS if name != "verified")
+_TABLE: Table = Atelier.__table__  # type: ignore[assignment]
+# Rows are looked up and written in chunks: bounded statements and bounded memory.
+_CHUNK = 1000
+_COMPARED = (*_WRITTEN, "category_ids")
+_LIST_FIELDS = frozenset(name for name in _COMPARED if isinstance(_TABLE.c[name].type, JSON))
+_INSERTED = (*_COMPARED, "verified", "source", "paused", "listed", "created_at", "updated_at")
+
+
+@functools.lru_cache(maxsize=65_536)
+def _json_list(values: tuple[str, ...]) -> str:
+    """A list column as JSON text; registries repeat the same lists, so each is encoded once."""
+    return json.dumps(list(values))
+
+
+def _values_of(record: AtelierRecord, category_ids: tuple[str, ...]) -> dict[str, Any]:
+    """The columns an import writes; list columns as JSON text, as they are stored."""
+    values: dict[str, Any] = {}
+    for name in _WRITTEN:
+        value = getattr(record, name)
+        values[name] = _json_list(value) if isinstance(value, tuple) else value
+    values["category_ids"] = _json_list(category_ids)
+    return values
+
+
+class _InvalidFileError(Exception):
+    """Raised inside the import transaction so that it rolls back."""
 
 
 async def upsert_ateliers(session: AsyncSession, records: Sequence[AtelierRecord]) -> ImportReport:
     """Insert or update by ref within the caller's transaction."""
     report = ImportReport()
-    existing: dict[str, Atelier] = {}
-    refs = [r.ref for r in records]
-    for start in range(0, len(refs), 500):
-        chunk = refs[start : start + 500]
-        for row in (await session.scalars(select(Atelier).where(Atelier.ref.in_(chunk)))).all():
-            existing[row.ref] = row
-    for record in records:
-        atelier = existing.get(record.ref)
-        if atelier is None:
-            created = Atelier(source=AtelierSource.IMPORT, paused=False, listed=True, verified=True)
-            _apply(created, record)
-            session.add(created)
+    reader = CategoryReader()
+    for start in range(0, len(records), _CHUNK):
+        await _upsert_chunk(session, records[start : start + _CHUNK], reader, report)
+    return report
+
+
+async def _upsert_chunk(
+    session: AsyncSession,
+    chunk: Sequence[AtelierRecord],
+    reader: CategoryReader,
+    report: ImportReport,
+) -> None:
+    """Core statements, not ORM objects: the chunk's existing rows are read column by column,
+    compared in Python, and only new or changed rows are written, each kind with one
+    executemany."""
+    # List columns are compared as the JSON text they are stored as: no decoding.
+    compared = [
+        cast(_TABLE.c[n], Text).label(n) if n in _LIST_FIELDS else _TABLE.c[n] for n in _COMPARED
+    ]
+    rows = await session.execute(
+        select(_TABLE.c.id, _TABLE.c.ref, _TABLE.c.verified, *compared).where(
+            _TABLE.c.ref.in_([r.ref for r in chunk])
+        )
+    )
+    existing = {row.ref: row for row in rows}
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    verifications: list[dict[str, Any]] = []
+    for record in chunk:
+        values = _values_of(record, reader.ids(record.specialties))
+        row = existing.get(record.ref)
+        if row is None:
+            values["verified"] = True if record.verified is None else record.verified
+            values.update(source=AtelierSource.IMPORT, paused=False, listed=True)
+            inserts.append(values)
             report.created += 1
-        elif _apply(atelier, record):
+            continue
+        current = row._mapping
+        changed = any(current[name] != values[name] for name in _COMPARED)
+        if changed:
+            updates.append({**_decoded(values), "_id": row.id})
+        if record.verified is not None and record.verified != row.verified:
+            verifications.append({"_id": row.id, "verified": record.verified})
+            changed = True
+        if changed:
             report.updated += 1
         else:
             report.unchanged += 1
-    return report
+    if inserts:
+        await _insert(session, inserts)
+    if updates:
+        await session.execute(
+            update(_TABLE)
+            .where(_TABLE.c.id == bindparam("_id"))
+            .values({name: bindparam(name) for name in _COMPARED}),
+            updates,
+        )
+    if verifications:
+        await session.execute(
+            update(_TABLE)
+            .where(_TABLE.c.id == bindparam("_id"))
+            .values(verified=bindparam("verified")),
+            verifications,
+        )
+
+
+def _decoded(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        name: json.loads(value) if name in _LIST_FIELDS else value for name, value in values.items()
+    }
+
+
+async def _insert(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """New ateliers: COPY on PostgreSQL, one executemany on SQLite."""
+    now = utcnow()
+    for values in rows:
+        values["created_at"] = values["updated_at"] = now
+    connection = await session.connection()
+    if connection.dialect.name == "postgresql":
+        raw = await connection.get_raw_connection()
+        await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
+            _TABLE.name,
+            records=[tuple(values[name] for name in _INSERTED) for values in rows],
+            columns=list(_INSERTED),
+        )
+        return
+    await connection.execute(
+        insert(_TABLE).values(
+            {
+                name: bindparam(name, type_=Text()) if name in _LIST_FIELDS else bindparam(name)
+                for name in _INSERTED
+            }
+        ),
+        rows,
+    )
 
 
 async def import_registry(
     session: AsyncSession, stream: TextIO, *, on_row: Callable[[int], None] | None = None
 ) -> ImportReport:
-    """Validate the whole file, then upsert it in one transaction, or write nothing."""
-    records, errors = parse_registry_csv(stream, on_row=on_row)
-    if errors:
+    """Validate the whole file and upsert it in one transaction, or write nothing.
+
+    Rows are written a chunk at a time as they are validated, so memory stays flat however
+    long the file is. The first bad line stops the writing; the rest of the file is still
+    read, so the report names every problem, and the transaction is rolled back.
+    """
+    report = ImportReport()
+    reader = CategoryReader()
+    errors: list[RowError] = []
+    try:
+        async with session.begin():
+            chunk: list[AtelierRecord] = []
+            for record in iter_registry_csv(stream, errors, on_row=on_row):
+                if errors:
+                    chunk.clear()
+                    continue
+                chunk.append(record)
+                if len(chunk) == _CHUNK:
+                    await _upsert_chunk(session, chunk, reader, report)
+                    chunk = []
+            if errors:
+                raise _InvalidFileError
+            if chunk:
+                await _upsert_chunk(session, chunk, reader, report)
+    except _InvalidFileError:
         return ImportReport(errors=errors)
-    async with session.begin():
-        return await upsert_ateliers(session, records)
+    return report
 
 
 def _row_for_export(atelier: Atelier) -> list[str]:

@@ -11,7 +11,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Atelier
-from bot.registry.importing import CSV_COLUMNS, export_registry, import_registry, parse_registry_csv
+from bot.registry.importing import (
+    CSV_COLUMNS,
+    category_ids_for,
+    export_registry,
+    import_registry,
+    parse_registry_csv,
+)
 
 HEADER = ",".join(CSV_COLUMNS)
 GOOD = (
@@ -168,3 +174,41 @@ async def test_reimport_without_verified_column_keeps_a_pending_atelier_pending(
         await session.commit()
         atelier = await session.scalar(select(Atelier).where(Atelier.ref == "T001"))
         assert atelier is not None and atelier.verified is True
+
+
+async def test_a_bad_line_after_many_good_ones_writes_nothing(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    # Rows are written a chunk at a time while the file is read: a late bad line must still
+    # leave the registry exactly as it was.
+    good = [GOOD.replace("T001", f"T{n:05d}", 1) for n in range(2500)]
+    bad = GOOD.replace("T001", "T99999", 1).replace(",30,400,", ",thirty,400,")
+    async with session_factory() as session:
+        report = await import_registry(session, _csv(*good, bad, good[0]))
+    assert [str(e) for e in report.errors] == [
+        "line 2502, column moq: 'thirty' is not a whole number",
+        "line 2503, column ref: duplicate ref 'T00000' (first on line 2)",
+    ]
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 0)
+    assert await _count(session_factory) == 0
+
+
+async def test_a_large_import_then_the_same_file_reports_every_row_unchanged(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    rows = [GOOD.replace("T001", f"T{n:05d}", 1) for n in range(2500)]
+    async with session_factory() as session:
+        first = await import_registry(session, _csv(*rows))
+    assert (first.created, first.updated, first.unchanged) == (2500, 0, 0)
+    rows[1700] = rows[1700].replace(",30,400,", ",31,400,")
+    async with session_factory() as session:
+        second = await import_registry(session, _csv(*rows))
+    assert (second.created, second.updated, second.unchanged) == (0, 1, 2499)
+    async with session_factory() as session:
+        atelier = await session.scalar(select(Atelier).where(Atelier.ref == "T01700"))
+        assert atelier is not None
+        assert atelier.moq == 31
+        assert atelier.category_ids == category_ids_for(atelier.specialties)
+        assert atelier.specialties == ["knitwear", "knitted accessories"]
+        assert atelier.created_at < atelier.updated_at
+    assert await _count(session_factory) == 2500
