@@ -42,7 +42,7 @@ lint: venv
 	$(BIN)/ruff format --check .
 
 typecheck: venv
-	$(BIN)/mypy --strict bot matching
+	$(BIN)/mypy --strict bot matching parsing
 
 test: lint typecheck
 	$(BIN)/python -m pytest

@@ -3,22 +3,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
-# Letters that NFKD does not decompose into ASCII plus a combining mark.
-_SPECIAL_LETTERS = {
-    "ß": "ss",
-    "æ": "ae",
-    "œ": "oe",
-    "ø": "o",
-    "ł": "l",
-    "đ": "d",
-    "ı": "i",
-    "þ": "th",
-    "ð": "d",
-}
+from parsing.text import fold as fold  # the one accent folding, shared with the parsers
+
 _CURLY_APOSTROPHES = re.compile("[’‘´ʼ]")
 _NEGATED_VERB = re.compile(r"n't\b", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"'s\b", re.IGNORECASE)
@@ -31,31 +19,6 @@ _LETTERS_DIGITS = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 _TOKEN = re.compile(r"[^\W_]+|[.;:!?,()\[\]{}/\\|•·\n]+")
 
 BOUNDARY = "|"
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip accents: "Plissé" -> "plisse", "Timișoara" -> "timisoara"."""
-    lowered = text.lower()
-    if lowered.isascii():
-        return lowered
-    # Only the few non-ASCII letters need work; folding them one by one (cached) keeps
-    # indexing 100 000 descriptions fast.
-    return _NON_ASCII.sub(_fold_match, lowered)
-
-
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-
-
-def _fold_match(found: re.Match[str]) -> str:
-    return _fold_letter(found.group(0))
-
-
-@lru_cache(maxsize=4096)
-def _fold_letter(letter: str) -> str:
-    if letter in _SPECIAL_LETTERS:
-        return _SPECIAL_LETTERS[letter]
-    decomposed = unicodedata.normalize("NFKD", letter)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,12 +21,24 @@ def _imports(folder: str) -> dict[str, set[str]]:
     return found
 
 
-def test_matching_is_a_pure_library() -> None:
-    forbidden = {"bot", "telegram", "sqlalchemy", "apscheduler"}
-    offenders = {
-        path: names & forbidden for path, names in _imports("matching").items() if names & forbidden
+PURE_FORBIDDEN = {"bot", "telegram", "sqlalchemy", "apscheduler"}
+
+
+def _impure(folder: str) -> dict[str, set[str]]:
+    return {
+        path: names & PURE_FORBIDDEN
+        for path, names in _imports(folder).items()
+        if names & PURE_FORBIDDEN
     }
-    assert offenders == {}
+
+
+def test_matching_is_a_pure_library() -> None:
+    assert _impure("matching") == {}
+
+
+def test_parsing_is_a_pure_library() -> None:
+    assert _imports("parsing"), "the parsing package has no modules"
+    assert _impure("parsing") == {}
 
 
 def test_services_never_import_telegram() -> None:

@@ -32,7 +32,7 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 import matching
-from bot import parsing
+import parsing
 from bot.handlers.base import Buttons, answer_stale, drop_buttons, edit_or_say, lang_of, say
 from bot.i18n import t
 from bot.runtime import BotContext

@@ -11,7 +11,7 @@ from babel.dates import format_date
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import matching
-from bot import parsing
+import parsing
 from bot.db.models import Brief, Delivery, IntroState, User
 from bot.i18n import t
 from bot.scheduling.render import Outgoing, match_index, renderer

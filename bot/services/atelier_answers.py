@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import matching
-from bot import parsing
+import parsing
 
 MAX_NAME = 200
 MAX_PLACE = 100

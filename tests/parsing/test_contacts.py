@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.parsing import ParseError, parse_contact, parse_country, parse_email, parse_phone
+from parsing import ParseError, parse_contact, parse_country, parse_email, parse_phone
 
 
 @pytest.mark.parametrize(

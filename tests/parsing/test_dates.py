@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from bot.parsing import ParseError, parse_deadline, weeks_until
+from parsing import ParseError, parse_deadline, weeks_until
 
 TODAY = date(2026, 11, 23)
 

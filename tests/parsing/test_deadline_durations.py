@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.parsing import parse_deadline
+from parsing import parse_deadline
 
 
 @pytest.mark.parametrize(

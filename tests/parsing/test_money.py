@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.parsing import Money, ParseError, format_money, parse_budget
+from parsing import Money, ParseError, format_money, parse_budget
 
 
 def eur(amount: str) -> Money:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.parsing import (
+from parsing import (
     ParseError,
     Quantity,
     format_quantity,

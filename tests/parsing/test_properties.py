@@ -11,7 +11,7 @@ import pycountry
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.parsing import (
+from parsing import (
     MAX_BUDGET,
     Money,
     ParseError,

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from bot import parsing
-from bot.parsing import MAX_INPUT_CHARS, ParseError, clean_text
+import parsing
+from parsing import MAX_INPUT_CHARS, ParseError, clean_text
 
 
 @pytest.mark.parametrize(

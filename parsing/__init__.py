@@ -1,0 +1,74 @@
+"""Turn what people type to the bot into typed values, or say why not.
+
+Designers and ateliers answer the interview in free text, in English or
+Italian, with typos. Every ``parse_*`` function here takes the raw text of one
+message and returns either the typed value or a :class:`ParseError` whose
+``code`` selects the localized re-ask message (with an example) that the
+interview sends next. They never raise on any input string: an exception out
+of this package is a bug, not a user error. ``format_*`` functions go the other
+way, to echo values back in the user's language.
+
+The package is pure: it knows nothing of Telegram, the database or the
+scheduler, so every parser can be tested (and reused by the CSV import) on
+plain strings. One module per concern:
+
+* :mod:`parsing.numbers` — quantities, counts, percentages;
+* :mod:`parsing.money` — budgets;
+* :mod:`parsing.dates` — deadlines;
+* :mod:`parsing.contacts` — e-mail addresses and phone numbers;
+* :mod:`parsing.places` — countries;
+* :mod:`parsing.text` — clean-up, accent folding, free text.
+
+Error codes (``ParseError.code``):
+
+* any parser: ``empty`` (nothing but whitespace), ``too_long`` (over
+  :data:`MAX_INPUT_CHARS`, or over a parser's own smaller limit);
+* numbers: ``not_a_number``, ``negative``, ``zero``, ``too_large``,
+  ``ambiguous`` (several numbers that do not form a range, or a range where one
+  number is required), ``out_of_range`` (percentages);
+* dates: ``not_a_date``, ``no_such_day`` (a day the month does not have, such as
+  31/02/2027), ``in_the_past``, ``too_far``, ``asap`` ("as soon as
+  possible": the bot should ask for a concrete date), ``too_vague`` (a bare
+  number or year, "next year");
+* ``bad_currency``, ``bad_email``, ``bad_phone``, ``bad_contact`` (neither an
+  e-mail nor a phone number), ``bad_country``.
+
+``range_inverted`` is never produced: "100-50" is read as 50..100, because the
+order carries no information and re-asking would only cost the user a turn.
+"""
+
+from parsing.contacts import parse_contact, parse_email, parse_phone
+from parsing.core import MAX_INPUT_CHARS, ParseError
+from parsing.dates import parse_deadline, weeks_until
+from parsing.money import MAX_BUDGET, Money, format_money, parse_budget
+from parsing.numbers import (
+    Quantity,
+    format_quantity,
+    parse_count,
+    parse_percentage,
+    parse_quantity,
+)
+from parsing.places import parse_country
+from parsing.text import clean_text, fold
+
+__all__ = [
+    "MAX_BUDGET",
+    "MAX_INPUT_CHARS",
+    "Money",
+    "ParseError",
+    "Quantity",
+    "clean_text",
+    "fold",
+    "format_money",
+    "format_quantity",
+    "parse_budget",
+    "parse_contact",
+    "parse_count",
+    "parse_country",
+    "parse_deadline",
+    "parse_email",
+    "parse_percentage",
+    "parse_phone",
+    "parse_quantity",
+    "weeks_until",
+]

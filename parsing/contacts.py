@@ -1,0 +1,113 @@
+"""Contacts people type: an e-mail address and/or a phone number, validated and normalised
+(email-validator's form, E.164)."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from parsing.core import ParseError
+from parsing.text import prepare
+
+# Addresses are picked out of a sentence by splitting on what cannot be part
+# of one (splitting, not searching, keeps this linear on long input); the real
+# validation is email-validator's.
+_EMAIL_SPLIT_RE: Final = re.compile(r"[\s,;<>()\[\]\"']+")
+_MAX_EMAIL_CHARS: Final = 254  # RFC 5321 path limit
+_PHONE_ONLY_RE: Final = re.compile(r"[0-9+()./\s-]+")
+
+
+def _email_candidates(text: str) -> list[str]:
+    return [token for token in _EMAIL_SPLIT_RE.split(text) if "@" in token]
+
+
+def _validate_email(candidate: str) -> str | None:
+    candidate = candidate.removeprefix("mailto:").strip(".,;:!?")
+    if not candidate or len(candidate) > _MAX_EMAIL_CHARS:
+        return None
+    try:
+        return validate_email(candidate, check_deliverability=False).normalized
+    except (EmailNotValidError, UnicodeError, ValueError):
+        return None
+
+
+def parse_email(text: str) -> str | ParseError:
+    """An e-mail address, also inside a sentence ("my email is a@b.it").
+
+    Returns email-validator's normalised form (domain lower-cased, Unicode
+    normalised). With several addresses the first valid one is taken.
+    """
+    prepared = prepare(text)
+    if isinstance(prepared, ParseError):
+        return prepared
+    candidates = _email_candidates(prepared)
+    for candidate in candidates:
+        email = _validate_email(candidate)
+        if email is not None:
+            return email
+    return ParseError("bad_email", candidates[0] if candidates else "")
+
+
+def _e164(number: phonenumbers.PhoneNumber) -> str:
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _find_phone(text: str, default_region: str) -> str | None:
+    """The first valid phone number in ``text``, as E.164."""
+    if _PHONE_ONLY_RE.fullmatch(text):
+        # Only phone characters: parse directly, which is more forgiving of
+        # formatting than searching inside prose.
+        try:
+            number = phonenumbers.parse(text, default_region)
+        except phonenumbers.NumberParseException:
+            return None
+        return _e164(number) if phonenumbers.is_valid_number(number) else None
+    # With letters around, parse() would read them as keypad letters
+    # ("call me" -> digits), so search for real numbers instead.
+    matcher = phonenumbers.PhoneNumberMatcher(
+        text, default_region, leniency=phonenumbers.Leniency.VALID
+    )
+    for match in matcher:
+        return _e164(match.number)
+    return None
+
+
+def parse_phone(text: str, default_region: str = "IT") -> str | ParseError:
+    """A phone number, national ("333 123 4567") or international ("+44 20 …"), as E.164."""
+    prepared = prepare(text)
+    if isinstance(prepared, ParseError):
+        return prepared
+    phone = _find_phone(prepared, default_region) if any(ch.isdigit() for ch in prepared) else None
+    return phone if phone is not None else ParseError("bad_phone")
+
+
+def parse_contact(
+    text: str, default_region: str = "IT"
+) -> tuple[str | None, str | None] | ParseError:
+    """An e-mail and/or a phone number in one line; returns ``(email, phone)``.
+
+    At least one must be present. Something that looks like an address or a
+    number but is not valid is reported (``bad_email`` / ``bad_phone``) rather
+    than dropped, so the user gets to fix it.
+    """
+    prepared = prepare(text)
+    if isinstance(prepared, ParseError):
+        return prepared
+    email: str | None = None
+    candidates = _email_candidates(prepared)
+    for candidate in candidates:
+        email = _validate_email(candidate)
+        if email is not None:
+            break
+    if candidates and email is None:
+        return ParseError("bad_email", candidates[0])
+    rest = " ".join(t for t in _EMAIL_SPLIT_RE.split(prepared) if "@" not in t)
+    phone = _find_phone(rest, default_region) if any(ch.isdigit() for ch in rest) else None
+    if phone is None and sum(ch.isdigit() for ch in rest) >= 6:
+        return ParseError("bad_phone")
+    if email is None and phone is None:
+        return ParseError("bad_contact")
+    return email, phone
