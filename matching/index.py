@@ -22,6 +22,7 @@ from matching.understanding import (
     STOPWORDS,
     analyse,
     certification_key,
+    concept_label,
     fold_region,
     rank_categories,
     understand,
@@ -809,9 +810,9 @@ class AtelierIndex:
     def _category_reason(self, derived: _Derived, wanted: _Understood, lang: str) -> str | None:
         for concept in wanted.categories:
             if concept.id in derived.main:
-                return say("main", lang, label=label(concept.id, lang))
+                return say("main", lang, label=concept_label(concept, lang))
             if concept.id in derived.secondary:
-                return say("secondary", lang, label=label(concept.id, lang))
+                return say("secondary", lang, label=concept_label(concept, lang))
         if wanted.categories:
             for related in wanted.related():
                 if related in derived.main or related in derived.secondary:

@@ -180,6 +180,7 @@ class Concept:
     kind: str  # "category" | "material" | "technique" | "certification"
     confidence: float  # 0-100
     matched: str  # the text span it was recognised from
+    via: str | None = None  # the narrower product it was named by ("mittens" for gloves)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,9 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from matching.lemmas import is_word
 from matching.models import Concept
-from matching.taxonomy import KINDS, TermRef, taxonomy
+from matching.taxonomy import KINDS, TermRef, label, lemma_in, taxonomy
 from matching.text import BOUNDARY, Token, fold, slug, tokenise, words
 
 # A recognised concept below this confidence is only a suggestion ("did you mean ...?").
@@ -20,12 +21,33 @@ WEAK_CAP = 80.0
 PLURAL_CONFIDENCE = 97.0
 SHORT_WORD_CONFIDENCE = 85.0
 SOUND_ALIKE_CONFIDENCE = 90.0
+LEMMA_CONFIDENCE = 98.0
+SWAP_CONFIDENCE = 80.0
+# A slip on the first letter ("ahirt", "hsirt") is rarer and riskier than one inside the word:
+# enough to be understood, not enough to outrank a product named plainly.
+FIRST_LETTER_CONFIDENCE = 78.0
+# A real word of this length or less is never taken for a typo of a taxonomy word: short
+# words are where one edit turns one word into another ("salta" is not "sarta").
+REAL_WORD_MAX_LENGTH = 6
+# A technique standing in for the product it implies ("hand embroidered, 200 pieces").
+IMPLIED_CONFIDENCE = 80.0
 SUGGESTION_FACTOR = 0.6
+
+# Answers that skip a question, in the languages of the catalogs and the registry: never a
+# product, whatever one edit away from them means ("salta" ~ "sarta", "skip" ~ "slip").
+SKIP_WORDS = frozenset(
+    """
+    skip skipped pass none nothing nope nah salta saltare salto passa passo passare nessuno
+    nessuna niente nulla basta aucun aucune rien passer sauter ninguno ninguna nada saltar
+    omitir pasar nenhum nenhuma pular passar
+    """.split()  # noqa: SIM905 - a word list reads better as prose
+)
 
 # Everyday words in the languages of the registry that sit one edit away from a taxonomy
 # word ("pezzi" ~ "pizzi", "lines" ~ "linen", "costs" ~ "coats"): never corrected.
-STOPWORDS = frozenset(
-    """
+STOPWORDS = (
+    frozenset(
+        """
     about above after again against also although always among another anything around asked
     because been before being below between both brand brands cannot certain could covered
     deliver delivery design designer designers does doing done down during each either else
@@ -57,6 +79,8 @@ STOPWORDS = frozenset(
     para unos unas gracias estamos procuramos oficina oficinas pecas prazo nossa nosso
     obrigado tight loose
     """.split()  # noqa: SIM905 - a word list reads better as prose
+    )
+    | SKIP_WORDS
 )
 
 # "X is already covered", "abbiamo già un fornitore per X": the whole sub-clause is not wanted.
@@ -219,16 +243,56 @@ class Span:
     end: int
     matched: str
     negated: bool = False
+    attribute: bool = False  # describes how the product is made ("ricamato a mano")
+    via: str | None = None  # the narrower product named ("mittens" for gloves)
+
+
+# QWERTY neighbours: of two corrections one edit away, the one a slipped finger explains wins
+# ("stome" is "stone", not "stole").
+_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEY_AT = {ch: (r, c) for r, row in enumerate(_KEYBOARD_ROWS) for c, ch in enumerate(row)}
+
+
+def _keys_apart(typed: str, candidate: str) -> int:
+    """0 when the words differ by one substituted letter whose keys touch, else 1."""
+    if len(typed) != len(candidate):
+        return 1
+    diff = [(a, b) for a, b in zip(typed, candidate, strict=True) if a != b]
+    if len(diff) != 1 or diff[0][0] not in _KEY_AT or diff[0][1] not in _KEY_AT:
+        return 1
+    (r1, c1), (r2, c2) = _KEY_AT[diff[0][0]], _KEY_AT[diff[0][1]]
+    return 0 if abs(r1 - r2) <= 1 and abs(c1 - c2) <= 1 else 1
+
+
+def _lemma_of(word: str) -> str | None:
+    """The technique, material or attribute word an inflected form stands for, if any."""
+    return lemma_in(word, taxonomy().lemma_targets)
+
+
+def _first_letter_slip(word: str) -> str | None:
+    """The one taxonomy word that a slip on the first letter explains, or None if none or several."""
+    tax = taxonomy()
+    found: set[str] = set()
+    swapped = word[1] + word[0] + word[2:]
+    for candidate in (word[1:], swapped):
+        if len(candidate) >= 5 and candidate in tax.vocabulary:
+            found.add(candidate)
+    found.update(tax.tails.get(word[1:], ()))  # "ahirt": the first letter replaced
+    found.update(tax.tails.get(word, ()))  # "hirts": the first letter lost
+    return found.pop() if len(found) == 1 else None
 
 
 @lru_cache(maxsize=200_000)
-def correct(word: str) -> tuple[str, float] | None:
+def correct(word: str, original: str = "") -> tuple[str, float] | None:
     """The taxonomy word a typed word stands for, with confidence, or None if it is unknown.
 
-    Exact words first, then plural/singular, then one edit (transpositions count once) for
-    words of five letters or more, two for ten or more; four-letter words may only have lost
-    a letter ("shos", "lien"). A correction must keep the first letter: typos rarely touch it
-    and requiring it removes most false friends.
+    Exact words first, then plural/singular, then the lemma of an inflected technique,
+    material or attribute word ("ricamati" -> "ricamare", "dyed" -> "dye"; `original` is the
+    word before accents were folded, which the dictionaries read better), then one edit
+    (transpositions count once) for words of five letters or more, two for ten or more;
+    four-letter words may only have lost a letter ("shos", "lien"). A correction keeps the
+    first letter unless exactly one taxonomy word explains a slip on it, and a short real
+    word of any of the registry's languages is never corrected.
     """
     tax = taxonomy()
     if word in STOPWORDS and word not in tax.declared_words:
@@ -244,23 +308,36 @@ def correct(word: str) -> tuple[str, float] | None:
     ):
         if len(other) >= 3 and other in tax.vocabulary:
             return other, PLURAL_CONFIDENCE
+    lemma = _lemma_of(original or word) or (_lemma_of(word) if original else None)
+    if lemma is not None:
+        return lemma, LEMMA_CONFIDENCE
     # "knitware", "footware", "swimwares": "-wear" spelled like "hardware" is a common slip.
     stem = word[:-1] if word.endswith("wares") else word
     if stem.endswith("ware") and len(stem) > 6 and stem[:-4] + "wear" in tax.vocabulary:
         return stem[:-4] + "wear", SOUND_ALIKE_CONFIDENCE
+    if len(word) < 4:
+        return None
+    if len(word) <= REAL_WORD_MAX_LENGTH and is_word(word):
+        # Only two swapped letters are still read as a slip ("blets" is "belts"): a real word
+        # one letter away is another word ("beans" is not "beads").
+        swaps = (word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1))
+        swapped = [w for w in swaps if w in tax.vocabulary]
+        return (swapped[0], SWAP_CONFIDENCE) if len(swapped) == 1 else None
     pool = tax.fuzzy_pool.get(word[0], ())
     if len(word) == 4:
         for candidate in pool:
             if len(candidate) == 5 and OSA.distance(word, candidate) == 1:
                 return candidate, SHORT_WORD_CONFIDENCE
         return None
-    if len(word) < 4:
-        return None
     allowed = 2 if len(word) >= 10 else 1
     found = process.extract(word, pool, scorer=OSA.distance, score_cutoff=allowed, limit=None)
     if not found:
-        return None
-    best = min(found, key=lambda hit: (hit[1], -fuzz.ratio(word, hit[0]), hit[0]))
+        slip = _first_letter_slip(word)
+        return (slip, FIRST_LETTER_CONFIDENCE) if slip else None
+    best = min(
+        found,
+        key=lambda hit: (hit[1], -fuzz.ratio(word, hit[0]), _keys_apart(word, hit[0]), hit[0]),
+    )
     confidence = fuzz.ratio(word, best[0])
     if best[1] == 2:
         confidence = min(confidence, 80.0)
@@ -333,16 +410,25 @@ def analyse(text: str, kinds: frozenset[str] | None = None) -> list[Span]:
     spans: list[Span] = []
     for clause in _clauses(tokens):
         texts = [tokens[i].text for i in clause]
-        fixed = [correct(w) for w in texts]
+        fixed = [
+            correct(w, _original(prepared, tokens[i])) for w, i in zip(texts, clause, strict=True)
+        ]
+        # A listed word may still be an inflection of a longer phrase's word: "ricamate" is an
+        # attribute of its own, and "ricamate a macchina" is "ricamare a macchina".
+        lemmatised = [
+            _lemma_reading(w, _original(prepared, tokens[i]), f)
+            for w, i, f in zip(texts, clause, fixed, strict=True)
+        ]
         negated = _negated_positions(texts)
         i = 0
         while i < len(clause):
             hit: tuple[int, tuple[TermRef, ...], float] | None = None
             for n in range(min(tax.longest_phrase, len(clause) - i), 0, -1):
-                parts = fixed[i : i + n]
                 refs: tuple[TermRef, ...] = ()
                 confidence = 100.0
-                if all(p is not None for p in parts):
+                for parts in (fixed[i : i + n], lemmatised[i : i + n]):
+                    if refs or not all(p is not None for p in parts):
+                        continue
                     key = tuple(p[0] for p in parts if p is not None)
                     refs = tuple(r for r in tax.phrases.get(key, ()) if r.kind in wanted)
                     confidence = min(p[1] for p in parts if p is not None)
@@ -368,10 +454,28 @@ def analyse(text: str, kinds: frozenset[str] | None = None) -> list[Span]:
                         end=clause[i + n - 1] + 1,
                         matched=prepared[first.start : last.end],
                         negated=is_negated,
+                        attribute=ref.attribute,
+                        via=ref.via,
                     )
                 )
             i += n
     return spans
+
+
+def _lemma_reading(
+    word: str, original: str, fixed: tuple[str, float] | None
+) -> tuple[str, float] | None:
+    """The word read through its lemma when it has one among the lemma targets, else as fixed."""
+    if (fixed is not None and fixed[1] < 100.0) or word in STOPWORDS:
+        return fixed
+    lemma = _lemma_of(original or word)
+    return (lemma, LEMMA_CONFIDENCE) if lemma and lemma != word else fixed
+
+
+def _original(prepared: str, token: Token) -> str:
+    """The token as typed, lower case, when folding changed it ("teñido"); else ""."""
+    typed = prepared[token.start : token.end].lower()
+    return "" if typed == token.text else typed
 
 
 def _concepts(spans: list[Span]) -> list[Concept]:
@@ -381,7 +485,7 @@ def _concepts(spans: list[Span]) -> list[Concept]:
         if key not in best or span.confidence > best[key][0].confidence:
             best[key] = (span, best[key][1] if key in best else order)
     ranked = sorted(best.values(), key=lambda pair: (-pair[0].confidence, pair[1]))
-    return [Concept(s.id, s.kind, round(s.confidence, 1), s.matched) for s, _ in ranked]
+    return [Concept(s.id, s.kind, round(s.confidence, 1), s.matched, s.via) for s, _ in ranked]
 
 
 def _suggest(text: str, kind: str | None, limit: int) -> list[Concept]:
@@ -438,7 +542,12 @@ def categories_in(text: str) -> list[Concept]:
 
 
 def rank_categories(spans: list[Span]) -> list[Concept]:
-    """categories_in() for spans already found."""
+    """categories_in() for spans already found.
+
+    A product named outright comes before one only implied by how it is made ("shirts with
+    hand embroidered collars" asks for shirts); with no product at all, a technique that is a
+    trade of its own stands for it ("ricamato a mano, 200 pezzi" asks for embroidery).
+    """
     first: dict[str, tuple[Span, float]] = {}
     for span in spans:
         if span.kind != "category" or span.negated or span.confidence < ACCEPT:
@@ -446,9 +555,34 @@ def rank_categories(spans: list[Span]) -> list[Concept]:
         if span.id not in first:
             first[span.id] = (span, span.confidence)
         elif span.confidence > first[span.id][1]:
-            first[span.id] = (first[span.id][0], span.confidence)
-    ranked = sorted(first.values(), key=lambda pair: (pair[1] < 90.0, pair[0].start))
-    return [Concept(s.id, s.kind, round(conf, 1), s.matched) for s, conf in ranked]
+            # A plain mention after an attribute one ("ricamato ... ricamificio") counts as plain.
+            earlier = first[span.id][0]
+            first[span.id] = (span if earlier.attribute else earlier, span.confidence)
+    if not first:
+        tax = taxonomy()
+        ruled_out = {s.id for s in spans if s.kind == "category" and s.negated}
+        for span in spans:
+            if span.kind != "technique" or span.negated or span.confidence < ACCEPT:
+                continue
+            entry = tax.get("technique", span.id)
+            implied = entry.category if entry else None
+            if implied and implied not in first and implied not in ruled_out:
+                confidence = min(span.confidence, IMPLIED_CONFIDENCE)
+                first[implied] = (
+                    Span("category", implied, confidence, span.start, span.end, span.matched),
+                    confidence,
+                )
+    ranked = sorted(
+        first.values(), key=lambda pair: (pair[0].attribute, pair[1] < 90.0, pair[0].start)
+    )
+    return [Concept(s.id, s.kind, round(conf, 1), s.matched, s.via) for s, conf in ranked]
+
+
+def concept_label(concept: Concept, lang: str = "en") -> str:
+    """How to name a recognised concept to the user: "mittens → gloves" for a narrower product."""
+    if concept.via:
+        return f"{label(concept.via, lang)} → {label(concept.id, lang)}"
+    return label(concept.id, lang)
 
 
 @lru_cache(maxsize=4096)

@@ -99,3 +99,20 @@ def test_likely_materials_offer_buttons_for_every_product_category() -> None:
     for category in taxonomy_ids("category"):
         if category != "sampling":
             assert likely_materials(category), category
+
+
+def test_narrower_products_attributes_and_trade_techniques_point_at_real_categories() -> None:
+    tax = taxonomy()
+    categories = set(taxonomy_ids("category"))
+    assert tax.narrower, "the taxonomy declares a product hierarchy"
+    for product in tax.narrower.values():
+        assert product.category in categories and product.id not in categories
+        assert label(product.id, "en") == product.en and label(product.id, "it") == product.it
+    for entry in tax.by_kind["technique"]:
+        assert entry.category is None or entry.category in categories, entry.id
+    seen: dict[tuple[str, ...], str] = {}
+    for entry in tax.by_kind["category"]:
+        phrases = [*entry.attributes, *(t for p in entry.narrower for t in p.terms)]
+        for phrase in phrases:
+            key = tuple(words(phrase))
+            assert seen.setdefault(key, entry.id) == entry.id, phrase
