@@ -42,7 +42,7 @@ lint: venv
 	$(BIN)/ruff format --check .
 
 typecheck: venv
-	$(BIN)/mypy --strict bot matching parsing
+	$(BIN)/mypy --strict bot matching parsing localbotapi
 
 test: lint typecheck
 	$(BIN)/python -m pytest

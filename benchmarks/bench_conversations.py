@@ -43,8 +43,8 @@ from bot.app import build_application, start_polling, stop_polling  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.db import create_engine  # noqa: E402
 from bot.db.migrations import upgrade_async  # noqa: E402
-from bot.localapi import LocalBotAPI, SentMessage  # noqa: E402
 from bot.registry.importing import import_registry  # noqa: E402
+from localbotapi import LocalBotAPI, SentMessage  # noqa: E402
 
 TARGET_RATE = 300.0  # interview steps per second, the throughput target
 POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"

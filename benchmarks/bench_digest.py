@@ -32,7 +32,7 @@ from bot.db import create_engine, create_session_factory
 from bot.db.base import Base
 from bot.db.migrations import upgrade_async
 from bot.db.models import Delivery
-from bot.localapi import LocalBotAPI
+from localbotapi import LocalBotAPI
 from tests.e2e.followups_world import seed_digests
 from tests.e2e.harness import TOKEN, make_settings
 

@@ -15,7 +15,7 @@ from rich.console import Console
 
 from bot.app import build_application, start_polling, stop_polling
 from bot.config import Settings
-from bot.localapi import CallbackAnswer, LocalBotAPI, SentMessage
+from localbotapi import CallbackAnswer, LocalBotAPI, SentMessage
 
 LOCAL_TOKEN = "1000000:LOCAL-TERMINAL-CHAT"
 QUIT = {"/quit", "/exit", ":q"}

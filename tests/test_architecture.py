@@ -41,6 +41,14 @@ def test_parsing_is_a_pure_library() -> None:
     assert _impure("parsing") == {}
 
 
+def test_local_bot_api_server_knows_nothing_of_the_bot() -> None:
+    forbidden = {"bot", "matching", "telegram", "sqlalchemy"}
+    modules = _imports("localbotapi")
+    assert "localbotapi/server.py" in modules
+    offenders = {path: names & forbidden for path, names in modules.items() if names & forbidden}
+    assert offenders == {}
+
+
 def test_services_never_import_telegram() -> None:
     offenders = [path for path, names in _imports("bot/services").items() if "telegram" in names]
     assert offenders == []

@@ -6,8 +6,8 @@ import pytest
 from telegram import Bot
 from telegram.error import NetworkError, TimedOut
 
-from bot.localapi import LocalBotAPI
 from bot.request import AiohttpRequest
+from localbotapi import LocalBotAPI
 
 
 async def test_texts_and_uploads_reach_the_server() -> None:

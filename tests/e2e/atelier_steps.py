@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from bot.db.base import utcnow
 from bot.db.models import Atelier, Brief, BriefState, User
-from bot.localapi import LocalBotAPI
 from bot.services import intros
+from localbotapi import LocalBotAPI
 from tests.e2e.harness import ADMIN_ID, RunningBot, running_bot
 
 REGISTRY_HEADER = (

@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import build_application, start_polling, stop_polling
 from bot.config import Settings, load_settings
-from bot.localapi import LocalBotAPI
 from bot.runtime import BotApplication, runtime_of
+from localbotapi import LocalBotAPI
 
 ADMIN_ID = 900_000_001
 TOKEN = "123456:LOCAL-TEST-TOKEN"

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import Atelier, IntroRequest, IntroState
-from bot.localapi import SentMessage
+from localbotapi import SentMessage
 from tests.e2e.atelier_steps import (
     REGISTRY_HEADER,
     Registration,

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import Atelier, AtelierSource, Delivery, User
-from bot.localapi import LocalBotAPI, SentMessage
+from localbotapi import LocalBotAPI, SentMessage
 from tests.e2e.atelier_steps import (
     REGISTRY_HEADER,
     Registration,

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import Delivery, DeliveryState, IntroRequest, IntroState
-from bot.localapi import SentMessage
 from bot.services import intros
+from localbotapi import SentMessage
 from tests.e2e.atelier_steps import (
     atelier_of,
     designer_requests_intro,

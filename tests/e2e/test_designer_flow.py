@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import Brief, Delivery, IntroRequest, User
-from bot.localapi import LocalBotAPI, SentMessage
+from localbotapi import LocalBotAPI, SentMessage
 from tests.e2e.harness import RunningBot, load_registry, running_bot
 
 REGISTRY = Path(__file__).resolve().parents[2] / "bot" / "data" / "demo_ateliers.csv"

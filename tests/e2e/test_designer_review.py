@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import Brief, IntroRequest
-from bot.localapi import LocalBotAPI, SentMessage
+from localbotapi import LocalBotAPI, SentMessage
 from tests.e2e.harness import RunningBot, load_registry, running_bot
 
 DESIGNER = 7070

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from bot.db import create_engine, create_session_factory
 from bot.db.base import utcnow
 from bot.db.models import Delivery, DeliveryState, User
-from bot.localapi import LocalBotAPI
+from localbotapi import LocalBotAPI
 from tests.e2e.followups_world import seed_digests
 from tests.e2e.harness import running_bot
 

@@ -1,4 +1,4 @@
-"""End-to-end tests of bot.localapi.LocalBotAPI against the real python-telegram-bot stack."""
+"""End-to-end tests of localbotapi.LocalBotAPI against the real python-telegram-bot stack."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.localapi import CallbackAnswer, LocalBotAPI, SentMessage
+from localbotapi import CallbackAnswer, LocalBotAPI, SentMessage
 
 pytestmark = pytest.mark.asyncio
 
