@@ -9,10 +9,16 @@ from typing import Any
 from telegram import LinkPreviewOptions, Update
 from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 
+from bot.admin.rendering import RENDERERS as ADMIN_RENDERERS
 from bot.config import Settings
+from bot.core import handlers as common
+from bot.core.renderers import register_renderers
 from bot.db import create_engine, create_session_factory
-from bot.handlers import common
+from bot.digest.rendering import RENDERERS as DIGEST_RENDERERS
+from bot.feedback.rendering import RENDERERS as FEEDBACK_RENDERERS
+from bot.followups.rendering import RENDERERS as FOLLOWUP_RENDERERS
 from bot.i18n import LANGUAGES
+from bot.intros.rendering import RENDERERS as INTRO_RENDERERS
 from bot.persistence import DatabasePersistence
 from bot.request import AiohttpRequest
 from bot.runtime import BotApplication, BotContext, MatchIndexCache, Runtime, runtime_of
@@ -23,17 +29,31 @@ log = logging.getLogger(__name__)
 # Conversation modules, in the order they get a chance at an update. Each exposes
 # build_handlers() and may expose build_jobs(application).
 FLOW_MODULES: tuple[str, ...] = (
-    "bot.handlers.designer",
-    "bot.handlers.briefs",
-    "bot.handlers.atelier",
-    "bot.handlers.intros",
-    "bot.handlers.admin",
-    "bot.handlers.account",
-    "bot.handlers.settings",
-    "bot.handlers.feedback",
-    "bot.handlers.digest",
+    "bot.interview.handlers",
+    "bot.briefs.handlers",
+    "bot.ateliers.handlers",
+    "bot.intros.handlers",
+    "bot.admin.handlers",
+    "bot.account.handlers",
+    "bot.settings.handlers",
+    "bot.feedback.handlers",
+    "bot.followups.handlers",
+    "bot.digest.handlers",
 )
 JOB_MODULES: tuple[str, ...] = ("bot.scheduling.jobs",)
+
+
+def install_renderers() -> None:
+    """Tell the outbox how every kind of delivery reads. Everything that sweeps the outbox (the
+    application, the CLI, tests) calls this first; calling it again changes nothing."""
+    for renderers in (
+        INTRO_RENDERERS,
+        FOLLOWUP_RENDERERS,
+        FEEDBACK_RENDERERS,
+        DIGEST_RENDERERS,
+        ADMIN_RENDERERS,
+    ):
+        register_renderers(renderers)
 
 
 def _optional_module(name: str) -> Any | None:
@@ -67,6 +87,7 @@ def build_application(
     base_url: str | None = None,
     rate_limit: bool = True,
 ) -> BotApplication:
+    install_renderers()
     engine = create_engine(settings.database_url)
     session_factory = create_session_factory(engine)
     runtime = Runtime(

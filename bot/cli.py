@@ -530,7 +530,7 @@ def stats(
     ] = None,
 ) -> None:
     """People, briefs and introductions by state, acceptance rate and time to answer."""
-    from bot.services import stats as stats_service
+    from bot.admin import stats as stats_service
 
     settings = _settings()
     numbers = _run_db(settings, _with_session(settings, stats_service.collect))
@@ -581,8 +581,8 @@ def digest_preview(
 ) -> None:
     """Show what this user's digest would say now (nothing is sent or recorded)."""
     from bot.db.models import User
-    from bot.scheduling.messages import digest_message
-    from bot.services import digest
+    from bot.digest import service as digest
+    from bot.digest.rendering import digest_message
 
     settings = _settings()
 
@@ -628,7 +628,7 @@ def digest_send_now(
 ) -> None:
     """Compose this week's digest for everyone not yet served, due immediately."""
     from bot.db import create_engine, create_session_factory
-    from bot.services import digest
+    from bot.digest import service as digest
 
     settings = _settings()
     if deliver and settings.token is None:
@@ -661,10 +661,11 @@ def digest_send_now(
 async def _deliver_now(settings: Settings, factory: Any) -> Any:
     from telegram.ext import AIORateLimiter, ExtBot
 
+    from bot.app import install_renderers
     from bot.outbox.pacing import ChatPacer
     from bot.outbox.sweeper import sweep
-    from bot.scheduling import messages  # noqa: F401  (registers the renderers)
 
+    install_renderers()
     bot: ExtBot[None] = ExtBot(
         settings.token or "",
         base_url=settings.telegram_api_base_url,

@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.app import install_renderers
 from bot.db import create_engine, create_session_factory
 from bot.db.base import Base
 from bot.db.migrations import upgrade_async
@@ -24,6 +25,12 @@ POSTGRES_URL = os.environ.get(
     "BOTTEGA_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _renderers() -> None:
+    """Tests that sweep the outbox without an application need what bot.app registers."""
+    install_renderers()
 
 
 def _admin_url(url: str, database: str) -> str:

@@ -49,11 +49,53 @@ def test_local_bot_api_server_knows_nothing_of_the_bot() -> None:
     assert offenders == {}
 
 
-def test_services_never_import_telegram() -> None:
-    offenders = [path for path, names in _imports("bot/services").items() if "telegram" in names]
+# A folder per feature under bot/, each holding handlers, use cases, rendering and button data.
+FEATURES = (
+    "interview",
+    "briefs",
+    "ateliers",
+    "intros",
+    "digest",
+    "followups",
+    "feedback",
+    "settings",
+    "account",
+    "admin",
+)
+
+
+def _feature_modules() -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for feature in FEATURES:
+        found.update(_imports(f"bot/{feature}"))
+    return found
+
+
+def test_every_feature_has_its_folder() -> None:
+    assert [f for f in FEATURES if not (ROOT / "bot" / f / "__init__.py").exists()] == []
+
+
+def test_only_handlers_talk_to_telegram() -> None:
+    """Use cases, rendering and button data are plain Python over the database."""
+    modules = _feature_modules() | _imports("bot/services")
+    offenders = [
+        path
+        for path, names in modules.items()
+        if "telegram" in names and not path.endswith("/handlers.py")
+    ]
     assert offenders == []
 
 
 def test_handlers_leave_queries_to_services() -> None:
-    offenders = [path for path, names in _imports("bot/handlers").items() if "sqlalchemy" in names]
+    offenders = [
+        path
+        for path, names in _feature_modules().items()
+        if path.endswith("/handlers.py") and "sqlalchemy" in names
+    ]
     assert offenders == []
+
+
+def test_the_clock_holds_no_message_rendering() -> None:
+    """scheduling/ runs jobs; how a message reads belongs to the feature that sends it."""
+    assert sorted(p.name for p in (ROOT / "bot" / "scheduling").glob("*messages*.py")) == []
+    assert not (ROOT / "bot" / "handlers").exists()

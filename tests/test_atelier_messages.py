@@ -5,19 +5,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from bot.admin import handlers as admin
+from bot.ateliers import handlers as atelier
 from bot.db.models import BriefState, IntroState
-from bot.handlers import admin, atelier
-from bot.handlers import intros as intros_handlers
 from bot.i18n import has
-from bot.services import intros
+from bot.intros import handlers as intros_handlers
+from bot.intros import service as intros
 
 ROOT = Path(__file__).resolve().parents[1]
-MODULES = (
-    "bot/handlers/atelier.py",
-    "bot/handlers/intros.py",
-    "bot/handlers/admin.py",
-    "bot/handlers/account.py",
-    "bot/scheduling/atelier_messages.py",
+FEATURES = ("ateliers", "intros", "admin", "account")
+MODULES = tuple(
+    str(path.relative_to(ROOT))
+    for feature in FEATURES
+    for path in sorted((ROOT / "bot" / feature).glob("*.py"))
 )
 LITERAL = re.compile(r"""\bt\(\s*["']((?:atelier|intros|admin|account)\.[a-z_]+)["']""")
 

@@ -3,7 +3,7 @@
 - `enqueue`: how use cases schedule and cancel deliveries, in their own transaction; re-exported
   here, so a service writes `from bot import outbox` and `outbox.schedule(...)`. No Telegram.
 - `sweeper`: how due rows are claimed, rendered (through the renderer registry in
-  `bot.scheduling.render`), sent and recorded.
+  `bot.core.renderers`), sent and recorded.
 - `pacing`: the per-chat send rate.
 """
 

@@ -14,7 +14,7 @@ cancelled; `RetryAfter` → due again after the wait, without using up an attemp
 retried with exponential backoff, and marked failed with the reason after `MAX_ATTEMPTS`.
 
 What the sweeper needs from the renderers is only `renderer_for(kind)` and `Outgoing` (from
-`bot.scheduling.render`): wherever the renderers live, they register there before a sweep runs.
+`bot.core.renderers`): wherever the renderers live, they register there before a sweep runs.
 """
 
 from __future__ import annotations
@@ -36,11 +36,11 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.core import users
+from bot.core.renderers import Outgoing, renderer_for
 from bot.db.base import utcnow
 from bot.db.models import Delivery, DeliveryState, User
 from bot.outbox.pacing import ChatPacer
-from bot.scheduling.render import Outgoing, renderer_for
-from bot.services import users
 
 log = logging.getLogger(__name__)
 

@@ -10,12 +10,12 @@ from typing import Any
 
 from telegram.ext import Application, ContextTypes
 
+from bot.core.renderers import using_match_index
+from bot.digest import service as digest
+from bot.followups import service as followups
 from bot.outbox.pacing import ChatPacer
 from bot.outbox.sweeper import WORKER_ID, sweep
 from bot.runtime import Runtime, runtime_of
-from bot.scheduling import messages  # noqa: F401  (registers the follow-up and digest renderers)
-from bot.scheduling.render import using_match_index
-from bot.services import digest, followups
 
 log = logging.getLogger(__name__)
 SWEEP_JOB = "outbox-sweep"

@@ -1,1 +1,1 @@
-"""Use cases: briefs, ateliers, introductions, follow-ups, digests. No Telegram here."""
+"""Use cases not yet in a feature folder: the registry import/export and the delivery queue. No Telegram here."""

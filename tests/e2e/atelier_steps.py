@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot.db.base import utcnow
 from bot.db.models import Atelier, Brief, BriefState, User
-from bot.services import intros
+from bot.intros import service as intros
 from localbotapi import LocalBotAPI
 from tests.e2e.harness import ADMIN_ID, RunningBot, running_bot
 
@@ -183,7 +183,8 @@ async def seed_atelier(
     bot: RunningBot, telegram_id: int, *, verified: bool = True, language: str = "en"
 ) -> Atelier:
     """An atelier owned by `telegram_id`, registered through the service (no conversation)."""
-    from bot.services import atelier_profiles, users
+    from bot.ateliers import service as atelier_profiles
+    from bot.core import users
 
     async with bot.session_factory() as session:
         owner = await users.ensure_user(session, telegram_id, language_code=language)

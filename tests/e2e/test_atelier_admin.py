@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.services.stats import Stats, render_chart
+from bot.admin.stats import Stats, render_chart
 from tests.e2e.atelier_steps import (
     designer_requests_intro,
     fetch_atelier,

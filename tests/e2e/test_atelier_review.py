@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import Delivery, DeliveryState, IntroRequest, IntroState
-from bot.services import intros
+from bot.intros import service as intros
 from localbotapi import SentMessage
 from tests.e2e.atelier_steps import (
     atelier_of,

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from bot import outbox
 from bot.db.base import utcnow
 from bot.db.models import Feedback, IntroRequest, IntroState, User
+from bot.digest import service as digest
 from bot.runtime import runtime_of
-from bot.services import digest
 from tests.e2e.harness import RunningBot
 from tests.scheduling.helpers import add_user, atelier, knitwear_brief
 

@@ -9,16 +9,18 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.error import Forbidden, NetworkError, RetryAfter
 
+from bot.core.renderers import Outgoing, register_renderers
 from bot.db.models import Atelier, Brief, BriefState, User
-from bot.scheduling.render import Outgoing, renderer
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # a Monday
 PING = "test_ping"
 
 
-@renderer(PING)
 async def _render_ping(_session: AsyncSession, delivery: Any, _user: User) -> Outgoing | None:
     return Outgoing(f"ping {delivery.payload.get('n', '')}".strip())
+
+
+register_renderers({PING: _render_ping})
 
 
 async def add_user(

@@ -11,11 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import matching
 from bot.db.models import Atelier, Brief, Delivery, DeliveryState, IntroRequest, IntroState, User
+from bot.digest import rendering as messages
+from bot.digest import service as digest
+from bot.intros import service as intros
+from bot.intros.service import IntroError
 from bot.outbox.sweeper import sweep
 from bot.registry.profiles import load_profiles
-from bot.scheduling import messages
-from bot.services import digest, intros
-from bot.services.intros import IntroError
 from tests.scheduling.helpers import T0, FakeBot, add_user, atelier, knitwear_brief
 
 Factory = async_sessionmaker[AsyncSession]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.services.digest import due_slot, next_digest_at, week_label
+from bot.digest.service import due_slot, next_digest_at, week_label
 
 ROME = ZoneInfo("Europe/Rome")
 

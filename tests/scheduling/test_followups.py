@@ -18,11 +18,11 @@ from bot.db.models import (
     IntroState,
     User,
 )
+from bot.followups import service as followups
+from bot.followups.service import FollowupError
+from bot.intros import service as intros
 from bot.outbox.sweeper import sweep
 from bot.registry.profiles import ratings
-from bot.scheduling import messages  # noqa: F401  (registers the renderers)
-from bot.services import followups, intros
-from bot.services.followups import FollowupError
 from tests.scheduling.helpers import T0, FakeBot, add_user, atelier, knitwear_brief
 
 Factory = async_sessionmaker[AsyncSession]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.atelier_answers import PARSERS, Problem, parse_free_capacity
+from bot.ateliers.answers import PARSERS, Problem, parse_free_capacity
 
 
 def parse(step: str, text: str, lang: str = "en", **draft: object) -> object:

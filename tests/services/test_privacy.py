@@ -9,6 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import outbox
+from bot.account import privacy
+from bot.ateliers import service as atelier_profiles
+from bot.core import users
 from bot.db.base import utcnow
 from bot.db.models import (
     Atelier,
@@ -21,7 +24,7 @@ from bot.db.models import (
     IntroState,
     User,
 )
-from bot.services import atelier_profiles, intros, privacy, users
+from bot.intros import service as intros
 
 DESIGNER_TG = 7001
 OWNER_TG = 7002

@@ -1,0 +1,1 @@
+"""A user's own data: /privacy and /delete_me."""

@@ -1,0 +1,1 @@
+"""Administrators: verifying ateliers and claims, statistics."""

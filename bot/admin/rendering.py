@@ -1,0 +1,66 @@
+"""How verification reads: the alert to each administrator that a registration or claim waits,
+with the decision buttons, and the owner's notice of the decision. Renderers re-read the facts
+at send time and return nothing once the matter is decided or withdrawn."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.admin import verification
+from bot.admin.buttons import claim_buttons, registration_buttons
+from bot.core.renderers import Outgoing, Renderer
+from bot.db.models import Delivery, User
+from bot.i18n import t
+
+
+async def render_verified(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
+    atelier = await verification.decision_for(session, int(delivery.payload.get("atelier_id", 0)))
+    if atelier is None or not atelier.listed or atelier.owner_id != user.id:
+        return None
+    what = "claim" if delivery.payload.get("what") == "claim" else "registration"
+    return Outgoing(
+        t(f"atelier.verified_{what}", user.language, name=atelier.name, ref=atelier.ref)
+    )
+
+
+async def render_rejected(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
+    atelier = await verification.decision_for(session, int(delivery.payload.get("atelier_id", 0)))
+    if atelier is None:
+        return None
+    what = "claim" if delivery.payload.get("what") == "claim" else "registration"
+    return Outgoing(t(f"atelier.rejected_{what}", user.language, name=atelier.name))
+
+
+async def render_review(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
+    """To an administrator: a new registration or claim, with the decision buttons of /admin."""
+    atelier = await verification.decision_for(session, int(delivery.payload.get("atelier_id", 0)))
+    if atelier is None or not atelier.listed:
+        return None
+    lang = user.language
+    place = ", ".join(part for part in (atelier.city, atelier.country) if part)
+    specialties = ", ".join(atelier.specialties[:4])
+    if delivery.payload.get("what") == "claim":
+        if atelier.claimed_by_id is None or atelier.owner_id is not None:
+            return None  # already decided
+        text = t("admin.review_claim", lang, name=atelier.name, ref=atelier.ref, place=place)
+        buttons = claim_buttons(atelier.id, lang)
+    else:
+        if atelier.verified:
+            return None  # already decided
+        text = t(
+            "admin.review_registration",
+            lang,
+            name=atelier.name,
+            ref=atelier.ref,
+            place=place,
+            specialties=specialties,
+        )
+        buttons = registration_buttons(atelier.id, lang)
+    return Outgoing(text, buttons)
+
+
+RENDERERS: dict[str, Renderer] = {
+    verification.KIND_REVIEW: render_review,
+    verification.KIND_VERIFIED: render_verified,
+    verification.KIND_REJECTED: render_rejected,
+}

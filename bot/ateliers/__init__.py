@@ -1,0 +1,1 @@
+"""Ateliers: registration, the profile and capacity, and how their answers are read."""

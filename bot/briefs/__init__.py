@@ -1,0 +1,1 @@
+"""Briefs after the interview: matches, picking ateliers, pause, resume, close."""

@@ -1,0 +1,356 @@
+"""A designer's briefs after the interview: ranked matches, picking ateliers, introductions,
+and `/briefs` to pause, resume or close them.
+
+Callback data names objects by id only; ownership and state are checked against the database
+on every press, so a forged or stale button can never act on someone else's brief.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from telegram import Message, Update
+from telegram.error import BadRequest
+from telegram.ext import BaseHandler, CommandHandler
+
+import matching
+from bot.briefs import service as brief_service
+from bot.briefs.buttons import (
+    MAX_OFFSET,
+    BriefAction,
+    EditBrief,
+    MoreMatches,
+    PickAtelier,
+    RequestPicked,
+)
+from bot.core import users
+from bot.core.replies import Buttons, answer_stale, drop_buttons, keyboard, lang_of, on_button, say
+from bot.i18n import t
+from bot.intros import service as intro_service
+from bot.intros.buttons import RequestIntro
+from bot.runtime import BotContext
+from bot.scheduling.jobs import kick
+
+PAGE = 5
+NEAR_MISSES = 3
+UNCHECKED, CHECKED = "☐", "☑"
+
+
+def _picks(context: BotContext, brief_id: int) -> list[str]:
+    assert context.user_data is not None
+    picks: dict[str, list[str]] = context.user_data.setdefault("picks", {})
+    return picks.setdefault(str(brief_id), [])
+
+
+def _place(atelier: matching.AtelierProfile) -> str:
+    return ", ".join(part for part in (atelier.city, atelier.country) if part)
+
+
+def render_matches(
+    result: matching.MatchResult, product: str, lang: str, *, offset: int, with_near_misses: bool
+) -> str:
+    lines = [t("briefs.matches_header", lang, product=product[:80])]
+    for rank, match in enumerate(result.matches[offset:], start=offset + 1):
+        a = match.atelier
+        lines.append(
+            t(
+                "briefs.match_line",
+                lang,
+                rank=rank,
+                name=match.name,
+                place=_place(a),
+                score=round(match.score),
+                reasons=" · ".join(match.reasons),
+                handwork=a.handwork_share,
+                moq=a.moq,
+                lead=a.lead_time_weeks,
+            )
+        )
+    if with_near_misses and result.near_misses:
+        near = [t("briefs.near_header", lang)]
+        near += [
+            t("briefs.near_line", lang, name=n.name, failures=", ".join(n.failures))
+            for n in result.near_misses[:NEAR_MISSES]
+        ]
+        lines.append("\n".join(near))
+    lines.append(t("briefs.pick_hint", lang))
+    return "\n\n".join(lines)
+
+
+def _match_buttons(
+    brief_id: int,
+    shown: list[tuple[int, str, str]],
+    picks: list[str],
+    lang: str,
+    *,
+    more_from: int | None,
+) -> Buttons:
+    rows: list[list[tuple[str, str]]] = [
+        [(f"{CHECKED if ref in picks else UNCHECKED} {rank}. {name}", pick.encode())]
+        for rank, ref, name in shown
+        if (pick := PickAtelier(brief_id, ref)).fits()
+    ]
+    rows.append(
+        [(t("briefs.request_button", lang, count=len(picks)), RequestPicked(brief_id).encode())]
+    )
+    extra = [(t("briefs.edit_button", lang), EditBrief(brief_id).encode())]
+    if more_from is not None:
+        extra.insert(0, (t("briefs.more_button", lang), MoreMatches(brief_id, more_from).encode()))
+    rows.append(extra)
+    return rows
+
+
+async def show_matches(
+    update: Update, context: BotContext, brief_id: int, *, offset: int = 0
+) -> None:
+    """Send the brief's best matches (one page), with buttons to pick ateliers."""
+    lang = lang_of(context, update)
+    assert update.effective_user is not None and update.effective_chat is not None
+    async with context.runtime.session() as session:
+        user = await users.ensure_user(session, update.effective_user.id)
+        brief = await brief_service.owned_brief(session, brief_id, user)
+        asked = await brief_service.asked_refs(session, brief_id)
+        query = brief_service.query_for(brief)
+        product = brief.product_text
+    index = await context.runtime.match_index.get()
+    result = index.match(
+        query, top=offset + PAGE, lang=lang, exclude=asked, near_misses=NEAR_MISSES
+    )
+    page = result.matches[offset:]
+    if not page:
+        key = "briefs.no_matches" if offset == 0 else "briefs.no_more"
+        text = t(key, lang)
+        if offset == 0 and result.near_misses:
+            text += (
+                "\n\n"
+                + t("briefs.near_header", lang)
+                + "\n"
+                + "\n".join(
+                    t("briefs.near_line", lang, name=n.name, failures=", ".join(n.failures))
+                    for n in result.near_misses
+                )
+            )
+        await context.bot.send_message(
+            update.effective_chat.id,
+            text,
+            reply_markup=keyboard(
+                [[(t("briefs.edit_button", lang), EditBrief(brief_id).encode())]]
+            ),
+        )
+        return
+    shown = [(rank, m.ref, m.name) for rank, m in enumerate(page, start=offset + 1)]
+    more_from = offset + PAGE if len(result.matches) == offset + PAGE else None
+    picks = [p for p in _picks(context, brief_id) if p not in asked]
+    await context.bot.send_message(
+        update.effective_chat.id,
+        render_matches(result, product, lang, offset=offset, with_near_misses=offset == 0)[:4000],
+        reply_markup=keyboard(_match_buttons(brief_id, shown, picks, lang, more_from=more_from)),
+    )
+
+
+async def _owned(update: Update, context: BotContext, brief_id: int) -> bool:
+    assert update.effective_user is not None
+    async with context.runtime.session() as session:
+        user = await users.ensure_user(session, update.effective_user.id)
+        try:
+            await brief_service.owned_brief(session, brief_id, user)
+        except brief_service.BriefError:
+            return False
+    return True
+
+
+async def toggle_pick(update: Update, context: BotContext, button: PickAtelier) -> None:
+    query = update.callback_query
+    assert query is not None
+    if not await _owned(update, context, button.brief_id):
+        await answer_stale(update, context)
+        return
+    brief_id, ref = button.brief_id, button.ref
+    lang = lang_of(context, update)
+    picks = _picks(context, brief_id)
+    if ref in picks:
+        picks.remove(ref)
+    elif len(picks) >= intro_service.MAX_PER_REQUEST:
+        await query.answer(t("briefs.picked_too_many", lang), show_alert=True)
+        return
+    else:
+        picks.append(ref)
+    await query.answer()
+    markup = query.message.reply_markup if isinstance(query.message, Message) else None
+    if markup is None:
+        return
+    rows: list[list[tuple[str, str]]] = []
+    for row in markup.inline_keyboard:
+        new_row = []
+        for shown in row:
+            data = str(shown.callback_data or "")
+            label = shown.text
+            pick = PickAtelier.decode(data)
+            if pick is not None and pick.brief_id == brief_id:
+                label = (CHECKED if pick.ref in picks else UNCHECKED) + label[1:]
+            elif data == RequestPicked(brief_id).encode():
+                label = t("briefs.request_button", lang, count=len(picks))
+            new_row.append((label, data))
+        rows.append(new_row)
+    with contextlib.suppress(BadRequest):
+        await query.edit_message_reply_markup(keyboard(rows))
+
+
+async def _request(update: Update, context: BotContext, brief_id: int, refs: list[str]) -> None:
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    lang = lang_of(context, update)
+    if not refs:
+        await query.answer(t("briefs.pick_first", lang), show_alert=True)
+        return
+    async with context.runtime.session() as session:
+        user = await users.ensure_user(session, update.effective_user.id)
+        try:
+            outcome = await intro_service.request_for_brief(
+                session, brief_id=brief_id, requester=user, atelier_refs=refs
+            )
+        except intro_service.IntroError as exc:
+            await query.answer(t(f"briefs.{exc.code}", lang), show_alert=True)
+            return
+        await session.commit()
+    await query.answer()
+    picks = _picks(context, brief_id)
+    picks.clear()
+    lines = []
+    if outcome.created:
+        names = ", ".join(outcome.names[r] for r in refs if r not in dict(outcome.skipped))
+        lines.append(t("briefs.requested", lang, names=names))
+        kick(context.application)
+    lines += [
+        t(f"briefs.skipped_{reason}", lang, name=outcome.names.get(ref, ref))
+        for ref, reason in outcome.skipped
+    ]
+    await drop_buttons(query)
+    await say(update, context, "\n".join(lines))
+
+
+async def request_picked(update: Update, context: BotContext, button: RequestPicked) -> None:
+    if not await _owned(update, context, button.brief_id):
+        await answer_stale(update, context)
+        return
+    await _request(update, context, button.brief_id, list(_picks(context, button.brief_id)))
+
+
+async def request_one(update: Update, context: BotContext, button: RequestIntro) -> None:
+    """ "Request intro" on a single offered atelier (e.g. the next match after a decline)."""
+    if not await _owned(update, context, button.brief_id):
+        await answer_stale(update, context)
+        return
+    await _request(update, context, button.brief_id, [button.ref])
+
+
+async def show_more(update: Update, context: BotContext, button: MoreMatches) -> None:
+    query = update.callback_query
+    assert query is not None
+    if not await _owned(update, context, button.brief_id):
+        await answer_stale(update, context)
+        return
+    await query.answer()
+    await show_matches(update, context, button.brief_id, offset=min(button.offset, MAX_OFFSET))
+
+
+# --- /briefs -----------------------------------------------------------------------------------
+
+
+async def list_briefs(update: Update, context: BotContext) -> None:
+    assert update.effective_user is not None
+    lang = lang_of(context, update)
+    async with context.runtime.session() as session:
+        user = await users.ensure_user(session, update.effective_user.id)
+        overview = await brief_service.overview(session, user)
+        await session.commit()
+    if not overview:
+        await say(update, context, t("briefs.list_empty", lang))
+        return
+    lines = [t("briefs.list_header", lang)]
+    buttons: list[list[tuple[str, str]]] = []
+    for item in overview:
+        brief = item.brief
+        lines.append(
+            t(
+                "briefs.list_item",
+                lang,
+                id=brief.id,
+                product=brief.product_text[:60],
+                quantity=brief.quantity or "?",
+                state=t(f"briefs.state.{brief.state}", lang),
+            )
+        )
+        lines += [
+            t("briefs.list_intro", lang, name=name, state=t(f"briefs.state.{intro.state}", lang))
+            for intro, name in item.intros
+        ]
+        row = []
+        if brief.state in ("open", "matched"):
+            row += [
+                (
+                    t("briefs.show_button", lang, id=brief.id),
+                    BriefAction("show", brief.id).encode(),
+                ),
+                (
+                    t("briefs.pause_button", lang, id=brief.id),
+                    BriefAction("pause", brief.id).encode(),
+                ),
+            ]
+        if brief.state == "paused":
+            row.append(
+                (
+                    t("briefs.resume_button", lang, id=brief.id),
+                    BriefAction("resume", brief.id).encode(),
+                )
+            )
+        if brief.state != "closed":
+            row.append(
+                (
+                    t("briefs.close_button", lang, id=brief.id),
+                    BriefAction("close", brief.id).encode(),
+                )
+            )
+        if row:
+            buttons.append(row)
+    await say(update, context, "\n".join(lines), buttons)
+
+
+async def brief_action(update: Update, context: BotContext, button: BriefAction) -> None:
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    action, brief_id = button.action, button.brief_id
+    lang = lang_of(context, update)
+    if action == "show":
+        if not await _owned(update, context, brief_id):
+            await answer_stale(update, context)
+            return
+        await query.answer()
+        await show_matches(update, context, brief_id)
+        return
+    async with context.runtime.session() as session:
+        user = await users.ensure_user(session, update.effective_user.id)
+        try:
+            await brief_service.change_state(session, brief_id, user, action)
+        except brief_service.BriefError as exc:
+            if exc.code == "not_yours":
+                await answer_stale(update, context)
+            else:
+                await query.answer(t("briefs.state_not_now", lang), show_alert=True)
+            return
+        await session.commit()
+    await query.answer()
+    done = {"pause": "briefs.paused", "resume": "briefs.resumed", "close": "briefs.closed"}[action]
+    await say(update, context, t(done, lang, id=brief_id))
+
+
+def build_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
+    return [
+        on_button(PickAtelier, toggle_pick),
+        on_button(RequestPicked, request_picked),
+        on_button(MoreMatches, show_more),
+        on_button(RequestIntro, request_one),
+        on_button(BriefAction, brief_action),
+        CommandHandler("briefs", list_briefs),
+    ]

@@ -1,0 +1,133 @@
+"""What every handler uses: the user's language, replies, the one keyboard builder, and the
+registration of a button kind with the handler that answers it."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
+from telegram.ext import CallbackQueryHandler
+
+from bot.core.callbacks import ButtonData
+from bot.i18n import DEFAULT_LANGUAGE, pick_language, t
+from bot.runtime import BotContext
+
+# (label, callback_data) rows
+Buttons = Sequence[Sequence[tuple[str, str]]]
+MAX_TEXT = 4000
+
+
+def lang_of(context: BotContext, update: Update | None = None) -> str:
+    data = context.user_data if context.user_data is not None else {}
+    lang = data.get("lang")
+    if isinstance(lang, str):
+        return lang
+    if update is not None and update.effective_user is not None:
+        return pick_language(update.effective_user.language_code)
+    return DEFAULT_LANGUAGE
+
+
+def keyboard(rows: Buttons | None) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label[:64], callback_data=data) for label, data in row]
+            for row in rows
+            if row
+        ]
+    )
+
+
+async def say(
+    update: Update, context: BotContext, text: str, buttons: Buttons | None = None
+) -> Message | None:
+    """Send a new message to the chat the update came from."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    return await context.bot.send_message(chat.id, text[:MAX_TEXT], reply_markup=keyboard(buttons))
+
+
+async def say_key(
+    update: Update, context: BotContext, key: str, buttons: Buttons | None = None, **values: object
+) -> Message | None:
+    return await say(update, context, t(key, lang_of(context, update), **values), buttons)
+
+
+async def edit_or_say(
+    update: Update, context: BotContext, text: str, buttons: Buttons | None = None
+) -> None:
+    """Replace the message a button belongs to (so old buttons disappear), or send a new one."""
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        try:
+            await query.edit_message_text(text[:MAX_TEXT], reply_markup=keyboard(buttons))
+            return
+        except BadRequest:
+            pass
+    await say(update, context, text, buttons)
+
+
+async def drop_buttons(query: CallbackQuery) -> None:
+    """Remove the keyboard from a message whose choice has been made."""
+    with contextlib.suppress(BadRequest):
+        await query.edit_message_reply_markup(reply_markup=None)
+
+
+async def answer_stale(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    if query is not None:
+        await query.answer(t("common.stale_button", lang_of(context, update)), show_alert=True)
+
+
+Kind = TypeVar("Kind", bound=ButtonData)
+Answer = TypeVar("Answer")
+
+
+def on_button(
+    kind: type[Kind],
+    callback: Callable[[Update, BotContext, Kind], Awaitable[Answer]],
+    *,
+    malformed: Callable[[Update, BotContext], Awaitable[Answer]] | None = None,
+) -> CallbackQueryHandler[BotContext, Answer]:
+    """A handler for one kind of button: it takes only data that decodes to that kind, and hands
+    the decoded button to the callback. Anything else falls through to the stale-button answer,
+    unless `malformed` is given: then data under this kind's prefix that does not decode (a
+    forged value) goes there, for a question that would rather ask again."""
+
+    async def answer(update: Update, context: BotContext) -> Answer:
+        query = update.callback_query
+        assert query is not None
+        button = kind.decode(query.data)
+        if button is None:
+            assert malformed is not None  # the pattern lets only this kind through otherwise
+            await query.answer()
+            return await malformed(update, context)
+        return await callback(update, context, button)
+
+    answer.__name__ = answer.__qualname__ = getattr(callback, "__name__", kind.__name__)
+    pattern = kind.matches if malformed is None else kind.claims
+    return CallbackQueryHandler(answer, pattern=pattern)
+
+
+def on_plain_button(
+    kind: type[Kind], callback: Callable[[Update, BotContext], Awaitable[Answer]]
+) -> CallbackQueryHandler[BotContext, Answer]:
+    """For a button that carries nothing but its kind (the callback needs no decoded data)."""
+
+    async def answer(update: Update, context: BotContext, _button: Kind) -> Answer:
+        return await callback(update, context)
+
+    answer.__name__ = getattr(callback, "__name__", kind.__name__)
+    return on_button(kind, answer)
+
+
+def button_kind(handler: Any) -> type[ButtonData] | None:
+    """The kind of button a handler was registered for (tests list every kind the bot answers)."""
+    pattern = getattr(handler, "pattern", None)
+    owner = getattr(pattern, "__self__", None)
+    return owner if isinstance(owner, type) and issubclass(owner, ButtonData) else None

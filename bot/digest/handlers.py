@@ -1,0 +1,105 @@
+"""The weekly digest from the user's side: /digest on|off, an atelier's "Interested" on a digest
+brief, and the designer's Accept / Decline of that interest.
+
+Callback data carries ids only; services.digest checks ownership and state on every press.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler
+
+from bot.core import users
+from bot.core.replies import drop_buttons, lang_of, on_button, say
+from bot.digest import service as digest
+from bot.digest.buttons import AnswerOffer, Interested
+from bot.i18n import t
+from bot.intros.service import IntroError
+from bot.runtime import BotContext
+from bot.scheduling.jobs import kick
+
+
+async def digest_command(update: Update, context: BotContext) -> None:
+    if update.effective_user is None:
+        return
+    lang = lang_of(context, update)
+    wanted = (context.args or [""])[0].lower() if context.args else ""
+    settings = context.runtime.settings
+    async with context.runtime.session() as session:
+        user = await users.ensure_user(session, update.effective_user.id)
+        if wanted in ("on", "off"):
+            await digest.set_opt_in(session, user, wanted == "on")
+        await session.commit()
+    if wanted == "on":
+        zone = user.timezone or settings.default_timezone
+        await say(update, context, t("followups.digest_on", lang, zone=zone))
+    elif wanted == "off":
+        await say(update, context, t("followups.digest_off", lang))
+    else:
+        status = t("followups.status_on" if user.digest_opt_in else "followups.status_off", lang)
+        await say(update, context, t("followups.digest_usage", lang, status=status))
+
+
+async def _refuse(update: Update, context: BotContext, code: str) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer(t(f"followups.error_{code}", lang_of(context, update)), show_alert=True)
+
+
+async def interested(update: Update, context: BotContext, button: Interested) -> None:
+    """An atelier's "Interested" on a brief of its digest."""
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    brief_id, atelier_id = button.brief_id, button.atelier_id
+    async with context.runtime.session() as session:
+        owner = await users.ensure_user(session, update.effective_user.id)
+        try:
+            intro = await digest.express_interest(
+                session, owner=owner, brief_id=brief_id, atelier_id=atelier_id
+            )
+        except IntroError as exc:
+            await session.rollback()
+            await _refuse(update, context, exc.code)
+            return
+        await session.commit()
+        atelier_name = intro.atelier.name
+    await query.answer()
+    lang = lang_of(context, update)
+    await say(
+        update, context, t("followups.interest_sent", lang, atelier=atelier_name, brief=brief_id)
+    )
+    kick(context.application)
+
+
+async def offer_answered(update: Update, context: BotContext, button: AnswerOffer) -> None:
+    """Accept / Decline on the designer's offer message."""
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    accept = button.answer == "acc"
+    async with context.runtime.session() as session:
+        designer = await users.ensure_user(session, update.effective_user.id)
+        try:
+            await digest.answer_offer(
+                session, intro_id=button.intro_id, designer=designer, accept=accept
+            )
+        except IntroError as exc:
+            await session.rollback()
+            await _refuse(update, context, exc.code)
+            return
+        await session.commit()
+    await query.answer()
+    await drop_buttons(query)
+    lang = lang_of(context, update)
+    key = "followups.offer_accepted_reply" if accept else "followups.offer_declined_reply"
+    await say(update, context, t(key, lang))
+    kick(context.application)
+
+
+def build_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
+    return [
+        CommandHandler("digest", digest_command),
+        on_button(Interested, interested),
+        on_button(AnswerOffer, offer_answered),
+    ]

@@ -1,0 +1,557 @@
+"""The weekly digest: who gets one, when (Monday 09:00 in their own time zone), and what is in it;
+and what an atelier's "Interested" on a digest brief starts.
+
+Planning is separate from sending. Shortly before each user's local Monday 09:00 the planner
+composes their digest (designers: ateliers new or changed since their last digest that fit one of
+their open briefs; ateliers: the briefs confirmed since, that their workshop fits) and, when there
+is something to say, adds one outbox row due at that moment with dedupe key
+`digest:<user id>:<ISO week>` — so each week's digest exists once however many processes plan it.
+Users are streamed in chunks of `CHUNK`, never loaded at once; `users.digest_week` records that a
+week was planned (also when it had nothing to say) and `users.last_digest_at` what it covered.
+
+Atelier interest (the simplest design consistent with designer-initiated intros): pressing
+"Interested" creates an `IntroRequest` in state `requested` with `initiated_by="atelier"` — the
+atelier's consent is given — and offers it to the designer with Accept / Decline. Accept runs the
+same acceptance as an atelier accepting a designer's request (`intros.accept`: contacts exchanged
+both ways, feedback asked after 14 days); Decline tells the atelier; 7 days of silence lapse the
+offer and tell the atelier.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+import matching
+from bot import outbox
+from bot.briefs import service as brief_service
+from bot.db.base import utcnow
+from bot.db.models import (
+    Atelier,
+    Brief,
+    BriefState,
+    Delivery,
+    DeliveryState,
+    IntroRequest,
+    IntroState,
+    User,
+)
+from bot.intros import service as intros
+from bot.intros.service import IntroError
+
+KIND_DIGEST = "digest"
+KIND_OFFER = "intro_offer"  # to the designer: an atelier is interested, Accept / Decline
+KIND_OFFER_DECLINED = "intro_offer_declined"  # to the atelier owner: the designer passed
+KIND_OFFER_EXPIRE = "intro_offer_expire"  # to the atelier owner: no answer in 7 days
+
+DIGEST_WEEKDAY = 0  # Monday
+DIGEST_TIME = time(9, 0)
+PLAN_AHEAD = timedelta(hours=1)  # compose at most this long before the digest is due
+LATE_LIMIT = timedelta(hours=12)  # a process down all Monday skips that week rather than send late
+FIRST_LOOKBACK = timedelta(days=7)  # an atelier's first digest: the past week's briefs
+MAX_LOOKBACK = timedelta(days=28)  # never reach further back than four weeks
+MAX_ITEMS = 5  # per digest section
+PICKS_PER_BRIEF = 3
+FIT_TOP = 20  # "fits" = among the brief's top 20 ranked matches (every hard constraint met)
+CHUNK = 500
+OPEN_STATES = (BriefState.OPEN, BriefState.MATCHED)
+
+
+# --- when ----------------------------------------------------------------------------------------
+
+
+def zone(name: str | None, default: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or default)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(default)
+
+
+def week_label(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def slot_of_week(day: date, tz: ZoneInfo) -> datetime:
+    """Monday 09:00 local of the ISO week containing `day`, as UTC (DST-aware via zoneinfo)."""
+    monday = day - timedelta(days=(day.weekday() - DIGEST_WEEKDAY) % 7)
+    return datetime.combine(monday, DIGEST_TIME, tzinfo=tz).astimezone(UTC)
+
+
+def next_digest_at(now: datetime, tz: ZoneInfo) -> datetime:
+    """The first Monday 09:00 local strictly after `now`, in UTC."""
+    slot = slot_of_week(now.astimezone(tz).date(), tz)
+    if slot <= now:
+        slot = slot_of_week(now.astimezone(tz).date() + timedelta(days=7), tz)
+    return slot
+
+
+def due_slot(now: datetime, tz: ZoneInfo) -> tuple[str, datetime] | None:
+    """The week whose digest should be composed now, and when it is due; None between windows."""
+    ahead = (now + PLAN_AHEAD).astimezone(tz).date()
+    slot = slot_of_week(ahead, tz)
+    if slot <= now + PLAN_AHEAD and now < slot + LATE_LIMIT:
+        return week_label(slot.astimezone(tz).date()), slot
+    return None
+
+
+# --- what ----------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class DigestContent:
+    picks: list[dict[str, Any]] = field(default_factory=list)  # designer: per brief, new ateliers
+    briefs: list[dict[str, Any]] = field(default_factory=list)  # atelier: new briefs that fit
+
+    def __bool__(self) -> bool:
+        return bool(self.picks or self.briefs)
+
+    def payload(self, week: str, through: datetime) -> dict[str, Any]:
+        return {
+            "week": week,
+            "through": through.isoformat(),
+            "picks": self.picks,
+            "briefs": self.briefs,
+        }
+
+
+class Composer:
+    """Facts shared by every digest of one planning run, read once: the index, the ateliers that
+    changed recently and the briefs confirmed recently (with the ateliers each one fits)."""
+
+    def __init__(self, index: matching.AtelierIndex, now: datetime) -> None:
+        self.index = index
+        self.now = now
+        self._fresh: list[tuple[datetime, str]] | None = None
+        self._fresh_times: list[datetime] = []
+        self._new_briefs: list[Brief] | None = None
+        self._fits: dict[int, frozenset[str]] = {}
+
+    async def _load(self, session: AsyncSession) -> None:
+        if self._fresh is not None:
+            return
+        horizon = self.now - MAX_LOOKBACK
+        rows = await session.execute(
+            select(Atelier.updated_at, Atelier.ref).where(
+                Atelier.updated_at > horizon,
+                Atelier.listed.is_(True),
+                Atelier.verified.is_(True),
+                Atelier.paused.is_(False),
+            )
+        )
+        # Oldest first, so "changed since t" is a suffix found by bisection.
+        self._fresh = sorted((changed, ref) for changed, ref in rows.all())
+        self._fresh_times = [changed for changed, _ in self._fresh]
+        briefs = await session.scalars(
+            select(Brief)
+            .where(
+                Brief.state.in_(OPEN_STATES),
+                Brief.confirmed_at > horizon,
+                Brief.designer_id.is_not(None),
+            )
+            .order_by(Brief.confirmed_at.desc(), Brief.id.desc())
+        )
+        self._new_briefs = list(briefs.all())
+
+    def _fits_of(self, brief: Brief) -> frozenset[str]:
+        fits = self._fits.get(brief.id)
+        if fits is None:
+            result = self.index.match(brief_service.query_for(brief), top=FIT_TOP)
+            fits = self._fits[brief.id] = frozenset(m.ref for m in result.matches)
+        return fits
+
+    async def compose(self, session: AsyncSession, user: User) -> DigestContent:
+        await self._load(session)
+        content = DigestContent()
+        await self._designer_part(session, user, content)
+        await self._atelier_part(session, user, content)
+        return content
+
+    async def _designer_part(self, session: AsyncSession, user: User, out: DigestContent) -> None:
+        assert self._fresh is not None
+        if not self._fresh:
+            return
+        briefs = await session.scalars(
+            select(Brief)
+            .where(
+                Brief.designer_id == user.id,
+                Brief.state.in_(OPEN_STATES),
+                Brief.confirmed_at.is_not(None),
+            )
+            .order_by(Brief.id)
+        )
+        for brief in briefs.all():
+            assert brief.confirmed_at is not None
+            since = max(user.last_digest_at or brief.confirmed_at, brief.confirmed_at)
+            fresh = {ref for _, ref in self._fresh[bisect_right(self._fresh_times, since) :]}
+            if not fresh:
+                continue
+            asked = await brief_service.asked_refs(session, brief.id)
+            result = self.index.match(
+                brief_service.query_for(brief), top=FIT_TOP, lang=user.language, exclude=asked
+            )
+            matches = [
+                {
+                    "ref": m.ref,
+                    "name": m.name,
+                    "score": round(m.score),
+                    "reasons": list(m.reasons)[:4],
+                }
+                for m in result.matches
+                if m.ref in fresh and m.ref not in asked
+            ][:PICKS_PER_BRIEF]
+            if matches:
+                out.picks.append(
+                    {
+                        "brief_id": brief.id,
+                        "category": brief.category,
+                        "product": brief.product_text[:80],
+                        "quantity": brief.quantity,
+                        "matches": matches,
+                    }
+                )
+            if len(out.picks) >= MAX_ITEMS:
+                return
+
+    async def _atelier_part(self, session: AsyncSession, user: User, out: DigestContent) -> None:
+        assert self._new_briefs is not None
+        since = max(user.last_digest_at or self.now - FIRST_LOOKBACK, self.now - MAX_LOOKBACK)
+        candidates = [
+            b
+            for b in self._new_briefs
+            if b.confirmed_at is not None and b.confirmed_at > since and b.designer_id != user.id
+        ]
+        if not candidates:
+            return
+        ateliers = (
+            await session.scalars(
+                select(Atelier)
+                .where(
+                    Atelier.owner_id == user.id,
+                    Atelier.listed.is_(True),
+                    Atelier.verified.is_(True),
+                    Atelier.paused.is_(False),
+                )
+                .order_by(Atelier.id)
+            )
+        ).all()
+        if not ateliers:
+            return
+        rows = await session.execute(
+            select(IntroRequest.brief_id, IntroRequest.atelier_id).where(
+                IntroRequest.atelier_id.in_([a.id for a in ateliers]),
+                IntroRequest.brief_id.in_([b.id for b in candidates]),
+            )
+        )
+        known = {(brief_id, atelier_id) for brief_id, atelier_id in rows.all()}
+        for brief in candidates:
+            fits = self._fits_of(brief)
+            for atelier in ateliers:
+                if atelier.ref in fits and (brief.id, atelier.id) not in known:
+                    out.briefs.append(_anonymous_brief(brief, atelier))
+                    break
+            if len(out.briefs) >= MAX_ITEMS:
+                return
+
+
+def _anonymous_brief(brief: Brief, atelier: Atelier) -> dict[str, Any]:
+    """What an atelier may see of a brief before any introduction: the work, never the person."""
+    return {
+        "brief_id": brief.id,
+        "atelier_id": atelier.id,
+        "atelier_name": atelier.name,
+        "category": brief.category,
+        "quantity": brief.quantity,
+        "quantity_high": brief.quantity_high,
+        "styles": brief.styles,
+        "materials": list(brief.materials)[:6],
+        "deadline": brief.deadline.isoformat() if brief.deadline else None,
+        "country": brief.country,
+        "region": brief.region,
+        "min_handwork_share": brief.min_handwork_share,
+        "certifications": list(brief.certifications)[:6],
+    }
+
+
+# --- planning ------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class PlanReport:
+    considered: int = 0
+    planned: int = 0
+    empty: int = 0
+
+
+def _eligible() -> list[ColumnElement[bool]]:
+    return [
+        User.deleted.is_(False),
+        User.reachable.is_(True),
+        User.digest_opt_in.is_(True),
+        User.telegram_id.is_not(None),
+    ]
+
+
+async def plan_digests(
+    session_factory: async_sessionmaker[AsyncSession],
+    index: matching.AtelierIndex,
+    *,
+    default_timezone: str,
+    now: datetime | None = None,
+    send_now: bool = False,
+    chunk: int = CHUNK,
+) -> PlanReport:
+    """Compose and schedule the digests due soon (or, with `send_now`, this week's digest for
+    everyone not yet planned, due immediately). Safe to run in every process, any number of times.
+    """
+    now = now or utcnow()
+    report = PlanReport()
+    composer = Composer(index, now)
+    async with session_factory() as session:
+        zones = list(await session.scalars(select(User.timezone).distinct().where(*_eligible())))
+    for zone_name in zones:
+        tz = zone(zone_name, default_timezone)
+        if send_now:
+            slot: tuple[str, datetime] | None = (week_label(now.astimezone(tz).date()), now)
+        else:
+            slot = due_slot(now, tz)
+        if slot is None:
+            continue
+        week, due_at = slot
+        in_zone = User.timezone.is_(None) if zone_name is None else User.timezone == zone_name
+        last_id = 0
+        while True:
+            async with session_factory() as session:
+                people = (
+                    await session.scalars(
+                        select(User)
+                        .where(
+                            *_eligible(),
+                            in_zone,
+                            or_(User.digest_week.is_(None), User.digest_week != week),
+                            User.id > last_id,
+                        )
+                        .order_by(User.id)
+                        .limit(chunk)
+                    )
+                ).all()
+                if not people:
+                    break
+                for user in people:
+                    report.considered += 1
+                    content = await composer.compose(session, user)
+                    if content:
+                        await outbox.schedule(
+                            session,
+                            kind=KIND_DIGEST,
+                            recipient_id=user.id,
+                            payload=content.payload(week, now),
+                            due_at=max(due_at, now),
+                            dedupe_key=f"digest:{user.id}:{week}",
+                        )
+                        report.planned += 1
+                    else:
+                        report.empty += 1
+                    user.digest_week = week
+                    user.last_digest_at = now
+                await session.commit()
+                last_id = people[-1].id
+            await asyncio.sleep(0)  # matching is CPU work: let updates in between chunks
+    return report
+
+
+async def preview(
+    session: AsyncSession, index: matching.AtelierIndex, user: User, *, now: datetime | None = None
+) -> DigestContent:
+    """What the user's next digest would say now (nothing is written)."""
+    return await Composer(index, now or utcnow()).compose(session, user)
+
+
+# --- preferences ---------------------------------------------------------------------------------
+
+
+async def set_opt_in(session: AsyncSession, user: User, enabled: bool) -> int:
+    """/digest on|off. Turning it off cancels a digest already composed. The caller commits."""
+    user.digest_opt_in = enabled
+    if enabled:
+        return 0
+    return await outbox.cancel_matching(
+        session, key_prefix=f"digest:{user.id}:", reason="digest turned off"
+    )
+
+
+def valid_timezone(name: str) -> str | None:
+    """The canonical IANA name for `name` (case-insensitive), or None."""
+    from zoneinfo import available_timezones
+
+    name = name.strip().replace(" ", "_")
+    if not name or len(name) > 64:
+        return None
+    wanted = name.casefold()
+    for candidate in available_timezones():
+        if candidate.casefold() == wanted:
+            return candidate
+    return None
+
+
+async def set_timezone(
+    session: AsyncSession,
+    user: User,
+    name: str,
+    *,
+    default_timezone: str,
+    now: datetime | None = None,
+) -> None:
+    """Change the user's time zone; a digest already composed moves to 09:00 in the new zone."""
+    user.timezone = name
+    tz = zone(name, default_timezone)
+    pending = await session.scalars(
+        select(Delivery).where(
+            Delivery.recipient_id == user.id,
+            Delivery.kind == KIND_DIGEST,
+            Delivery.state == DeliveryState.PENDING,
+        )
+    )
+    now = now or utcnow()
+    for delivery in pending.all():
+        week = str(delivery.payload.get("week", ""))
+        try:
+            monday = date.fromisoformat(f"{week}-1")
+        except ValueError:
+            continue
+        delivery.due_at = max(now, slot_of_week(monday, tz))
+
+
+# --- an atelier's interest -----------------------------------------------------------------------
+
+
+def _offer_key(intro_id: int, what: str) -> str:
+    # `intro:<id>:expire` on purpose: intros.accept cancels it as it does a request's expiry.
+    return f"intro:{intro_id}:{what}"
+
+
+async def express_interest(
+    session: AsyncSession,
+    *,
+    owner: User,
+    brief_id: int,
+    atelier_id: int,
+    now: datetime | None = None,
+) -> IntroRequest:
+    """An atelier says "Interested" on a digest brief. The caller commits."""
+    now = now or utcnow()
+    atelier = await session.get(Atelier, atelier_id)
+    if atelier is None or atelier.owner_id != owner.id:
+        raise IntroError("not_your_atelier")
+    if not atelier.listed or not atelier.verified:
+        raise IntroError("unavailable")
+    if atelier.paused:
+        raise IntroError("paused")
+    brief = await session.get(Brief, brief_id)
+    if brief is None or brief.state not in OPEN_STATES or brief.designer_id is None:
+        raise IntroError("brief_not_open")
+    if brief.designer_id == owner.id:
+        raise IntroError("own_brief")
+    existing = await session.scalar(
+        select(IntroRequest.id).where(
+            IntroRequest.brief_id == brief.id, IntroRequest.atelier_id == atelier.id
+        )
+    )
+    if existing is not None:
+        raise IntroError("already_requested")
+    if await intros.open_count(session, brief.id) >= intros.MAX_OPEN_PER_BRIEF:
+        raise IntroError("too_many_open")
+    intro = IntroRequest(
+        brief_id=brief.id,
+        atelier_id=atelier.id,
+        state=IntroState.REQUESTED,
+        initiated_by="atelier",
+        requested_at=now,
+        atelier=atelier,
+    )
+    session.add(intro)
+    await session.flush()
+    await outbox.schedule(
+        session,
+        kind=KIND_OFFER,
+        recipient_id=brief.designer_id,
+        payload={"intro_id": intro.id},
+        dedupe_key=_offer_key(intro.id, "offer"),
+        due_at=now,
+    )
+    await outbox.schedule(
+        session,
+        kind=KIND_OFFER_EXPIRE,
+        recipient_id=owner.id,
+        payload={"intro_id": intro.id},
+        dedupe_key=_offer_key(intro.id, "expire"),
+        due_at=now + intros.EXPIRE_AFTER,
+    )
+    return intro
+
+
+async def answer_offer(
+    session: AsyncSession,
+    *,
+    intro_id: int,
+    designer: User,
+    accept: bool,
+    now: datetime | None = None,
+) -> IntroRequest:
+    """The designer answers an atelier's offer. The caller commits."""
+    now = now or utcnow()
+    intro = await session.get(IntroRequest, intro_id)
+    brief = await session.get(Brief, intro.brief_id) if intro is not None else None
+    if intro is None or brief is None or intro.initiated_by != "atelier":
+        raise IntroError("not_found")
+    if brief.designer_id != designer.id:
+        raise IntroError("not_your_brief")
+    if intro.state != IntroState.REQUESTED:
+        raise IntroError("already_answered")
+    atelier = await session.get(Atelier, intro.atelier_id)
+    owner = (
+        await session.get(User, atelier.owner_id)
+        if atelier is not None and atelier.owner_id
+        else None
+    )
+    if accept:
+        if owner is None or owner.deleted:
+            raise IntroError("unavailable")
+        return await intros.accept(
+            session, intro_id=intro.id, owner=owner, now=now, designer_consented=True
+        )
+    intro.state = IntroState.DECLINED
+    intro.answered_at = now
+    await outbox.cancel(session, dedupe_key=_offer_key(intro.id, "expire"), reason="declined")
+    if owner is not None:
+        await outbox.schedule(
+            session,
+            kind=KIND_OFFER_DECLINED,
+            recipient_id=owner.id,
+            payload={"intro_id": intro.id},
+            dedupe_key=_offer_key(intro.id, "offer_declined"),
+            due_at=now,
+        )
+    return intro
+
+
+async def lapse_offer(
+    session: AsyncSession, intro_id: int, *, now: datetime | None = None
+) -> IntroRequest | None:
+    """Seven days without the designer's answer. Returns the intro if the offer has lapsed (now or
+    by an earlier attempt of the same delivery), None if it was answered meanwhile."""
+    intro = await session.get(IntroRequest, intro_id)
+    if intro is None or intro.initiated_by != "atelier":
+        return None
+    if intro.state == IntroState.REQUESTED:
+        intro.state = IntroState.EXPIRED
+        intro.answered_at = now or utcnow()
+        await outbox.cancel(session, dedupe_key=_offer_key(intro.id, "offer"), reason="lapsed")
+    return intro if intro.state == IntroState.EXPIRED else None

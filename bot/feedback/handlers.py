@@ -1,0 +1,126 @@
+""" "How did it go?": 1–5 stars on an accepted introduction, then an optional note."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.core import users
+from bot.core.replies import drop_buttons, lang_of, on_button, say
+from bot.feedback.buttons import Stars
+from bot.followups import service as followups
+from bot.followups.service import FollowupError
+from bot.i18n import t
+from bot.runtime import BotContext
+
+NOTE = "feedback:note"
+NOTE_TIMEOUT_SECONDS = 15 * 60
+_FEEDBACK_ID = "feedback_id"
+
+
+def _data(context: BotContext) -> dict[Any, Any]:
+    assert context.user_data is not None
+    return context.user_data
+
+
+async def stars_pressed(update: Update, context: BotContext, button: Stars) -> str | int:
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    lang = lang_of(context, update)
+    async with context.runtime.session() as session:
+        user = await users.ensure_user(session, update.effective_user.id)
+        try:
+            feedback = await followups.record_feedback(
+                session, intro_id=button.intro_id, user=user, stars=button.stars
+            )
+        except FollowupError:
+            await session.rollback()
+            await query.answer(t("followups.feedback_not_yours", lang), show_alert=True)
+            return ConversationHandler.END
+        await session.commit()
+    context.runtime.match_index.invalidate()  # the atelier's rating changed
+    await query.answer()
+    await drop_buttons(query)
+    _data(context)[_FEEDBACK_ID] = feedback.id
+    await say(update, context, t("followups.stars_thanks", lang, stars=feedback.stars))
+    return NOTE
+
+
+async def note_typed(update: Update, context: BotContext) -> str | int:
+    assert update.effective_user is not None
+    lang = lang_of(context, update)
+    text = update.effective_message.text if update.effective_message else None
+    feedback_id = _data(context).get(_FEEDBACK_ID)
+    if not isinstance(feedback_id, int):
+        return ConversationHandler.END
+    async with context.runtime.session() as session:
+        user = await users.ensure_user(session, update.effective_user.id)
+        try:
+            await followups.add_note(session, feedback_id=feedback_id, user=user, note=text or "")
+        except FollowupError as exc:
+            await session.rollback()
+            if exc.code == "note_too_long":
+                await say(
+                    update,
+                    context,
+                    t(
+                        "followups.note_too_long",
+                        lang,
+                        length=len(text or ""),
+                        limit=followups.MAX_NOTE,
+                    ),
+                )
+                return NOTE
+            await say(update, context, t("followups.note_text_only", lang))
+            return NOTE
+        await session.commit()
+    _data(context).pop(_FEEDBACK_ID, None)
+    await say(update, context, t("followups.note_saved", lang))
+    return ConversationHandler.END
+
+
+async def skip(update: Update, context: BotContext) -> int:
+    _data(context).pop(_FEEDBACK_ID, None)
+    await say(update, context, t("followups.note_skipped", lang_of(context, update)))
+    return ConversationHandler.END
+
+
+async def not_text(update: Update, context: BotContext) -> str:
+    await say(update, context, t("followups.note_text_only", lang_of(context, update)))
+    return NOTE
+
+
+async def timed_out(update: Update, context: BotContext) -> None:
+    _data(context).pop(_FEEDBACK_ID, None)
+
+
+def build_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
+        conversation: ConversationHandler[BotContext] = ConversationHandler(
+            entry_points=[on_button(Stars, stars_pressed)],
+            states={
+                NOTE: [
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, note_typed),
+                    CommandHandler("skip", skip),
+                    MessageHandler(~filters.COMMAND, not_text),
+                ],
+                ConversationHandler.TIMEOUT: [MessageHandler(filters.ALL, timed_out)],
+            },
+            fallbacks=[CommandHandler(["cancel", "skip"], skip)],
+            name="feedback",
+            persistent=True,
+            allow_reentry=True,
+            conversation_timeout=NOTE_TIMEOUT_SECONDS,
+        )
+    return [conversation]

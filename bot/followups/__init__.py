@@ -1,0 +1,1 @@
+"""Scheduled follow-ups: the nudge after a confirmed brief and the monthly capacity check."""

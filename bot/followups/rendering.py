@@ -1,0 +1,85 @@
+"""How the scheduled follow-ups read: the nudge 24 hours after a confirmed brief with no
+introduction requested (with the best matches), and the monthly capacity check to an atelier."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.briefs.rendering import match_line, product_label
+from bot.core.renderers import Outgoing, Renderer, match_index
+from bot.db.models import Atelier, Delivery, User
+from bot.followups import service as followups
+from bot.followups.buttons import capacity_check_buttons
+from bot.i18n import t
+from bot.intros.buttons import request_intro_row
+
+Rows = list[list[tuple[str, str]]]
+
+
+def _int(payload: dict[str, object], key: str) -> int | None:
+    value = payload.get(key)
+    return value if isinstance(value, int) else None
+
+
+# --- the 24-hour nudge ---------------------------------------------------------------------------
+
+
+async def render_nudge(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
+    brief_id = _int(delivery.payload, "brief_id")
+    if brief_id is None:
+        return None
+    lang = user.language
+    found = await followups.nudge_matches(session, await match_index(session), brief_id, lang)
+    if found is None:
+        return None
+    brief, matches = found
+    if brief.designer_id != user.id:
+        return None
+    product = product_label(brief.product_text, brief.category, lang)
+    if not matches:
+        return Outgoing(t("followups.nudge_none", lang, product=product))
+    lines = [t("followups.nudge_title", lang, product=product)]
+    lines += [match_line(rank, m, lang) for rank, m in enumerate(matches, start=1)]
+    lines.append(t("followups.nudge_hint", lang))
+    rows: Rows = [
+        row
+        for m in matches
+        if (
+            row := request_intro_row(
+                t("followups.request_button", lang, name=m.name), brief.id, m.ref
+            )
+        )
+    ]
+    return Outgoing("\n\n".join(lines), rows)
+
+
+# --- the monthly capacity check ------------------------------------------------------------------
+
+
+async def render_capacity(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
+    atelier_id = _int(delivery.payload, "atelier_id")
+    atelier = await session.get(Atelier, atelier_id) if atelier_id is not None else None
+    if atelier is None or atelier.owner_id != user.id or not atelier.listed:
+        return None
+    lang = user.language
+    free = (
+        str(atelier.available_capacity)
+        if atelier.available_capacity is not None
+        else t("followups.not_set", lang)
+    )
+    status = t("followups.paused" if atelier.paused else "followups.taking_requests", lang)
+    text = t(
+        "followups.capacity_check",
+        lang,
+        name=atelier.name,
+        monthly=atelier.monthly_capacity,
+        free=free,
+        status=status,
+    )
+    return Outgoing(text, capacity_check_buttons(atelier.id, lang))
+
+
+RENDERERS: dict[str, Renderer] = {
+    followups.KIND_NUDGE: render_nudge,
+    followups.KIND_CAPACITY: render_capacity,
+}

@@ -1,0 +1,1 @@
+"""The designer interview: from the first message to a confirmed brief."""

@@ -1,0 +1,1 @@
+"""Introductions: request, the atelier's answer, contacts or the next match, reminders and expiry."""

@@ -1,0 +1,182 @@
+"""How an introduction reads, from the request to its end: the request with Accept / Decline,
+the reminder after 72 hours, the contacts both sides get after an accept, a polite decline or an
+expiry with the next match. Renderers re-read the facts at send time and return nothing when the
+message no longer applies (the outbox then drops it).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.briefs.rendering import brief_lines, country_name, match_line, product_label
+from bot.core.renderers import Outgoing, Renderer, match_index
+from bot.db.models import Atelier, Brief, Delivery, IntroRequest, IntroState, User
+from bot.followups import service as followups
+from bot.i18n import t
+from bot.intros import service as intro_service
+from bot.intros import views as intro_views
+from bot.intros.buttons import request_buttons, request_intro_row
+from bot.intros.views import IntroView
+
+
+def _request_text(view: IntroView, lang: str) -> str:
+    return "\n".join(
+        [t("intros.request_title", lang, number=view.intro_id), "", *brief_lines(view.brief, lang)]
+    )
+
+
+def _product(view: IntroView, lang: str) -> str:
+    return product_label(view.brief.product, view.brief.category, lang, limit=None)
+
+
+# --- renderers (the outbox calls these at send time) ---------------------------------------------
+
+
+def _intro_id(delivery: Delivery) -> int | None:
+    value = delivery.payload.get("intro_id")
+    return value if isinstance(value, int) else None
+
+
+async def _view(session: AsyncSession, delivery: Delivery) -> IntroView | None:
+    intro_id = _intro_id(delivery)
+    return await intro_views.load(session, intro_id) if intro_id is not None else None
+
+
+async def render_request(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
+    view = await _view(session, delivery)
+    if view is None or view.state != IntroState.REQUESTED or view.atelier_owner_id != user.id:
+        return None
+    lang = user.language
+    return Outgoing(_request_text(view, lang), request_buttons(view.intro_id, lang))
+
+
+async def render_accepted(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
+    """To the designer: the atelier said yes, here is how to reach it."""
+    view = await _view(session, delivery)
+    if view is None or view.state != IntroState.ACCEPTED or view.designer_id != user.id:
+        return None
+    lang = user.language
+    place = ", ".join(p for p in (view.atelier_city, country_name(view.atelier_country, lang)) if p)
+    return Outgoing(
+        t(
+            "intros.accepted_to_designer",
+            lang,
+            atelier=view.atelier_name,
+            place=place,
+            product=_product(view, lang),
+            contact=view.atelier_contact or t("intros.no_contact", lang),
+        )
+    )
+
+
+async def render_contact(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
+    """To the atelier owner: who the designer is and how to reach them."""
+    view = await _view(session, delivery)
+    if view is None or view.state != IntroState.ACCEPTED or view.atelier_owner_id != user.id:
+        return None
+    if view.designer_telegram_id is None:
+        return None  # the designer has deleted their data meanwhile
+    lang = user.language
+    lines = [
+        t(
+            "intros.contact_to_atelier",
+            lang,
+            name=view.designer_name or t("intros.a_designer", lang),
+            product=_product(view, lang),
+            link=f"tg://user?id={view.designer_telegram_id}",
+        )
+    ]
+    if view.designer_contact:
+        lines.append(t("intros.designer_contact", lang, contact=view.designer_contact))
+    return Outgoing("\n".join(lines))
+
+
+async def render_declined(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
+    """To the designer: politely, and with the next best atelier to ask."""
+    view = await _view(session, delivery)
+    if view is None or view.state != IntroState.DECLINED or view.designer_id != user.id:
+        return None
+    lang = user.language
+    text = t(
+        "intros.declined_to_designer", lang, atelier=view.atelier_name, product=_product(view, lang)
+    )
+    if not view.brief_open:
+        return Outgoing(text)
+    brief = await session.get(Brief, view.brief.brief_id)
+    following = (
+        await followups.next_match(session, await match_index(session), brief, lang)
+        if brief is not None
+        else None
+    )
+    if following is None:
+        return Outgoing(text + "\n\n" + t("intros.no_next_match", lang))
+    reasons = " · ".join(following.reasons)
+    text += "\n\n" + t(
+        "intros.next_match",
+        lang,
+        name=following.name,
+        score=f"{following.score:.0f}",
+        reasons=reasons,
+    )
+    row = request_intro_row(t("intros.request_next", lang), view.brief.brief_id, following.ref)
+    return Outgoing(text, [row] if row else [])
+
+
+# --- intro reminder (72 h) and expiry (7 days) ---------------------------------------------------
+
+
+async def render_reminder(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
+    """To the atelier owner: the request is still waiting, with the same Accept / Decline."""
+    intro_id = _intro_id(delivery)
+    view = await intro_views.load(session, intro_id) if intro_id is not None else None
+    if view is None or view.state != IntroState.REQUESTED or view.atelier_owner_id != user.id:
+        return None
+    lang = user.language
+    text = "\n".join(
+        [
+            t("followups.reminder_title", lang, number=view.intro_id),
+            "",
+            *brief_lines(view.brief, lang),
+        ]
+    )
+    return Outgoing(text, request_buttons(view.intro_id, lang))
+
+
+async def render_expire(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
+    """To the designer: seven days without an answer; the request lapses, the next match offered.
+
+    Expiring is this delivery's own effect, so a retry after a failed send finds the intro already
+    expired and still tells the designer.
+    """
+    intro_id = _intro_id(delivery)
+    if intro_id is None:
+        return None
+    await intro_service.expire(session, intro_id=intro_id)
+    intro = await session.get(IntroRequest, intro_id)
+    if intro is None or intro.state != IntroState.EXPIRED:
+        return None
+    brief = await session.get(Brief, intro.brief_id)
+    atelier = await session.get(Atelier, intro.atelier_id)
+    if brief is None or atelier is None or brief.designer_id != user.id:
+        return None
+    lang = user.language
+    product = product_label(brief.product_text, brief.category, lang)
+    text = t("followups.expired", lang, atelier=atelier.name, product=product)
+    following = await followups.next_match(session, await match_index(session), brief, lang)
+    if following is None:
+        return Outgoing(text + "\n\n" + t("followups.no_next_match", lang))
+    text += "\n\n" + t("followups.next_match", lang) + "\n" + match_line(1, following, lang)
+    row = request_intro_row(
+        t("followups.request_button", lang, name=following.name), brief.id, following.ref
+    )
+    return Outgoing(text, [row] if row else [])
+
+
+RENDERERS: dict[str, Renderer] = {
+    intro_service.KIND_REQUEST: render_request,
+    intro_service.KIND_REMINDER: render_reminder,
+    intro_service.KIND_ACCEPTED: render_accepted,
+    intro_service.KIND_CONTACT: render_contact,
+    intro_service.KIND_DECLINED: render_declined,
+    intro_service.KIND_EXPIRE: render_expire,
+}

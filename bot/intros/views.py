@@ -1,0 +1,119 @@
+"""What the messages about an introduction show, read fresh at send time: the brief (never the
+designer's contact before an accept) and both sides' contacts after one; and the optional
+reason an atelier gives for declining."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Atelier, Brief, BriefState, IntroRequest, IntroState, User
+from bot.intros.service import DECLINE_REASONS, IntroError
+
+
+@dataclass(frozen=True, slots=True)
+class BriefFacts:
+    """The parts of a brief an atelier sees: what, how many, by when, where, must-haves."""
+
+    brief_id: int
+    product: str
+    category: str | None
+    materials: tuple[str, ...]
+    quantity: int | None
+    quantity_high: int | None
+    styles: int | None
+    deadline: date | None
+    budget_amount: Decimal | None
+    budget_currency: str | None
+    country: str | None
+    region: str | None
+    min_handwork_share: int | None
+    certifications: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IntroView:
+    intro_id: int
+    state: str
+    brief: BriefFacts
+    brief_open: bool
+    atelier_ref: str
+    atelier_name: str
+    atelier_contact: str
+    atelier_city: str
+    atelier_country: str
+    atelier_owner_id: int | None
+    designer_id: int | None
+    designer_name: str | None
+    designer_telegram_id: int | None
+    designer_contact: str | None
+
+
+def facts_of(brief: Brief) -> BriefFacts:
+    return BriefFacts(
+        brief_id=brief.id,
+        product=brief.product_text,
+        category=brief.category,
+        materials=tuple(brief.materials),
+        quantity=brief.quantity,
+        quantity_high=brief.quantity_high,
+        styles=brief.styles,
+        deadline=brief.deadline,
+        budget_amount=brief.budget_amount,
+        budget_currency=brief.budget_currency,
+        country=brief.country,
+        region=brief.region,
+        min_handwork_share=brief.min_handwork_share,
+        certifications=tuple(brief.certifications),
+    )
+
+
+async def load(session: AsyncSession, intro_id: int) -> IntroView | None:
+    intro = await session.get(IntroRequest, intro_id)
+    if intro is None:
+        return None
+    brief = await session.get(Brief, intro.brief_id)
+    atelier = await session.get(Atelier, intro.atelier_id)
+    if brief is None or atelier is None:
+        return None
+    designer = await session.get(User, brief.designer_id) if brief.designer_id else None
+    if designer is not None and designer.deleted:
+        designer = None
+    return IntroView(
+        intro_id=intro.id,
+        state=intro.state,
+        brief=facts_of(brief),
+        brief_open=brief.state in (BriefState.OPEN, BriefState.MATCHED),
+        atelier_ref=atelier.ref,
+        atelier_name=atelier.name,
+        atelier_contact=atelier.contact if atelier.listed else "",
+        atelier_city=atelier.city,
+        atelier_country=atelier.country,
+        atelier_owner_id=atelier.owner_id,
+        designer_id=designer.id if designer else None,
+        designer_name=designer.display_name if designer else None,
+        designer_telegram_id=designer.telegram_id if designer else None,
+        designer_contact=designer.contact if designer else None,
+    )
+
+
+async def record_decline_reason(
+    session: AsyncSession, *, intro_id: int, owner: User, reason: str
+) -> IntroRequest:
+    """The optional "why" after a decline; only the declining owner may give it, once. Commits."""
+    if reason not in DECLINE_REASONS:
+        raise IntroError("not_found")
+    intro = await session.get(IntroRequest, intro_id)
+    if intro is None:
+        raise IntroError("not_found")
+    atelier = await session.get(Atelier, intro.atelier_id)
+    if atelier is None or atelier.owner_id != owner.id:
+        raise IntroError("not_your_atelier")
+    if intro.state != IntroState.DECLINED or intro.decline_reason is not None:
+        raise IntroError("already_answered")
+    intro.decline_reason = reason
+    await session.commit()
+    return intro

@@ -1,0 +1,1 @@
+"""/settings: time zone and digest preferences."""

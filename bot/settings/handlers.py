@@ -1,0 +1,195 @@
+"""/settings: the user's time zone (buttons for common European zones, or any IANA name typed)
+and the weekly digest switch. The digest arrives on Mondays at 09:00 in this zone."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from babel.dates import format_datetime
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from bot.core import users
+from bot.core.callbacks import ButtonData, choice
+from bot.core.replies import edit_or_say, lang_of, on_button, on_plain_button, say
+from bot.db.models import User
+from bot.digest import service as digest
+from bot.i18n import t
+from bot.runtime import BotContext
+
+ASK_ZONE = "settings:ask_zone"
+COMMON_ZONES: tuple[str, ...] = (
+    "Europe/Rome",
+    "Europe/London",
+    "Europe/Lisbon",
+    "Europe/Madrid",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Athens",
+    "Europe/Istanbul",
+)
+
+
+@dataclass(frozen=True)
+class ChooseZone(ButtonData):
+    PREFIX = "set:tz"
+    zone: str = choice(*COMMON_ZONES)
+
+
+@dataclass(frozen=True)
+class OtherZone(ButtonData):
+    PREFIX = "set:other"
+
+
+@dataclass(frozen=True)
+class SwitchDigest(ButtonData):
+    PREFIX = "set:dg"
+    wanted: str = choice("on", "off")
+
+
+def overview(
+    user: User, lang: str, default_timezone: str
+) -> tuple[str, list[list[tuple[str, str]]]]:
+    name = user.timezone or default_timezone
+    tz = digest.zone(name, default_timezone)
+    now = datetime.now(UTC)
+    next_line = ""
+    if user.digest_opt_in:
+        when = format_datetime(
+            digest.next_digest_at(now, tz), "EEEE d MMMM, HH:mm", tzinfo=tz, locale=lang
+        )
+        next_line = t("settings.next_digest", lang, when=when)
+    text = t(
+        "settings.overview",
+        lang,
+        zone=name,
+        local=format_datetime(now, "HH:mm", tzinfo=tz, locale=lang),
+        digest=t("followups.status_on" if user.digest_opt_in else "followups.status_off", lang),
+        next=next_line,
+    )
+    rows = [
+        [
+            (
+                ("✓ " if z == name else "") + z.split("/")[-1].replace("_", " "),
+                ChooseZone(z).encode(),
+            )
+            for z in pair
+        ]
+        for pair in (COMMON_ZONES[i : i + 2] for i in range(0, len(COMMON_ZONES), 2))
+    ]
+    rows.append([(t("settings.other_zone", lang), OtherZone().encode())])
+    toggle = "off" if user.digest_opt_in else "on"
+    rows.append([(t(f"settings.digest_button_{toggle}", lang), SwitchDigest(toggle).encode())])
+    return text, rows
+
+
+async def show(update: Update, context: BotContext) -> int:
+    if update.effective_user is None:
+        return ConversationHandler.END
+    lang = lang_of(context, update)
+    async with context.runtime.session() as session:
+        user = await users.ensure_user(session, update.effective_user.id)
+        await session.commit()
+    text, rows = overview(user, lang, context.runtime.settings.default_timezone)
+    await say(update, context, text, rows)
+    return ConversationHandler.END
+
+
+async def _apply_zone(update: Update, context: BotContext, name: str) -> None:
+    assert update.effective_user is not None
+    lang = lang_of(context, update)
+    settings = context.runtime.settings
+    async with context.runtime.session() as session:
+        user = await users.ensure_user(session, update.effective_user.id)
+        await digest.set_timezone(session, user, name, default_timezone=settings.default_timezone)
+        await session.commit()
+    await edit_or_say(update, context, t("settings.zone_set", lang, zone=name))
+
+
+async def zone_pressed(update: Update, context: BotContext, button: ChooseZone) -> None:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await _apply_zone(update, context, button.zone)
+
+
+async def other_pressed(update: Update, context: BotContext) -> str:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await edit_or_say(update, context, t("settings.ask_zone", lang_of(context, update)))
+    return ASK_ZONE
+
+
+async def zone_typed(update: Update, context: BotContext) -> str | int:
+    message = update.effective_message
+    typed = (message.text or "") if message is not None else ""
+    name = digest.valid_timezone(typed)
+    if name is None:
+        await say(
+            update,
+            context,
+            t("settings.zone_unknown", lang_of(context, update), text=typed.strip()[:64]),
+        )
+        return ASK_ZONE
+    await _apply_zone(update, context, name)
+    return ConversationHandler.END
+
+
+async def not_text(update: Update, context: BotContext) -> str:
+    await say(update, context, t("settings.ask_zone", lang_of(context, update)))
+    return ASK_ZONE
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    await say(update, context, t("settings.cancelled", lang_of(context, update)))
+    return ConversationHandler.END
+
+
+async def digest_pressed(update: Update, context: BotContext, button: SwitchDigest) -> None:
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    wanted = button.wanted
+    await query.answer()
+    lang = lang_of(context, update)
+    settings = context.runtime.settings
+    async with context.runtime.session() as session:
+        user = await users.ensure_user(session, update.effective_user.id)
+        await digest.set_opt_in(session, user, wanted == "on")
+        await session.commit()
+    text, rows = overview(user, lang, settings.default_timezone)
+    await edit_or_say(update, context, text, rows)
+
+
+def build_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
+        conversation: ConversationHandler[BotContext] = ConversationHandler(
+            entry_points=[on_plain_button(OtherZone, other_pressed)],
+            states={
+                ASK_ZONE: [
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, zone_typed),
+                    MessageHandler(~filters.COMMAND, not_text),
+                ]
+            },
+            fallbacks=[CommandHandler("cancel", cancel), CommandHandler("settings", show)],
+            name="settings",
+            persistent=True,
+            allow_reentry=True,
+        )
+    return [
+        conversation,
+        CommandHandler("settings", show),
+        on_button(ChooseZone, zone_pressed),
+        on_button(SwitchDigest, digest_pressed),
+    ]
