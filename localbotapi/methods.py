@@ -18,7 +18,7 @@ from localbotapi.formatting import (
     MAX_TEXT,
     markup_problem,
 )
-from localbotapi.records import CallbackAnswer, JSONDict, SentMessage, Upload, bad_request
+from localbotapi.records import ApiError, CallbackAnswer, JSONDict, SentMessage, Upload, bad_request
 from localbotapi.state import BotMethod, ServerState, wait_event
 
 __all__ = ["BotMethods"]
@@ -31,12 +31,10 @@ class BotMethods(ServerState):
 
     def _method_table(self) -> dict[str, BotMethod]:
         return {
+            **super()._method_table(),
             "getme": self._get_me,
             "logout": self._true,
             "close": self._true,
-            "deletewebhook": self._delete_webhook,
-            "setwebhook": self._delete_webhook,
-            "getwebhookinfo": self._get_webhook_info,
             "getupdates": self._get_updates,
             "sendmessage": self._send_message,
             "sendphoto": self._send_photo,
@@ -83,19 +81,9 @@ class BotMethods(ServerState):
             "has_main_web_app": False,
         }
 
-    async def _delete_webhook(self, params: JSONDict) -> bool:
-        if params.get("drop_pending_updates"):
-            self._updates.clear()
-        return True
-
-    async def _get_webhook_info(self, params: JSONDict) -> JSONDict:
-        return {
-            "url": "",
-            "has_custom_certificate": False,
-            "pending_update_count": len(self._updates),
-        }
-
     async def _get_updates(self, params: JSONDict) -> list[JSONDict]:
+        if self._webhook is not None:
+            raise _webhook_conflict()
         offset = params.get("offset")
         limit = params.get("limit") or 100
         timeout = float(params.get("timeout") or 0.0)
@@ -120,6 +108,8 @@ class BotMethods(ServerState):
                 if allowed_now is None or kind in allowed_now
             ][: max(1, min(int(limit), 100))]
             remaining = deadline - loop.time()
+            if self._webhook is not None:
+                raise _webhook_conflict()
             if result or remaining <= 0 or self._closing:
                 return result
             if not await wait_event(flag, remaining):
@@ -379,6 +369,14 @@ class BotMethods(ServerState):
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _webhook_conflict() -> ApiError:
+    return ApiError(
+        409,
+        "Conflict: can't use getUpdates method while webhook is active; "
+        "use deleteWebhook to delete the webhook first",
+    )
 
 
 def _commands_key(params: JSONDict) -> tuple[str, str]:

@@ -11,6 +11,7 @@ from localbotapi.inspection import Inspection
 from localbotapi.methods import BotMethods
 from localbotapi.records import ApiError, Call
 from localbotapi.users import SimulatedUsers
+from localbotapi.webhook import WebhookDelivery
 from localbotapi.wire import error_response, ok_response, read_params
 
 __all__ = ["LocalBotAPI"]
@@ -18,7 +19,7 @@ __all__ = ["LocalBotAPI"]
 _LOGGER = logging.getLogger(__name__)
 
 
-class LocalBotAPI(SimulatedUsers, Inspection, FaultInjection, BotMethods):
+class LocalBotAPI(SimulatedUsers, Inspection, FaultInjection, WebhookDelivery, BotMethods):
     """An in-process Telegram Bot API server plus the users talking to the bot.
 
     Bot side: point python-telegram-bot at :attr:`base_url` (and :attr:`base_file_url` for
@@ -35,6 +36,11 @@ class LocalBotAPI(SimulatedUsers, Inspection, FaultInjection, BotMethods):
     errors; ``latency`` delays every delivered message.  ``validate`` makes the server
     reject what Telegram rejects (empty or overlong text, broken HTML/MarkdownV2,
     oversized callback_data, invalid command names, edits that change nothing).
+
+    Webhook: after ``setWebhook`` (loopback URLs only) updates are POSTed to the bot
+    instead of waiting for ``getUpdates``, redelivered until it answers 2xx; the
+    ``webhook_*`` settings bound the wait for an answer and the pause between attempts,
+    and :attr:`webhook_delivered` lists the update ids the bot accepted.
 
     All methods must be called from the event loop the server runs in.
     """
@@ -58,7 +64,8 @@ class LocalBotAPI(SimulatedUsers, Inspection, FaultInjection, BotMethods):
         return self._base_url
 
     async def stop(self) -> None:
-        """Release pending long polls and stop the server."""
+        """Stop webhook delivery, release pending long polls and stop the server."""
+        await self._stop_webhook()
         self._closing = True
         self._notify_updates()
         runner, self._runner = self._runner, None

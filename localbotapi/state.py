@@ -27,6 +27,7 @@ from localbotapi.records import (
 
 if TYPE_CHECKING:
     from localbotapi.faults import Bucket, Failure
+    from localbotapi.webhook import Webhook
 
 __all__ = ["BotMethod", "ServerState", "wait_event"]
 
@@ -62,6 +63,9 @@ class ServerState:
         keep_files: bool = False,
         on_outgoing: OutgoingHook | None = None,
         on_answer: AnswerHook | None = None,
+        webhook_timeout: float = 10.0,
+        webhook_retry_delay: float = 0.2,
+        webhook_retry_max_delay: float = 5.0,
     ) -> None:
         self.host = host
         self.port = port
@@ -77,6 +81,9 @@ class ServerState:
         self.keep_files = keep_files
         self.on_outgoing = on_outgoing
         self.on_answer = on_answer
+        self.webhook_timeout = webhook_timeout
+        self.webhook_retry_delay = webhook_retry_delay
+        self.webhook_retry_max_delay = webhook_retry_max_delay
 
         # What the bot did.
         self.calls: deque[Call] = deque(maxlen=max_calls)
@@ -92,6 +99,10 @@ class ServerState:
         self.too_many_requests = 0
         self.forbidden = 0
         self.injected_failures = 0
+        # Webhook delivery: POSTs made, POSTs refused or failed, update ids accepted in order.
+        self.webhook_attempts = 0
+        self.webhook_failures = 0
+        self.webhook_delivered: list[int] = []
 
         self._tokens: set[str] = set()
         self._runner: web.AppRunner | None = None
@@ -115,6 +126,7 @@ class ServerState:
         self._failures: list[Failure] = []
         self._global_bucket: Bucket | None = None
         self._chat_buckets: dict[int, Bucket] = {}
+        self._webhook: Webhook | None = None
         self._methods = self._method_table()
 
     def _method_table(self) -> dict[str, BotMethod]:

@@ -40,6 +40,7 @@ _INT_FIELDS = frozenset(
         "user_id",
         "from_chat_id",
         "message_thread_id",
+        "max_connections",
     }
 )
 _FLOAT_FIELDS = frozenset({"timeout"})
