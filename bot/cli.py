@@ -451,6 +451,8 @@ def _result_json(result: Any) -> dict[str, Any]:
             {"ref": n.ref, "name": n.name, "score": n.score, "failures": list(n.failures)}
             for n in result.near_misses
         ],
+        # What the matcher did not understand, and how it ranked instead; only when it says so.
+        **({"notes": list(result.notes)} if result.notes else {}),
     }
 
 
@@ -476,6 +478,8 @@ def _print_table(result: Any) -> None:
         )
     if not result.matches:
         table.add_row("", "[dim]no atelier meets every requirement[/dim]", "", "")
+    for note in result.notes:
+        table.add_row("", "", "", f"[yellow]{escape(note)}[/yellow]")
     console.print(table)
 
 

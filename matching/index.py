@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TypeVar
 
@@ -24,8 +24,10 @@ from matching.understanding import (
     certification_key,
     concept_label,
     fold_region,
+    nobody_makes_note,
     rank_categories,
     understand,
+    unplaced_notes,
 )
 
 BoolArray = npt.NDArray[np.bool_]
@@ -492,6 +494,7 @@ class AtelierIndex:
         """Rank ateliers that meet every hard constraint; near misses come back separately."""
         check_language(lang)
         wanted = understand_brief(brief)
+        result_categories = wanted.categories
         category_ids = [c.id for c in wanted.categories]
         if category_ids:
             rows, failing, ok = self._candidates(category_ids, (), brief, wanted, exclude)
@@ -501,13 +504,45 @@ class AtelierIndex:
                 rows, failing, ok = self._candidates(category_ids, related, brief, wanted, exclude)
         else:
             rows, failing, ok = self._candidates((), (), brief, wanted, exclude)
+        notes = unplaced_notes(brief.description, wanted.categories, lang)
+        matches, misses = self._ranked(rows, failing, ok, brief, wanted, top, near_misses, lang)
+        if not matches and not misses:
+            # Nothing that makes the product (or nothing was understood): never an empty answer
+            # while the registry lists ateliers; every one is ranked by materials and text.
+            product = wanted.categories[0] if wanted.categories else None
+            wanted = replace(wanted, categories=())
+            for every in (False, True):  # ateliers working the materials first, then everyone
+                if every or product is not None:
+                    rows, failing, ok = self._candidates(
+                        (), (), brief, wanted, exclude, every=every
+                    )
+                    matches, misses = self._ranked(
+                        rows, failing, ok, brief, wanted, top, near_misses, lang
+                    )
+                    if matches or misses:
+                        break
+            if product is not None and (matches or misses):
+                notes = (*notes, nobody_makes_note(product, lang))
+        return MatchResult(brief.id, matches, misses, result_categories, notes)
+
+    def _ranked(
+        self,
+        rows: IntArray,
+        failing: BoolArray,
+        ok: BoolArray,
+        brief: BriefQuery,
+        wanted: _Understood,
+        top: int,
+        near_misses: int,
+        lang: str,
+    ) -> tuple[tuple[Match, ...], tuple[NearMiss, ...]]:
         partial, fits, makes_it = self._partial_scores(rows, brief, wanted)
         matches = self._top_matches(rows[ok], partial[ok], makes_it[ok], brief, wanted, top, lang)
         missed = ~ok & fits
         misses = self._near_misses(
             rows[missed], partial[missed], failing[:, missed], brief, wanted, near_misses, lang
         )
-        return MatchResult(brief.id, matches, misses, wanted.categories)
+        return matches, misses
 
     def _candidates(
         self,
@@ -516,10 +551,15 @@ class AtelierIndex:
         brief: BriefQuery,
         wanted: _Understood,
         exclude: Collection[str],
+        *,
+        every: bool = False,
     ) -> tuple[IntArray, BoolArray, BoolArray]:
-        """Rows worth scoring, which hard constraints each breaks, and which break none."""
+        """Rows worth scoring, which hard constraints each breaks, and which break none;
+        `every` takes every listed atelier."""
         size = self._size
-        if categories:
+        if every:
+            relevant = np.ones(size, dtype=np.bool_)
+        elif categories:
             keys = [*categories, *related]
             relevant = self._main.any_of(keys, size) | self._secondary.any_of(keys, size)
         else:

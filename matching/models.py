@@ -211,3 +211,6 @@ class MatchResult:
     matches: tuple[Match, ...]
     near_misses: tuple[NearMiss, ...]
     categories: tuple[Concept, ...]  # what the engine understood the product to be
+    # What the engine could not place and how it ranked instead, worded for the user
+    # ("product not understood: manopole — ranked by materials and description").
+    notes: tuple[str, ...] = ()

@@ -93,6 +93,18 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "en": "based in {country}, not {wanted}",
         "it": "sede in {country}, non {wanted}",
     },
+    "not_understood": {
+        "en": "product not understood ({words}): ranked by materials and description",
+        "it": "prodotto non compreso ({words}): ordinati per materiali e descrizione",
+    },
+    "no_product": {
+        "en": "no product named: ranked by materials and description",
+        "it": "nessun prodotto indicato: ordinati per materiali e descrizione",
+    },
+    "nobody_makes": {
+        "en": "no listed atelier makes {label}: ranked by materials and description",
+        "it": "nessun laboratorio in elenco fa {label}: ordinati per materiali e descrizione",
+    },
     "cert_fail": {"en": "no {label} certification", "it": "senza certificazione {label}"},
     "handwork_fail": {
         "en": "{share} % handwork < your {minimum} %",

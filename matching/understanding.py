@@ -11,6 +11,7 @@ from rapidfuzz.distance import OSA
 
 from matching.lemmas import is_word
 from matching.models import Concept
+from matching.scoring import say
 from matching.taxonomy import KINDS, TermRef, label, lemma_in, taxonomy
 from matching.text import BOUNDARY, Token, fold, slug, tokenise, words
 
@@ -602,3 +603,52 @@ def certification_key(text: str) -> str:
 
 def fold_region(text: str) -> str:
     return " ".join(fold(text).replace("-", " ").split())
+
+
+# Words of a description that say nothing about the product ("need", "pcs", numbers).
+_FILLER = frozenset(
+    """
+    the and for our with from per una uno del della delle dei degli con che pcs pezzi paia
+    pairs pair units unit pieces piece des les pour avec una los las para com uma das dos
+    """.split()  # noqa: SIM905 - a word list reads better as prose
+)
+
+
+def unplaced_words(text: str, limit: int = 4) -> list[str]:
+    """Words of the text that no concept covers: what the engine did not understand."""
+    _, tokens = tokenise(text)
+    covered: set[int] = set()
+    for span in analyse(text):
+        covered.update(range(span.start, span.end))
+    out: list[str] = []
+    cues = {word for cue in (*_CLAUSE_CUES, *_FORWARD_CUES) for word in cue}
+    for index, token in enumerate(tokens):
+        word = token.text
+        if (
+            index in covered
+            or word == BOUNDARY
+            or len(word) < 3
+            or not word.isalpha()
+            or word in STOPWORDS
+            or word in _FILLER
+            or word in cues
+            or word in out
+        ):
+            continue
+        out.append(word)
+    return out[:limit]
+
+
+def unplaced_notes(text: str, categories: tuple[Concept, ...], lang: str) -> tuple[str, ...]:
+    """What to tell the user when the product was not understood: the words that were not."""
+    if categories:
+        return ()
+    unplaced = unplaced_words(text)
+    if unplaced:
+        return (say("not_understood", lang, words=", ".join(unplaced)),)
+    return (say("no_product", lang),)
+
+
+def nobody_makes_note(concept: Concept, lang: str) -> str:
+    """What to tell the user when no listed atelier makes the product understood."""
+    return say("nobody_makes", lang, label=concept_label(concept, lang))

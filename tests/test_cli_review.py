@@ -339,6 +339,20 @@ def test_match_table_shows_brackets_as_written(registry: Invoke, tmp_path: Path)
     assert "Brief [/b]" in result.stdout
 
 
+def test_match_says_what_it_did_not_understand_and_still_answers(
+    registry: Invoke, tmp_path: Path
+) -> None:
+    briefs = tmp_path / "briefs.jsonl"
+    briefs.write_text('{"id": "u1", "description": "Ombrelli in seta, 60 pezzi", "quantity": 60}\n')
+    line = _json_lines(registry("match", str(briefs)))[0]
+    assert line["matches"] or line["near_misses"]
+    assert line["notes"] == [
+        "product not understood (ombrelli): ranked by materials and description"
+    ]
+    table = registry("match", str(briefs), "--format", "table", "--lang", "it")
+    assert "prodotto non compreso (ombrelli)" in table.stdout
+
+
 def test_match_on_an_empty_registry_says_so(migrated: Invoke, tmp_path: Path) -> None:
     briefs = tmp_path / "briefs.jsonl"
     briefs.write_text('{"id": "b1", "description": "silk scarves", "quantity": 100}\n')

@@ -124,7 +124,9 @@ def test_upsert_replaces_and_remove_forgets() -> None:
     index.remove("A1")
     index.remove("never-there")
     assert len(index) == 1
-    assert index.match(BRIEF).matches == ()
+    left = index.match(BRIEF)  # only the shoemaker is left: shown, and said not to knit
+    assert [m.ref for m in left.matches] == ["A2"]
+    assert left.notes == ("no listed atelier makes knitwear: ranked by materials and description",)
     for number in range(200):  # growing past the initial capacity keeps earlier rows intact
         index.upsert(knitter(f"N{number:03}", moq=1000 if number % 2 else 10))
     refs = [m.ref for m in index.match(BRIEF, top=200).matches]
@@ -187,10 +189,14 @@ def test_weights_live_in_one_place_and_can_be_tuned() -> None:
         Weights(materials=-1)
 
 
-def test_a_brief_without_a_recognisable_product_returns_nothing_rather_than_a_guess() -> None:
+def test_a_brief_without_a_recognisable_product_says_what_was_not_understood() -> None:
     index = AtelierIndex.build([knitter("A1")])
     result = index.match(BriefQuery("B", "something nice for our shop", quantity=80))
-    assert result.matches == () and result.categories == ()
+    assert result.categories == ()
+    assert [m.ref for m in result.matches] == ["A1"]
+    assert result.notes == (
+        "product not understood (something, nice, shop): ranked by materials and description",
+    )
 
 
 def test_brief_from_json_reads_the_briefs_jsonl_format() -> None:

@@ -41,6 +41,10 @@ DESCRIPTIONS = [
     "gioielli in argento",
     "jeans in denim",
     "something lovely",
+    "ombrelli in seta",  # a product the taxonomy does not know
+    "salta",  # a skip word
+    "guanti in cashmere",  # a product no generated atelier makes
+    "",
 ]
 
 ateliers = st.builds(
@@ -164,3 +168,32 @@ def test_upserting_one_by_one_equals_building_at_once(
         incremental.upsert(atelier)
     incremental.upsert(registry[0])  # replacing with itself changes nothing
     assert incremental.match(brief) == AtelierIndex.build(registry).match(brief)
+
+
+@SETTINGS
+@given(
+    st.lists(ateliers, max_size=25).map(unique),
+    briefs,
+    st.integers(1, 10),
+    st.integers(1, 10),
+    st.lists(st.text(alphabet="ABCDEFGH0123456789", min_size=2, max_size=5), max_size=5),
+)
+def test_an_answer_is_never_empty_while_the_registry_lists_ateliers(
+    registry: list[AtelierProfile],
+    brief: BriefQuery,
+    top: int,
+    near_misses: int,
+    exclude: list[str],
+) -> None:
+    result = AtelierIndex.build(registry).match(
+        brief, top=top, near_misses=near_misses, exclude=exclude
+    )
+    listed = [a for a in registry if a.verified and not a.paused and a.ref not in exclude]
+    if listed:
+        assert result.matches or result.near_misses
+    else:
+        assert result.matches == () and result.near_misses == ()
+    if not result.categories:
+        assert result.notes  # what was not understood is said
+    for miss in result.near_misses:
+        assert miss.failures  # every near miss says what fails
