@@ -20,8 +20,9 @@ from bot.followups.rendering import RENDERERS as FOLLOWUP_RENDERERS
 from bot.i18n import LANGUAGES
 from bot.intros.rendering import RENDERERS as INTRO_RENDERERS
 from bot.persistence import DatabasePersistence
+from bot.registry.index_cache import MatchIndexCache
 from bot.request import AiohttpRequest
-from bot.runtime import BotApplication, BotContext, MatchIndexCache, Runtime, runtime_of
+from bot.runtime import BotApplication, BotContext, Runtime, runtime_of
 from bot.updates import PerChatUpdateProcessor
 
 log = logging.getLogger(__name__)

@@ -2,39 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram.ext import Application, CallbackContext, ExtBot
 
-import matching
 from bot.config import Settings
-
-
-@dataclass
-class MatchIndexCache:
-    """The in-memory index of the registry, rebuilt lazily after any atelier changes."""
-
-    session_factory: async_sessionmaker[AsyncSession]
-    _index: matching.AtelierIndex | None = None
-    _stale: bool = True
-    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-
-    def invalidate(self) -> None:
-        self._stale = True
-
-    async def get(self) -> matching.AtelierIndex:
-        async with self._lock:
-            if self._stale or self._index is None:
-                from bot.registry.profiles import load_profiles
-
-                async with self.session_factory() as session:
-                    profiles = await load_profiles(session)
-                self._index = matching.AtelierIndex.build(profiles)
-                self._stale = False
-            return self._index
+from bot.registry.index_cache import MatchIndexCache
 
 
 @dataclass

@@ -430,6 +430,12 @@ class AtelierIndex:
     def __contains__(self, ref: object) -> bool:
         return ref in self._row_of
 
+    def profile(self, ref: str) -> AtelierProfile | None:
+        """The atelier as indexed, or None when the index does not hold it."""
+        row = self._row_of.get(ref)
+        derived = self._derived[row] if row is not None else None
+        return derived.atelier if derived is not None else None
+
     def upsert(self, atelier: AtelierProfile) -> None:
         """Add an atelier or replace the one with the same ref."""
         derived = _derive(atelier)

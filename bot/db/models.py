@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -131,6 +132,19 @@ class Atelier(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+
+
+class AtelierChange(Base):
+    """The registry's change log, appended by database triggers (migration 0003) whenever an
+    atelier or its feedback changes; match indexes catch up by reading past their last id."""
+
+    __tablename__ = "atelier_changes"
+    # AUTOINCREMENT on SQLite: ids are never reused, even after the newest rows are pruned.
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    atelier_id: Mapped[int]
+    changed_at: Mapped[datetime] = mapped_column(server_default=func.current_timestamp())
 
 
 class Brief(Base):

@@ -117,22 +117,34 @@ class RegistryImportError(ValueError):
         self.errors = list(errors)
 
 
-# The same lists ("cotone;lino", "it;en") come back on thousands of rows: split each once.
+# The same lists ("cotone;lino", "it;en") come back on thousands of rows: read each once.
 @functools.lru_cache(maxsize=65_536)
-def _split_list(value: str) -> tuple[str, ...]:
+def _read_list(value: str) -> tuple[tuple[str, ...], bool, bool]:
+    """The list's values, and whether it has too many of them or one too long."""
     items = (" ".join(part.split()) for part in value.split(";"))
-    return tuple(dict.fromkeys(item for item in items if item))
+    values = tuple(dict.fromkeys(item for item in items if item))
+    return values, len(values) > MAX_ITEMS, any(len(item) > MAX_ITEM_LEN for item in values)
+
+
+# What _check_row does with each column, in the order its problems are reported.
+_COLUMN_CHECKS: tuple[tuple[str, str, int], ...] = tuple(
+    (column, "list" if column in LIST_COLUMNS else "text", TEXT_LIMITS.get(column, 0))
+    for column in CSV_COLUMNS
+    if column in LIST_COLUMNS or column in TEXT_LIMITS
+)
 
 
 def _parse_int(
     raw: str, column: str, line: int, errors: list[RowError], *, low: int, high: int
 ) -> int:
-    text = raw.strip().replace("_", "")
     try:
-        value = int(text)
+        value = int(raw)  # the common case: digits, maybe spaces around them
     except ValueError:
-        errors.append(RowError(line, column, f"{raw.strip()[:40]!r} is not a whole number"))
-        return low
+        try:
+            value = int(raw.strip().replace("_", ""))
+        except ValueError:
+            errors.append(RowError(line, column, f"{raw.strip()[:40]!r} is not a whole number"))
+            return low
     if not low <= value <= high:
         errors.append(RowError(line, column, f"{value} is outside {low}–{high}"))
     return value
@@ -152,26 +164,39 @@ def _is_language(code: str) -> bool:
     return len(code) == 2 and pycountry.languages.get(alpha_2=code) is not None
 
 
+_BOUNDS = (
+    ("moq", 1, MAX_QUANTITY),
+    ("max_batch", 1, MAX_QUANTITY),
+    ("monthly_capacity", 0, MAX_QUANTITY),
+    ("lead_time_weeks", 1, 520),
+    ("handwork_share", 0, 100),
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _read_languages(codes: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Language codes in lower case, and those that are not ISO 639-1 as written."""
+    return tuple(c.lower() for c in codes), tuple(c for c in codes if not _is_language(c.lower()))
+
+
 def _check_row(line: int, row: dict[str, str], errors: list[RowError]) -> AtelierRecord | None:
     before = len(errors)
     values: dict[str, Any] = {}
-    for column in CSV_COLUMNS:
+    for column, kind, limit in _COLUMN_CHECKS:
         raw = (row.get(column) or "").strip()
-        if column in LIST_COLUMNS:
-            items = _split_list(raw)
-            if len(items) > MAX_ITEMS:
+        if kind == "list":
+            items, too_many, too_long = _read_list(raw)
+            if too_many:
                 errors.append(RowError(line, column, f"more than {MAX_ITEMS} values"))
-            if any(len(item) > MAX_ITEM_LEN for item in items):
+            if too_long:
                 errors.append(
                     RowError(line, column, f"a value is longer than {MAX_ITEM_LEN} characters")
                 )
             values[column] = items
-        elif column in TEXT_LIMITS:
+        else:
             text = " ".join(raw.split()) if column != "description" else raw
-            if len(text) > TEXT_LIMITS[column]:
-                errors.append(
-                    RowError(line, column, f"longer than {TEXT_LIMITS[column]} characters")
-                )
+            if len(text) > limit:
+                errors.append(RowError(line, column, f"longer than {limit} characters"))
             values[column] = text
 
     if not values["ref"]:
@@ -191,14 +216,7 @@ def _check_row(line: int, row: dict[str, str], errors: list[RowError]) -> Atelie
     if not values["specialties"]:
         errors.append(RowError(line, "specialties", "empty; list at least one specialty"))
 
-    bounds = {
-        "moq": (1, MAX_QUANTITY),
-        "max_batch": (1, MAX_QUANTITY),
-        "monthly_capacity": (0, MAX_QUANTITY),
-        "lead_time_weeks": (1, 520),
-        "handwork_share": (0, 100),
-    }
-    for column, (low, high) in bounds.items():
+    for column, low, high in _BOUNDS:
         values[column] = _parse_int(row.get(column) or "", column, line, errors, low=low, high=high)
     if values["max_batch"] < values["moq"] and len(errors) == before:
         errors.append(
@@ -207,17 +225,14 @@ def _check_row(line: int, row: dict[str, str], errors: list[RowError]) -> Atelie
             )
         )
 
-    languages = []
-    for code in values["languages"]:
-        lang = code.lower()
-        if not _is_language(lang):
-            errors.append(
-                RowError(
-                    line, "languages", f"{code[:20]!r} is not an ISO 639-1 language code such as it"
-                )
+    languages, unknown = _read_languages(values["languages"])
+    for code in unknown:
+        errors.append(
+            RowError(
+                line, "languages", f"{code[:20]!r} is not an ISO 639-1 language code such as it"
             )
-        languages.append(lang)
-    values["languages"] = tuple(languages)
+        )
+    values["languages"] = languages
 
     verified_raw = (row.get("verified") or "").strip().lower()
     if not verified_raw:
@@ -649,29 +664,3 @@ async def export_registry(session: AsyncSession, stream: TextIO) -> int:
         writer.writerow(_row_for_export(atelier))
         count += 1
     return count
-
-
-def to_profile(atelier: Atelier, rating: float | None = None) -> matching.AtelierProfile:
-    """The matching library's view of an atelier (plain data, no ORM)."""
-    return matching.AtelierProfile(
-        ref=atelier.ref,
-        name=atelier.name,
-        country=atelier.country,
-        region=atelier.region,
-        city=atelier.city,
-        specialties=tuple(atelier.specialties),
-        materials=tuple(atelier.materials),
-        techniques=tuple(atelier.techniques),
-        moq=atelier.moq,
-        max_batch=atelier.max_batch,
-        monthly_capacity=atelier.monthly_capacity,
-        lead_time_weeks=atelier.lead_time_weeks,
-        handwork_share=atelier.handwork_share,
-        certifications=tuple(atelier.certifications),
-        languages=tuple(atelier.languages),
-        description=atelier.description,
-        verified=atelier.verified,
-        paused=atelier.paused or not atelier.listed,
-        available_capacity=atelier.available_capacity,
-        rating=rating,
-    )

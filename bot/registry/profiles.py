@@ -1,19 +1,137 @@
-"""Atelier use cases: the matchable view of the registry, verification, capacity."""
+"""The matcher's view of the registry, read with Core selects (no ORM objects); verification."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+import functools
+import json
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from sqlalchemy import Select, Table, Text, and_, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import matching
 from bot.db.models import Atelier, Feedback
-from bot.registry.importing import to_profile
+
+_TABLE: Table = Atelier.__table__  # type: ignore[assignment]
+_LISTS = ("specialties", "materials", "techniques", "certifications", "languages")
+_SCALARS = (
+    "ref",
+    "name",
+    "country",
+    "region",
+    "city",
+    "moq",
+    "max_batch",
+    "monthly_capacity",
+    "lead_time_weeks",
+    "handwork_share",
+    "description",
+    "verified",
+    "paused",
+    "listed",
+    "available_capacity",
+)
+# Ids are read in chunks so a statement's parameters stay few on every database.
+_CHUNK = 1000
 
 
-async def ratings(session: AsyncSession) -> dict[int, float]:
-    """Average stars per atelier, from the designers it worked with (its owner's own answer to
-    "How did it go?" is about the designer, and must not rate the atelier)."""
-    rows = await session.execute(
+@functools.lru_cache(maxsize=65_536)
+def _list_of(stored: str | None) -> tuple[str, ...]:
+    """A list column's JSON text as a tuple; registries repeat the same lists, so each once."""
+    if not stored:
+        return ()
+    value = json.loads(stored)
+    return tuple(value) if isinstance(value, list) else ()
+
+
+def _matched_columns() -> Select[Any]:
+    # List columns come as their JSON text, decoded once per distinct value by _list_of.
+    return select(
+        _TABLE.c.id,
+        *(_TABLE.c[name] for name in _SCALARS),
+        *(cast(_TABLE.c[name], Text).label(name) for name in _LISTS),
+    )
+
+
+def _profile(row: Sequence[Any], rating: float | None) -> matching.AtelierProfile:
+    # Positional, in _matched_columns() order: attribute access by name costs more than the
+    # rest of the conversion at 100 000 rows.
+    (
+        _,
+        ref,
+        name,
+        country,
+        region,
+        city,
+        moq,
+        max_batch,
+        monthly_capacity,
+        lead_time_weeks,
+        handwork_share,
+        description,
+        verified,
+        paused,
+        listed,
+        available_capacity,
+        specialties,
+        materials,
+        techniques,
+        certifications,
+        languages,
+    ) = row
+    return matching.AtelierProfile(
+        ref,
+        name,
+        country,
+        region,
+        city,
+        _list_of(specialties),
+        _list_of(materials),
+        _list_of(techniques),
+        moq,
+        max_batch,
+        monthly_capacity,
+        lead_time_weeks,
+        handwork_share,
+        _list_of(certifications),
+        _list_of(languages),
+        description,
+        verified,
+        paused or not listed,
+        available_capacity,
+        rating,
+    )
+
+
+def to_profile(atelier: Atelier, rating: float | None = None) -> matching.AtelierProfile:
+    """The matching library's view of an atelier already loaded as an ORM object."""
+    return matching.AtelierProfile(
+        ref=atelier.ref,
+        name=atelier.name,
+        country=atelier.country,
+        region=atelier.region,
+        city=atelier.city,
+        specialties=tuple(atelier.specialties),
+        materials=tuple(atelier.materials),
+        techniques=tuple(atelier.techniques),
+        moq=atelier.moq,
+        max_batch=atelier.max_batch,
+        monthly_capacity=atelier.monthly_capacity,
+        lead_time_weeks=atelier.lead_time_weeks,
+        handwork_share=atelier.handwork_share,
+        certifications=tuple(atelier.certifications),
+        languages=tuple(atelier.languages),
+        description=atelier.description,
+        verified=atelier.verified,
+        paused=atelier.paused or not atelier.listed,
+        available_capacity=atelier.available_capacity,
+        rating=rating,
+    )
+
+
+def _ratings_query(ids: Collection[int] | None) -> Select[Any]:
+    query = (
         select(Feedback.atelier_id, func.avg(Feedback.stars))
         .join(Atelier, Atelier.id == Feedback.atelier_id)
         .where(
@@ -25,16 +143,60 @@ async def ratings(session: AsyncSession) -> dict[int, float]:
         )
         .group_by(Feedback.atelier_id)
     )
-    return {atelier_id: float(avg) for atelier_id, avg in rows.all()}
+    return query if ids is None else query.where(Feedback.atelier_id.in_(ids))
+
+
+async def ratings(session: AsyncSession, ids: Collection[int] | None = None) -> dict[int, float]:
+    """Average stars per atelier, from the designers it worked with (its owner's own answer to
+    "How did it go?" is about the designer, and must not rate the atelier); all ateliers, or
+    those with the given ids."""
+    found: dict[int, float] = {}
+    if ids is None:
+        rows = await session.execute(_ratings_query(None))
+        return {atelier_id: float(avg) for atelier_id, avg in rows.all()}
+    chosen = list(ids)
+    for start in range(0, len(chosen), _CHUNK):
+        rows = await session.execute(_ratings_query(chosen[start : start + _CHUNK]))
+        found.update({atelier_id: float(avg) for atelier_id, avg in rows.all()})
+    return found
+
+
+async def load_registry(session: AsyncSession) -> list[tuple[int, matching.AtelierProfile]]:
+    """Every listed atelier with its id, as the matcher sees it (the index filters
+    unverified and paused ones), in id order."""
+    rating_of = await ratings(session)
+    result = await session.stream(
+        _matched_columns()
+        .where(_TABLE.c.listed.is_(True))
+        .order_by(_TABLE.c.id)
+        .execution_options(yield_per=5000)
+    )
+    registry: list[tuple[int, matching.AtelierProfile]] = []
+    async for rows in result.partitions():
+        registry.extend((row[0], _profile(row, rating_of.get(row[0]))) for row in rows)
+    return registry
 
 
 async def load_profiles(session: AsyncSession) -> list[matching.AtelierProfile]:
     """Every listed atelier as the matcher sees it (the index filters unverified/paused)."""
-    rating_of = await ratings(session)
-    result = await session.scalars(
-        select(Atelier).where(Atelier.listed.is_(True)).order_by(Atelier.id)
-    )
-    return [to_profile(a, rating_of.get(a.id)) for a in result.all()]
+    return [profile for _, profile in await load_registry(session)]
+
+
+async def profiles_by_id(
+    session: AsyncSession, ids: Collection[int]
+) -> dict[int, matching.AtelierProfile]:
+    """The listed ateliers among `ids`; an id missing from the answer is deleted or unlisted."""
+    chosen: Sequence[int] = sorted(ids)
+    rating_of = await ratings(session, chosen)
+    found: dict[int, matching.AtelierProfile] = {}
+    for start in range(0, len(chosen), _CHUNK):
+        rows = await session.execute(
+            _matched_columns().where(
+                and_(_TABLE.c.id.in_(chosen[start : start + _CHUNK]), _TABLE.c.listed.is_(True))
+            )
+        )
+        found.update({row[0]: _profile(row, rating_of.get(row[0])) for row in rows})
+    return found
 
 
 async def get_by_ref(session: AsyncSession, ref: str) -> Atelier | None:

@@ -37,7 +37,9 @@ async def test_owner_edits_a_field_from_profile(bottega: RunningBot) -> None:
     assert "Maximum per style: 900 pieces" in (saved.text or "")
     changed = await fetch_atelier(bottega, atelier.id)
     assert (changed.moq, changed.max_batch) == (500, 900)
-    assert index._stale
+    indexed = (await index.get()).profile(atelier.ref)
+    assert indexed is not None
+    assert (indexed.moq, indexed.max_batch) == (500, 900)
 
 
 async def test_capacity_and_pause_take_two_taps(bottega: RunningBot) -> None:

@@ -6,6 +6,8 @@ import json
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matching import AtelierIndex, AtelierProfile, BriefQuery, Weights
 
@@ -267,3 +269,76 @@ def test_related_trades_only_fill_in_when_too_few_make_the_product() -> None:
     assert result.matches[1].reasons[0] == "related work: leather garments"
     only_one = AtelierIndex.build([coats, leather]).match(brief, top=1)
     assert [m.ref for m in only_one.matches] == ["C1"]
+
+
+# --- incremental updates rank exactly like a fresh build ------------------------------------
+
+_REFS = [f"P{n}" for n in range(8)]
+_SPECIALTIES = [("maglieria",), ("knitwear", "calze"), ("camicie",), ("calze", "maglieria"), ()]
+_PROPERTY_BRIEFS = [
+    BRIEF,
+    replace(BRIEF, country="IT", min_handwork_share=50),
+    BriefQuery("B2", "camicie in cotone, 200 pezzi", quantity=200, deadline_weeks=6),
+    BriefQuery("B3", "calze di lana", quantity=40, region="Toscana", certifications=("GOTS",)),
+]
+
+
+@st.composite
+def _profiles(draw: st.DrawFn) -> AtelierProfile:
+    moq = draw(st.sampled_from([1, 20, 50, 150]))
+    return knitter(
+        draw(st.sampled_from(_REFS)),
+        specialties=draw(st.sampled_from(_SPECIALTIES)),
+        materials=draw(st.sampled_from([("cashmere",), ("lana", "cotone"), ()])),
+        moq=moq,
+        max_batch=moq * draw(st.sampled_from([1, 10, 100])),
+        lead_time_weeks=draw(st.integers(1, 12)),
+        country=draw(st.sampled_from(["IT", "PT"])),
+        region=draw(st.sampled_from(["Toscana", "Veneto", ""])),
+        handwork_share=draw(st.sampled_from([0, 40, 90])),
+        certifications=draw(st.sampled_from([(), ("GOTS",), ("oeko-tex", "G.O.T.S.")])),
+        verified=draw(st.booleans()),
+        paused=draw(st.booleans()),
+        available_capacity=draw(st.sampled_from([None, 0, 500])),
+        rating=draw(st.sampled_from([None, 2.0, 4.5])),
+        description=draw(st.sampled_from(["", "Maglieria a mano.", "Camicie su misura."])),
+    )
+
+
+_CHANGES = st.lists(
+    st.one_of(
+        st.tuples(st.just("upsert"), _profiles()),
+        st.tuples(st.just("remove"), st.sampled_from(_REFS)),
+    ),
+    max_size=25,
+)
+
+
+def _ranking(index: AtelierIndex, brief: BriefQuery) -> tuple[object, ...]:
+    result = index.match(brief, top=5, near_misses=3)
+    return (
+        [(m.ref, m.score, m.reasons) for m in result.matches],
+        [(n.ref, n.score, n.failures) for n in result.near_misses],
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(initial=st.lists(_profiles(), max_size=3), changes=_CHANGES)
+def test_an_index_updated_in_place_ranks_like_a_fresh_build(
+    initial: list[AtelierProfile], changes: list[tuple[str, object]]
+) -> None:
+    index = AtelierIndex.build(initial)
+    registry = {profile.ref: profile for profile in initial}
+    for kind, value in changes:
+        if kind == "upsert":
+            assert isinstance(value, AtelierProfile)
+            index.upsert(value)
+            registry[value.ref] = value
+        else:
+            assert isinstance(value, str)
+            index.remove(value)
+            registry.pop(value, None)
+    fresh = AtelierIndex.build(registry.values())
+    assert len(index) == len(fresh) == len(registry)
+    for brief in _PROPERTY_BRIEFS:
+        assert _ranking(index, brief) == _ranking(fresh, brief)

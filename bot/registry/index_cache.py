@@ -1,0 +1,144 @@
+"""The match index a process shares between its handlers and jobs, kept fresh by itself.
+
+Before handing the index out, the cache reads the registry's change log (two primary-key
+lookups, at most every `check_every` seconds) and applies what moved past its watermark in
+place: only the changed ateliers are read and re-indexed, so an update costs the same at 100
+or 100 000 ateliers, and a change made by any process — this one, the CLI, another bot —
+reaches this process's matches within `check_every` seconds. Callers never need to announce
+a change; `invalidate()` only makes the next `get()` look at the log at once.
+
+A full rebuild (the first load, a big import, a log pruned past the watermark) is built
+aside and swapped in; matching carries on with the previous index meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+import matching
+from bot.registry import changes
+from bot.registry.profiles import load_registry, profiles_by_id
+
+log = logging.getLogger(__name__)
+
+# More changed ateliers than this (or than a tenth of the index) are cheaper to rebuild.
+_REBUILD_OVER = 5000
+_PRUNE_EVERY = 3600.0
+
+
+def _build(registry: list[tuple[int, matching.AtelierProfile]]) -> matching.AtelierIndex:
+    return matching.AtelierIndex.build(profile for _, profile in registry)
+
+
+@dataclass
+class MatchIndexCache:
+    """The registry's match index, updated in place from the change log."""
+
+    session_factory: async_sessionmaker[AsyncSession]
+    check_every: float = 0.5
+    _index: matching.AtelierIndex | None = None
+    _watermark: int = 0
+    _ref_of: dict[int, str] = field(default_factory=dict)
+    _checked_at: float = float("-inf")
+    _pruned_at: float = field(default_factory=time.monotonic)
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _rebuild: asyncio.Task[None] | None = None
+
+    @property
+    def watermark(self) -> int:
+        """The last change-log id applied to the index."""
+        return self._watermark
+
+    def invalidate(self) -> None:
+        """Something changed here: read the change log on the next `get()`, not later."""
+        self._checked_at = float("-inf")
+
+    async def get(self) -> matching.AtelierIndex:
+        """The index, with every committed registry change applied."""
+        index = self._index
+        if index is not None and time.monotonic() - self._checked_at < self.check_every:
+            return index
+        async with self._lock:
+            if self._index is None:
+                await self._rebuild_now()
+            elif time.monotonic() - self._checked_at >= self.check_every:
+                await self._catch_up()
+            assert self._index is not None
+            return self._index
+
+    async def rebuilt(self) -> None:
+        """Wait for a rebuild in progress, if any (tests and benchmarks)."""
+        if self._rebuild is not None:
+            await asyncio.shield(self._rebuild)
+
+    async def _rebuild_now(self) -> None:
+        async with self.session_factory() as session:
+            watermark = (await changes.bounds(session)).newest
+            registry = await load_registry(session)
+        # Building is CPU work: off the event loop, so other updates keep being answered.
+        index = await asyncio.to_thread(_build, registry)
+        self._index = index
+        self._ref_of = {atelier_id: profile.ref for atelier_id, profile in registry}
+        self._watermark = watermark
+        self._checked_at = float("-inf")
+        log.info("match index built: %d ateliers, change log at %d", len(index), watermark)
+
+    async def _rebuild_aside(self) -> None:
+        try:
+            await self._rebuild_now()
+        except Exception:  # pragma: no cover - logged; the next get() tries again
+            log.exception("rebuilding the match index failed")
+        finally:
+            self._rebuild = None
+            self._checked_at = float("-inf")
+
+    async def _catch_up(self) -> None:
+        if self._rebuild is not None:
+            return  # the rebuild brings everything; serve the current index until then
+        now = time.monotonic()
+        index = self._index
+        assert index is not None
+        async with self.session_factory() as session:
+            log_bounds = await changes.bounds(session)
+            if log_bounds.newest == self._watermark:
+                self._checked_at = now
+                await self._maybe_prune(session, now)
+                return
+            covered = log_bounds.covers(self._watermark)
+            changed: Collection[int] = (
+                await changes.changed_since(session, self._watermark, log_bounds.newest)
+                if covered
+                else ()
+            )
+            if not covered or len(changed) > max(_REBUILD_OVER, len(index) // 10):
+                self._rebuild = asyncio.create_task(self._rebuild_aside())
+                return
+            profiles = await profiles_by_id(session, changed)
+        for atelier_id in changed:
+            previous = self._ref_of.pop(atelier_id, None)
+            profile = profiles.get(atelier_id)
+            if previous is not None and (profile is None or profile.ref != previous):
+                index.remove(previous)
+            if profile is not None:
+                index.upsert(profile)
+                self._ref_of[atelier_id] = profile.ref
+        self._watermark = log_bounds.newest
+        self._checked_at = now
+
+    async def _maybe_prune(self, session: AsyncSession, now: float) -> None:
+        if now - self._pruned_at < _PRUNE_EVERY:
+            return
+        self._pruned_at = now
+        try:
+            removed = await changes.prune(session)
+        except Exception:  # pragma: no cover - another writer holds the database; next hour
+            log.warning("pruning the registry change log failed", exc_info=True)
+            return
+        if removed:
+            log.info("registry change log: %d old changes pruned", removed)
