@@ -25,7 +25,7 @@ errors), :mod:`~localbotapi.formatting` (text limits, HTML/MarkdownV2 checks),
 :mod:`~localbotapi.wire` (request decoding) and :mod:`~localbotapi.records`.
 """
 
-from localbotapi.records import Call, CallbackAnswer, SentMessage
+from localbotapi.records import Attachment, Call, CallbackAnswer, SentMessage
 from localbotapi.server import LocalBotAPI
 
-__all__ = ["Call", "CallbackAnswer", "LocalBotAPI", "SentMessage"]
+__all__ = ["Attachment", "Call", "CallbackAnswer", "LocalBotAPI", "SentMessage"]

@@ -18,6 +18,11 @@ RATE_LIMITED = frozenset(
         "sendmessage",
         "sendphoto",
         "senddocument",
+        "sendvideo",
+        "sendaudio",
+        "sendvoice",
+        "sendanimation",
+        "sendmediagroup",
         "editmessagetext",
         "editmessagecaption",
         "editmessagereplymarkup",
@@ -119,6 +124,10 @@ class FaultInjection(ServerState):
                 f"Too Many Requests: retry after {retry_after}",
                 {"retry_after": retry_after},
             )
+        # An album counts as as many messages as it has items: it may overdraw the bucket,
+        # so what follows it waits for every one of them.
+        media = params.get("media") if key == "sendmediagroup" else None
+        cost = float(len(media)) if isinstance(media, list) and media else 1.0
         for bucket in (global_bucket, chat_bucket):
             if bucket is not None:
-                bucket.tokens -= 1.0
+                bucket.tokens -= cost

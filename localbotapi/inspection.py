@@ -20,6 +20,18 @@ class Inspection(ServerState):
         """Messages the bot sent to a chat, oldest first, in their current state."""
         return list(self._messages.get(chat_id, {}).values())
 
+    def files_sent(self, chat_id: int) -> list[SentMessage]:
+        """The bot's messages with a file in a chat, oldest first (kind, file_id, caption…)."""
+        return [message for message in self.sent(chat_id) if message.file_id is not None]
+
+    def albums_sent(self, chat_id: int) -> list[list[SentMessage]]:
+        """The media groups the bot sent to a chat, each as its messages in order."""
+        groups: dict[str, list[SentMessage]] = {}
+        for message in self.files_sent(chat_id):
+            if message.media_group_id is not None:
+                groups.setdefault(message.media_group_id, []).append(message)
+        return list(groups.values())
+
     def last(self, chat_id: int) -> SentMessage:
         """The most recent message the bot sent to a chat."""
         messages = self._messages.get(chat_id)

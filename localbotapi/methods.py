@@ -18,7 +18,7 @@ from localbotapi.formatting import (
     MAX_TEXT,
     markup_problem,
 )
-from localbotapi.records import ApiError, CallbackAnswer, JSONDict, SentMessage, Upload, bad_request
+from localbotapi.records import ApiError, CallbackAnswer, JSONDict, SentMessage, bad_request
 from localbotapi.state import BotMethod, ServerState, wait_event
 
 __all__ = ["BotMethods"]
@@ -37,8 +37,6 @@ class BotMethods(ServerState):
             "close": self._true,
             "getupdates": self._get_updates,
             "sendmessage": self._send_message,
-            "sendphoto": self._send_photo,
-            "senddocument": self._send_document,
             "editmessagetext": self._edit_message_text,
             "editmessagecaption": self._edit_message_caption,
             "editmessagereplymarkup": self._edit_message_reply_markup,
@@ -54,7 +52,6 @@ class BotMethods(ServerState):
             "setmydescription": self._set_bot_setting("description"),
             "setmyshortdescription": self._set_bot_setting("short_description"),
             "setmyname": self._set_bot_setting("name"),
-            "getfile": self._get_file,
         }
 
     # ----------------------------------------------------------------- Bot API methods
@@ -190,33 +187,6 @@ class BotMethods(ServerState):
         if text is None:
             raise bad_request("message text is empty")
         return await self._deliver(self._new_sent(params, "text", str(text)))
-
-    async def _send_file(self, params: JSONDict, kind: str) -> JSONDict:
-        caption = params.get("caption")
-        message = self._new_sent(params, kind, None if caption is None else str(caption))
-        source = params.get(kind)
-        if isinstance(source, str) and source.startswith("attach://"):
-            source = params.get(source.removeprefix("attach://"))
-        if isinstance(source, Upload):
-            file_id, _ = self._new_file_id(kind)
-            message.file_id = file_id
-            message.file_size = len(source.data)
-            message.file_name = source.filename if kind == "document" else None
-            if self.keep_files:
-                message.file_data = source.data
-        elif isinstance(source, str) and source:
-            message.file_id = source
-            known = self._files.get(source)
-            message.file_size = len(known.data) if known else None
-        else:
-            raise bad_request(f"there is no {kind} in the request")
-        return await self._deliver(message)
-
-    async def _send_photo(self, params: JSONDict) -> JSONDict:
-        return await self._send_file(params, "photo")
-
-    async def _send_document(self, params: JSONDict) -> JSONDict:
-        return await self._send_file(params, "document")
 
     async def _edit(self, params: JSONDict, *, text: str | None, markup: bool) -> JSONDict | bool:
         if "inline_message_id" in params:
@@ -354,18 +324,6 @@ class BotMethods(ServerState):
         chat_id = params.get("chat_id")
         key = chat_id if isinstance(chat_id, int) else None
         return self.menu_buttons.get(key) or self.menu_buttons.get(None) or {"type": "commands"}
-
-    async def _get_file(self, params: JSONDict) -> JSONDict:
-        file_id = str(params.get("file_id", ""))
-        upload = self._files.get(file_id)
-        if upload is None:
-            raise bad_request("invalid file_id")
-        return {
-            "file_id": file_id,
-            "file_unique_id": f"u{file_id}",
-            "file_size": len(upload.data),
-            "file_path": f"files/{file_id}",
-        }
 
 
 # --------------------------------------------------------------------------- helpers

@@ -11,6 +11,7 @@ from localbotapi.formatting import plain_text
 __all__ = [
     "AnswerHook",
     "ApiError",
+    "Attachment",
     "Call",
     "CallbackAnswer",
     "Event",
@@ -48,7 +49,10 @@ class SentMessage:
     reply_markup: JSONDict | None = None
     reply_to: int | None = None
     file_id: str | None = None
+    file_unique_id: str | None = None
     file_name: str | None = None
+    mime_type: str | None = None
+    media_group_id: str | None = None
     file_size: int | None = None
     file_data: bytes | None = None
     date: int = 0
@@ -105,6 +109,68 @@ class SentMessage:
         if self.deleted:
             parts.append("(deleted)")
         return "\n".join(parts)
+
+
+@dataclass(slots=True, frozen=True)
+class Attachment:
+    """A file a simulated user sends: a photo, document, video or audio file.
+
+    ``file_size`` is the size Telegram reports, when it should differ from ``data`` (a
+    60 MB video without 60 MB of bytes).
+    """
+
+    kind: str
+    data: bytes
+    caption: str | None = None
+    file_name: str | None = None
+    mime_type: str | None = None
+    width: int | None = None
+    height: int | None = None
+    duration: int | None = None
+    file_size: int | None = None
+
+    @classmethod
+    def photo(
+        cls,
+        data: bytes = b"\x89PNG\r\n\x1a\n",
+        *,
+        caption: str | None = None,
+        width: int | None = None,
+        height: int | None = None,
+    ) -> Attachment:
+        return cls("photo", data, caption, width=width, height=height)
+
+    @classmethod
+    def document(
+        cls,
+        data: bytes = b"%PDF-1.4\n",
+        file_name: str = "document.pdf",
+        *,
+        mime_type: str | None = None,
+        caption: str | None = None,
+        file_size: int | None = None,
+    ) -> Attachment:
+        return cls("document", data, caption, file_name, mime_type, file_size=file_size)
+
+    @classmethod
+    def video(
+        cls,
+        data: bytes = b"\x00\x00\x00\x18ftypmp42",
+        *,
+        duration: int = 10,
+        caption: str | None = None,
+        file_size: int | None = None,
+    ) -> Attachment:
+        return cls(
+            "video",
+            data,
+            caption,
+            mime_type="video/mp4",
+            width=1280,
+            height=720,
+            duration=duration,
+            file_size=file_size,
+        )
 
 
 @dataclass(slots=True, frozen=True)

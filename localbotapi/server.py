@@ -7,8 +7,9 @@ import logging
 from aiohttp import web
 
 from localbotapi.faults import BLOCKABLE, FaultInjection
+from localbotapi.files import BOT_DOWNLOAD_LIMIT
 from localbotapi.inspection import Inspection
-from localbotapi.methods import BotMethods
+from localbotapi.media import MediaMethods
 from localbotapi.records import ApiError, Call
 from localbotapi.users import SimulatedUsers
 from localbotapi.webhook import WebhookDelivery
@@ -19,7 +20,7 @@ __all__ = ["LocalBotAPI"]
 _LOGGER = logging.getLogger(__name__)
 
 
-class LocalBotAPI(SimulatedUsers, Inspection, FaultInjection, WebhookDelivery, BotMethods):
+class LocalBotAPI(SimulatedUsers, Inspection, FaultInjection, WebhookDelivery, MediaMethods):
     """An in-process Telegram Bot API server plus the users talking to the bot.
 
     Bot side: point python-telegram-bot at :attr:`base_url` (and :attr:`base_file_url` for
@@ -125,8 +126,8 @@ class LocalBotAPI(SimulatedUsers, Inspection, FaultInjection, WebhookDelivery, B
         return ok_response(result)
 
     async def _handle_file(self, request: web.Request) -> web.Response:
-        path = request.match_info["path"]
-        upload = self._files.get(path.rsplit("/", 1)[-1])
-        if upload is None:
+        stored = self.files.by_path(request.match_info["path"])
+        if stored is None or stored.file_size > BOT_DOWNLOAD_LIMIT:
             return error_response(404, "Not Found")
-        return web.Response(body=upload.data, content_type="application/octet-stream")
+        content_type = stored.mime_type or "application/octet-stream"
+        return web.Response(body=stored.data, content_type=content_type)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from localbotapi.files import FileStore
 from localbotapi.records import (
     AnswerHook,
     Call,
@@ -21,7 +22,6 @@ from localbotapi.records import (
     JSONDict,
     OutgoingHook,
     SentMessage,
-    Upload,
     bad_request,
 )
 
@@ -85,6 +85,8 @@ class ServerState:
         self.webhook_retry_delay = webhook_retry_delay
         self.webhook_retry_max_delay = webhook_retry_max_delay
 
+        # Every file users and the bot sent, with its bytes.
+        self.files = FileStore()
         # What the bot did.
         self.calls: deque[Call] = deque(maxlen=max_calls)
         self.call_counts: Counter[str] = Counter()
@@ -111,7 +113,7 @@ class ServerState:
         self._update_ids = itertools.count(1)
         self._seq = itertools.count(1)
         self._callback_ids = itertools.count(1)
-        self._file_ids = itertools.count(1)
+        self._media_group_ids = itertools.count(13_000_000_000_000_001)
         self._updates: deque[tuple[int, str, JSONDict]] = deque()
         self._allowed_updates: frozenset[str] | None = None
         self._update_event = asyncio.Event()
@@ -122,7 +124,6 @@ class ServerState:
         self._cursor: dict[int, int] = {}
         self._users: dict[int, JSONDict] = {}
         self._callbacks: dict[str, int] = {}
-        self._files: dict[str, Upload] = {}
         self._failures: list[Failure] = []
         self._global_bucket: Bucket | None = None
         self._chat_buckets: dict[int, Bucket] = {}
@@ -166,10 +167,6 @@ class ServerState:
         message_id = self._next_message_id.get(chat_id, 1)
         self._next_message_id[chat_id] = message_id + 1
         return message_id
-
-    def _new_file_id(self, kind: str) -> tuple[str, str]:
-        number = next(self._file_ids)
-        return f"local-{kind}-{number}", f"u{kind[:2]}{number}"
 
     def _queue_user_message(self, user_id: int, fields: JSONDict, note: str) -> int:
         message_id = self._new_message_id(user_id)
@@ -235,30 +232,24 @@ class ServerState:
             data["text"] = message.text or ""
         elif message.text is not None:
             data["caption"] = message.text
-        if message.kind == "photo":
-            data["photo"] = [
-                {
-                    "file_id": message.file_id,
-                    "file_unique_id": f"u{message.file_id}",
-                    "width": 1280,
-                    "height": 960,
-                    "file_size": message.file_size or 0,
-                }
-            ]
-        elif message.kind == "document":
-            document: JSONDict = {
-                "file_id": message.file_id,
-                "file_unique_id": f"u{message.file_id}",
-                "file_size": message.file_size or 0,
-            }
-            if message.file_name:
-                document["file_name"] = message.file_name
-            data["document"] = document
+        if message.kind != "text" and message.file_id is not None:
+            data.update(self._media_fields(message.kind, message.file_id))
+        if message.media_group_id is not None:
+            data["media_group_id"] = message.media_group_id
         if message.reply_markup is not None and "inline_keyboard" in message.reply_markup:
             data["reply_markup"] = message.reply_markup
         if message.edited:
             data["edit_date"] = int(time.time())
         return data
+
+    def _media_fields(self, kind: str, file_id: str) -> JSONDict:
+        """The ``photo`` list of sizes, or the ``document``/``video``/… object, of a file."""
+        if kind == "photo":
+            return {"photo": [size.as_object() for size in self.files.photo_sizes(file_id)]}
+        stored = self.files.get(file_id)
+        if stored is None:
+            return {kind: {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": 0}}
+        return {kind: stored.as_object()}
 
     def _lookup(self, chat_id: object, message_id: object) -> SentMessage | None:
         if not isinstance(chat_id, int) or not isinstance(message_id, int):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from localbotapi.formatting import utf16_len
-from localbotapi.records import JSONDict, SentMessage, Upload
+from localbotapi.records import Attachment, JSONDict, SentMessage
 from localbotapi.state import ServerState
 
 __all__ = ["SimulatedUsers"]
@@ -73,13 +74,10 @@ class SimulatedUsers(ServerState):
     ) -> int:
         """Queue a sticker message; return its message_id."""
         self.set_user(user_id)
-        file_id, unique_id = self._new_file_id("sticker")
+        stored = self.files.add("sticker", b"RIFF\x00\x00\x00\x00WEBP", width=512, height=512)
         sticker: JSONDict = {
-            "file_id": file_id,
-            "file_unique_id": unique_id,
+            **stored.as_object(),
             "type": "regular",
-            "width": 512,
-            "height": 512,
             "is_animated": False,
             "is_video": False,
             "emoji": emoji,
@@ -96,27 +94,13 @@ class SimulatedUsers(ServerState):
         caption: str | None = None,
         width: int = 800,
         height: int = 600,
+        file_size: int | None = None,
     ) -> int:
-        """Queue a photo message (downloadable through ``getFile``); return its message_id."""
-        self.set_user(user_id)
-        file_id, unique_id = self._new_file_id("photo")
-        self._files[file_id] = Upload(f"{file_id}.jpg", "image/jpeg", data)
-        small = {"file_id": file_id + "s", "file_unique_id": unique_id + "s"}
-        self._files[small["file_id"]] = self._files[file_id]
-        photo = [
-            {**small, "width": 90, "height": 90 * height // max(width, 1), "file_size": len(data)},
-            {
-                "file_id": file_id,
-                "file_unique_id": unique_id,
-                "width": width,
-                "height": height,
-                "file_size": len(data),
-            },
-        ]
-        fields: JSONDict = {"photo": photo}
-        if caption is not None:
-            fields["caption"] = caption
-        return self._queue_user_message(user_id, fields, f"[photo] {caption or ''}".rstrip())
+        """Queue a photo message (its sizes downloadable through ``getFile``); return its message_id."""
+        item = Attachment.photo(data, caption=caption, width=width, height=height)
+        if file_size is not None:
+            item = dataclasses.replace(item, file_size=file_size)
+        return self._queue_attachment(user_id, item, None)
 
     async def user_sends_document(
         self,
@@ -126,22 +110,75 @@ class SimulatedUsers(ServerState):
         file_name: str = "document.pdf",
         mime_type: str = "application/pdf",
         caption: str | None = None,
+        file_size: int | None = None,
     ) -> int:
-        """Queue a document message (downloadable through ``getFile``); return its message_id."""
+        """Queue a document message (downloadable through ``getFile``); return its message_id.
+
+        ``file_size`` is the size Telegram reports when it should differ from ``data``
+        (a 60 MB file without 60 MB of bytes).
+        """
+        item = Attachment.document(data, file_name, mime_type=mime_type, caption=caption)
+        if file_size is not None:
+            item = dataclasses.replace(item, file_size=file_size)
+        return self._queue_attachment(user_id, item, None)
+
+    async def user_sends_video(
+        self,
+        user_id: int,
+        data: bytes = b"\x00\x00\x00\x18ftypmp42",
+        *,
+        duration: int = 10,
+        caption: str | None = None,
+        file_size: int | None = None,
+    ) -> int:
+        """Queue a video message; return its message_id."""
+        item = Attachment.video(data, duration=duration, caption=caption, file_size=file_size)
+        return self._queue_attachment(user_id, item, None)
+
+    async def user_sends_voice(
+        self, user_id: int, data: bytes = b"OggS\x00", *, duration: int = 3
+    ) -> int:
+        """Queue a voice note; return its message_id."""
         self.set_user(user_id)
-        file_id, unique_id = self._new_file_id("document")
-        self._files[file_id] = Upload(file_name, mime_type, data)
-        document = {
-            "file_id": file_id,
-            "file_unique_id": unique_id,
-            "file_name": file_name,
-            "mime_type": mime_type,
-            "file_size": len(data),
-        }
-        fields: JSONDict = {"document": document}
-        if caption is not None:
-            fields["caption"] = caption
-        note = f"[document {file_name}] {caption or ''}".rstrip()
+        stored = self.files.add("voice", data, mime_type="audio/ogg", duration=duration)
+        return self._queue_user_message(
+            user_id, {"voice": stored.as_object()}, f"[voice {duration}s]"
+        )
+
+    async def user_sends_media_group(self, user_id: int, items: Sequence[Attachment]) -> list[int]:
+        """Queue an album as Telegram clients send it; return the message_ids.
+
+        Each item is a message of its own, delivered as a separate update; the messages of
+        one album share a ``media_group_id``.  Like a Telegram client, more than 10 items,
+        or documents among photos and videos, go out as several albums, and a lone item as
+        a plain message.
+        """
+        self.set_user(user_id)
+        message_ids: list[int] = []
+        for group in _albums(items):
+            group_id = None if len(group) == 1 else str(next(self._media_group_ids))
+            message_ids.extend(self._queue_attachment(user_id, item, group_id) for item in group)
+        return message_ids
+
+    def _queue_attachment(self, user_id: int, item: Attachment, group_id: str | None) -> int:
+        self.set_user(user_id)
+        stored = self.files.add(
+            item.kind,
+            item.data,
+            file_name=item.file_name,
+            mime_type=item.mime_type,
+            width=item.width,
+            height=item.height,
+            duration=item.duration,
+            file_size=item.file_size,
+        )
+        fields = self._media_fields(item.kind, stored.file_id)
+        if item.caption is not None:
+            fields["caption"] = item.caption
+        if group_id is not None:
+            fields["media_group_id"] = group_id
+        label = item.kind if item.file_name is None else f"{item.kind} {item.file_name}"
+        note = f"[{label}] {item.caption or ''}".rstrip()
         return self._queue_user_message(user_id, fields, note)
 
     async def user_sends_contact(
@@ -228,3 +265,20 @@ def _is_callback_button(markup: Mapping[str, Any], text: str) -> bool:
             if button.get("text") == text and "callback_data" in button:
                 return True
     return False
+
+
+def _albums(items: Sequence[Attachment]) -> Iterator[list[Attachment]]:
+    """Split items as a Telegram client does: at most 10 per album, documents and audio apart."""
+    group: list[Attachment] = []
+    for item in items:
+        family = _ALBUM_FAMILY.get(item.kind, item.kind)
+        if group and (len(group) == 10 or _ALBUM_FAMILY.get(group[0].kind) != family):
+            yield group
+            group = []
+        group.append(item)
+    if group:
+        yield group
+
+
+# Photos and videos can share an album; documents and audio files only with their own kind.
+_ALBUM_FAMILY = {"photo": "visual", "video": "visual", "document": "document", "audio": "audio"}
