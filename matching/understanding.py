@@ -24,6 +24,24 @@ SHORT_WORD_CONFIDENCE = 85.0
 SOUND_ALIKE_CONFIDENCE = 90.0
 LEMMA_CONFIDENCE = 98.0
 SWAP_CONFIDENCE = 80.0
+ALTERED_CONFIDENCE = 90.0
+
+# Italian diminutives ("sandaletti", "collanine", "gonnelline"): the dictionaries list few of
+# them, and the trade uses them all the time. Stripped once or twice, the ending put back.
+_ALTERATIONS = (
+    "ini",
+    "ine",
+    "ino",
+    "ina",
+    "etti",
+    "ette",
+    "etto",
+    "etta",
+    "elli",
+    "elle",
+    "ello",
+    "ella",
+)
 # A slip on the first letter ("ahirt", "hsirt") is rarer and riskier than one inside the word:
 # enough to be understood, not enough to outrank a product named plainly.
 FIRST_LETTER_CONFIDENCE = 78.0
@@ -270,6 +288,24 @@ def _lemma_of(word: str) -> str | None:
     return lemma_in(word, taxonomy().lemma_targets)
 
 
+def _unaltered(word: str, depth: int = 2) -> str | None:
+    """The listed word an Italian diminutive is made from: "sandaletti" -> "sandali"."""
+    if depth == 0 or len(word) < 7:
+        return None
+    tax = taxonomy()
+    for suffix in _ALTERATIONS:
+        if not word.endswith(suffix):
+            continue
+        stem = word[: -len(suffix)]
+        for ending in "ieao":
+            if len(stem) >= 3 and stem + ending in tax.vocabulary:
+                return stem + ending
+        deeper = _unaltered(stem + suffix[-1], depth - 1)  # "gonnelline" -> "gonnelle"
+        if deeper is not None:
+            return deeper
+    return None
+
+
 def _first_letter_slip(word: str) -> str | None:
     """The one taxonomy word that a slip on the first letter explains, or None if none or several."""
     tax = taxonomy()
@@ -312,6 +348,9 @@ def correct(word: str, original: str = "") -> tuple[str, float] | None:
     lemma = _lemma_of(original or word) or (_lemma_of(word) if original else None)
     if lemma is not None:
         return lemma, LEMMA_CONFIDENCE
+    base = _unaltered(word)
+    if base is not None:
+        return base, ALTERED_CONFIDENCE
     # "knitware", "footware", "swimwares": "-wear" spelled like "hardware" is a common slip.
     stem = word[:-1] if word.endswith("wares") else word
     if stem.endswith("ware") and len(stem) > 6 and stem[:-4] + "wear" in tax.vocabulary:

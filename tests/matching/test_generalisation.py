@@ -123,6 +123,23 @@ def test_one_edit_typos_in_short_words_map(typed: str, category: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("typed", "category"),
+    [
+        ("sandaletti in cuoio", "footwear"),
+        ("collanine d'argento", "jewellery"),
+        ("gonnelline plissé", "dresses"),
+        ("magliettine in cotone", "jersey"),
+        ("borsellini in pelle", "leather_goods"),
+        ("cappottini per bambina", "outerwear"),
+    ],
+)
+def test_italian_diminutives_are_read_by_their_base_word(typed: str, category: str) -> None:
+    assert not listed(typed.split()[0])
+    found = categories_in(typed)
+    assert found and found[0].id == category
+
+
+@pytest.mark.parametrize(
     "word", ["beans", "ships", "piace", "pazzi", "costs", "books", "spole", "ferii"]
 )
 def test_real_words_one_edit_from_a_taxonomy_word_are_not_corrected(word: str) -> None:
