@@ -14,7 +14,7 @@ plain strings. One module per concern:
 
 * :mod:`parsing.numbers` — quantities, counts, percentages;
 * :mod:`parsing.money` — budgets;
-* :mod:`parsing.dates` — deadlines;
+* :mod:`parsing.dates` — deadlines and lead times;
 * :mod:`parsing.contacts` — e-mail addresses and phone numbers;
 * :mod:`parsing.places` — countries;
 * :mod:`parsing.text` — clean-up, accent folding, free text.
@@ -39,7 +39,13 @@ order carries no information and re-asking would only cost the user a turn.
 
 from parsing.contacts import parse_contact, parse_email, parse_phone
 from parsing.core import MAX_INPUT_CHARS, ParseError
-from parsing.dates import parse_deadline, weeks_until
+from parsing.dates import (
+    DEADLINE_HORIZON_WEEKS,
+    MAX_LEAD_TIME_WEEKS,
+    parse_deadline,
+    parse_lead_time,
+    weeks_until,
+)
 from parsing.money import MAX_BUDGET, Money, format_money, parse_budget
 from parsing.numbers import (
     Quantity,
@@ -52,8 +58,10 @@ from parsing.places import parse_country
 from parsing.text import clean_text, fold
 
 __all__ = [
+    "DEADLINE_HORIZON_WEEKS",
     "MAX_BUDGET",
     "MAX_INPUT_CHARS",
+    "MAX_LEAD_TIME_WEEKS",
     "Money",
     "ParseError",
     "Quantity",
@@ -67,6 +75,7 @@ __all__ = [
     "parse_country",
     "parse_deadline",
     "parse_email",
+    "parse_lead_time",
     "parse_percentage",
     "parse_phone",
     "parse_quantity",

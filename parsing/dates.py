@@ -14,8 +14,14 @@ import dateparser
 from babel import Locale
 
 from parsing.core import LANGS, ParseError, lang_code, other_lang
-from parsing.numbers import words_to_digits
+from parsing.numbers import parse_quantity, words_to_digits
 from parsing.text import DASHES, closest, fold, has_alnum, prepare
+
+#: The furthest deadline a designer can give, in weeks from today (two years).
+DEADLINE_HORIZON_WEEKS: Final = 104
+#: The longest lead time an atelier can state, typed in the bot or imported from CSV. No
+#: deadline lies further away, so an atelier needing longer could never be matched.
+MAX_LEAD_TIME_WEEKS: Final = DEADLINE_HORIZON_WEEKS
 
 # A deadline is a few words; sentences longer than this are not worth handing
 # to dateparser, whose cost grows quickly with length.
@@ -316,7 +322,7 @@ def _impossible_day(text: str) -> bool:
 
 
 def parse_deadline(
-    text: str, lang: str = "en", *, today: date, max_weeks: int = 104
+    text: str, lang: str = "en", *, today: date, max_weeks: int = DEADLINE_HORIZON_WEEKS
 ) -> date | ParseError:
     """When the finished pieces are needed.
 
@@ -364,3 +370,42 @@ def weeks_until(deadline: date, today: date) -> int:
     if isinstance(today, datetime):
         today = today.date()
     return max(0, (deadline - today).days // 7)
+
+
+# --------------------------------------------------------------------------
+# Lead times
+
+_LEAD_MONTHS: Final = re.compile(r"\b(months?|mes[ei])\b", re.IGNORECASE)
+_LEAD_YEARS: Final = re.compile(r"\b(years?|ann[oi])\b", re.IGNORECASE)
+_LEAD_DAYS: Final = re.compile(r"\b(days?|giorn[oi]|gg)\b", re.IGNORECASE)
+# "a month", "an year", "a week": the article is the number (text2num already reads "un mese").
+_LEAD_ARTICLE: Final = re.compile(
+    r"^\s*(?:a|an)\s+(?=(?:weeks?|months?|years?|days?)\b)", re.IGNORECASE
+)
+# Weeks are counted with a generous bound first, so "300 weeks" is reported as too long (with
+# the real limit), not as an unreadable number.
+_LEAD_SCAN_LIMIT: Final = 10_000
+
+
+def parse_lead_time(text: str, lang: str = "en") -> int | ParseError:
+    """Whole weeks from order to delivery: "6", "6 weeks", "4-6 settimane" (the longer end),
+    "2 mesi", "a month", "10 days" (rounded up to whole weeks).
+
+    Months are 13/3 weeks and years 52, rounded up. Over :data:`MAX_LEAD_TIME_WEEKS` is
+    ``too_large`` with that limit as the detail; other errors are :func:`parse_quantity`'s.
+    """
+    quantity = parse_quantity(_LEAD_ARTICLE.sub("1 ", text), lang, maximum=_LEAD_SCAN_LIMIT)
+    if isinstance(quantity, ParseError):
+        if quantity.code == "too_large":
+            return ParseError("too_large", str(MAX_LEAD_TIME_WEEKS))
+        return quantity
+    weeks = quantity.high
+    if _LEAD_YEARS.search(text):
+        weeks *= 52
+    elif _LEAD_MONTHS.search(text):
+        weeks = -(-weeks * 13 // 3)  # months to weeks, rounded up (52 / 12 = 13 / 3)
+    elif _LEAD_DAYS.search(text):
+        weeks = -(-weeks // 7)
+    if weeks > MAX_LEAD_TIME_WEEKS:
+        return ParseError("too_large", str(MAX_LEAD_TIME_WEEKS))
+    return weeks

@@ -38,16 +38,27 @@ class Quantity:
         return (self.low + self.high + 1) // 2
 
 
-_EXPONENT = re.compile(r"(?<![\w.,])(\d+(?:\.\d+)?)[eE]\+?(\d{1,2})(?!\w)")
+#: Scientific notation is written out up to this power of ten; anything larger is beyond
+#: every limit a parser has (a million pieces, a hundred thousand euros), so it is replaced by
+#: a number just as far beyond them instead of a string of a thousand zeros.
+MAX_EXPONENT: Final = 15
+_BEYOND_EVERY_LIMIT: Final = "9" * (MAX_EXPONENT + 1)
+# "1e9", "2.5E3", "5e+1", "2,5e3". No space around the "e": in Italian "50 e 100" is a range.
+_EXPONENT: Final = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)[eE]\+?(\d{1,4})(?![\w.,])")
 
 
 def expand_exponents(text: str) -> str:
-    """ "1e9" and "5e1" as the whole numbers they stand for, so they are not read as the
-    range 1-9 or 1-5. Anything that is not a whole number is left as typed."""
+    """ "1e9" and "5e1" as the numbers they stand for ("1000000000", "50"), so they are read
+    as one number and not as the range 1-9 or 1-5; "2.55e1" becomes "25.5"."""
 
     def expand(match: re.Match[str]) -> str:
-        value = Decimal(match.group(1)).scaleb(int(match.group(2)))
-        return str(int(value)) if value == value.to_integral_value() else match.group(0)
+        exponent = int(match.group(2))
+        if exponent > MAX_EXPONENT:
+            return _BEYOND_EVERY_LIMIT
+        value = Decimal(match.group(1).replace(",", ".")).scaleb(exponent)
+        if value == value.to_integral_value():
+            return str(int(value))
+        return format(value.normalize(), "f")
 
     return _EXPONENT.sub(expand, text)
 
@@ -193,7 +204,7 @@ def scan_numbers(text: str, lang: str) -> FoundNumbers | ParseError:
     two numbers must be joined by a range connector, otherwise the answer is
     ambiguous ("5 styles of 80").
     """
-    lowered = text.casefold().translate(DASHES)
+    lowered = expand_exponents(text).casefold().translate(DASHES)
     lowered, hedges = _APPROX_RE.subn(" ", lowered)
     approximate = hedges > 0
     for pattern, replacement, idiom_is_approximate in _IDIOMS:
@@ -248,7 +259,6 @@ def parse_quantity(
     prepared = prepare(text)
     if isinstance(prepared, ParseError):
         return prepared
-    prepared = expand_exponents(prepared)
     found = scan_numbers(prepared, lang_code(lang))
     if isinstance(found, ParseError):
         return found
@@ -263,7 +273,6 @@ def parse_count(text: str, lang: str = "en", *, maximum: int = 1000) -> int | Pa
     prepared = prepare(text)
     if isinstance(prepared, ParseError):
         return prepared
-    prepared = expand_exponents(prepared)
     found = scan_numbers(prepared, lang_code(lang))
     if isinstance(found, ParseError):
         return found

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import matching
 from bot.db.base import utcnow
 from bot.db.models import Atelier, AtelierSource
+from parsing import MAX_LEAD_TIME_WEEKS
 
 CSV_COLUMNS: tuple[str, ...] = (
     "ref",
@@ -168,7 +169,7 @@ _BOUNDS = (
     ("moq", 1, MAX_QUANTITY),
     ("max_batch", 1, MAX_QUANTITY),
     ("monthly_capacity", 0, MAX_QUANTITY),
-    ("lead_time_weeks", 1, 520),
+    ("lead_time_weeks", 1, MAX_LEAD_TIME_WEEKS),
     ("handwork_share", 0, 100),
 )
 

@@ -252,3 +252,29 @@ def test_an_absurd_scientific_quantity_is_too_large_not_a_small_range() -> None:
     result = parse_quantity("1e9", "en")
     assert isinstance(result, ParseError) and result.code == "too_large"
     assert parse_count("1e1", "en") == 10
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1e999", ParseError("too_large", "1000000")),  # once read as the range 1-999
+        ("2,5e3", Quantity(2500, 2500)),
+        ("5E+1 pezzi", Quantity(50, 50)),
+        ("5e1-1e2", Quantity(50, 100)),
+        ("2.55e1", ParseError("not_a_number", "fraction")),
+    ],
+)
+def test_scientific_notation_has_one_reading_and_one_limit(
+    text: str, expected: Quantity | ParseError
+) -> None:
+    assert parse_quantity(text, "it") == expected
+
+
+def test_an_italian_range_with_e_is_not_scientific_notation() -> None:
+    assert parse_quantity("tra 50 e 100", "it") == Quantity(50, 100)
+    assert parse_quantity("50 e 100", "it") == Quantity(50, 100)
+
+
+def test_scientific_percentages_are_read_as_numbers() -> None:
+    assert parse_percentage("5e1", "en") == 50
+    assert parse_percentage("1e9", "en") == ParseError("out_of_range")

@@ -18,6 +18,7 @@ from bot.registry.importing import (
     import_registry,
     parse_registry_csv,
 )
+from parsing import MAX_LEAD_TIME_WEEKS
 
 HEADER = ",".join(CSV_COLUMNS)
 GOOD = (
@@ -212,3 +213,12 @@ async def test_a_large_import_then_the_same_file_reports_every_row_unchanged(
         assert atelier.specialties == ["knitwear", "knitted accessories"]
         assert atelier.created_at < atelier.updated_at
     assert await _count(session_factory) == 2500
+
+
+def test_a_lead_time_the_bot_would_refuse_is_refused_by_the_import_too() -> None:
+    """One limit for lead times, whether an atelier types it or an operator imports it."""
+    longest = GOOD.replace(",900,6,", f",900,{MAX_LEAD_TIME_WEEKS},")
+    too_long = GOOD2.replace(",200,8,", f",200,{MAX_LEAD_TIME_WEEKS + 1},")
+    records, errors = parse_registry_csv(_csv(longest, too_long))
+    assert [r.lead_time_weeks for r in records] == [MAX_LEAD_TIME_WEEKS]
+    assert [(e.line, e.column) for e in errors] == [(3, "lead_time_weeks")]
