@@ -16,7 +16,8 @@ plain strings. One module per concern:
 * :mod:`parsing.money` — budgets;
 * :mod:`parsing.dates` — deadlines and lead times;
 * :mod:`parsing.contacts` — e-mail addresses and phone numbers;
-* :mod:`parsing.places` — countries;
+* :mod:`parsing.places` — countries, regions, provinces and addresses, with the
+  gazetteer of :mod:`parsing.gazetteer`;
 * :mod:`parsing.text` — clean-up, accent folding, free text.
 
 Error codes (``ParseError.code``):
@@ -31,7 +32,7 @@ Error codes (``ParseError.code``):
   possible": the bot should ask for a concrete date), ``too_vague`` (a bare
   number or year, "next year");
 * ``bad_currency``, ``bad_email``, ``bad_phone``, ``bad_contact`` (neither an
-  e-mail nor a phone number), ``bad_country``.
+  e-mail nor a phone number), ``bad_country``, ``bad_region``.
 
 ``range_inverted`` is never produced: "100-50" is read as 50..100, because the
 order carries no information and re-asking would only cost the user a turn.
@@ -54,7 +55,14 @@ from parsing.numbers import (
     parse_percentage,
     parse_quantity,
 )
-from parsing.places import parse_country
+from parsing.places import (
+    Correction,
+    Place,
+    parse_address,
+    parse_country,
+    parse_place,
+    parse_region,
+)
 from parsing.text import clean_text, fold
 
 __all__ = [
@@ -62,13 +70,16 @@ __all__ = [
     "MAX_BUDGET",
     "MAX_INPUT_CHARS",
     "MAX_LEAD_TIME_WEEKS",
+    "Correction",
     "Money",
     "ParseError",
+    "Place",
     "Quantity",
     "clean_text",
     "fold",
     "format_money",
     "format_quantity",
+    "parse_address",
     "parse_budget",
     "parse_contact",
     "parse_count",
@@ -78,6 +89,8 @@ __all__ = [
     "parse_lead_time",
     "parse_percentage",
     "parse_phone",
+    "parse_place",
     "parse_quantity",
+    "parse_region",
     "weeks_until",
 ]

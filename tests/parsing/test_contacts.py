@@ -132,6 +132,10 @@ def test_parse_contact_errors(text: str, code: str) -> None:
         ("Paesi Bassi", "it", "NL"),
         ("Portgual", "en", "PT"),
         ("NO", "en", "NO"),
+        # A region or a province names its country.
+        ("Milano", "it", "IT"),
+        ("Tuscany", "en", "IT"),
+        ("Catalogna", "it", "ES"),
     ],
 )
 def test_parse_country(text: str, lang: str, expected: str) -> None:
@@ -140,7 +144,7 @@ def test_parse_country(text: str, lang: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["no", "si", "Milano", "tell us more", "Spain and Italy", "Malti", "😀", "xx", "Atlantis"],
+    ["no", "si", "Carpi", "tell us more", "Spain and Italy", "Malti", "😀", "xx", "Atlantis"],
 )
 def test_parse_country_errors(text: str) -> None:
     result = parse_country(text)
