@@ -13,12 +13,14 @@ scheduler, so every parser can be tested (and reused by the CSV import) on
 plain strings. One module per concern:
 
 * :mod:`parsing.numbers` — quantities, counts, percentages;
-* :mod:`parsing.money` — budgets;
+* :mod:`parsing.money` — budgets and amounts in an expected currency;
 * :mod:`parsing.dates` — deadlines and lead times;
 * :mod:`parsing.contacts` — e-mail addresses and phone numbers;
 * :mod:`parsing.places` — countries, regions, provinces and addresses, with the
   gazetteer of :mod:`parsing.gazetteer`;
-* :mod:`parsing.text` — clean-up, accent folding, free text.
+* :mod:`parsing.text` — clean-up, accent folding, free text;
+* :mod:`parsing.answers` — word answers (yes, no, skip, none, done, anywhere, flexible,
+  don't know, as soon as possible) in English, Italian, French, Spanish and Portuguese.
 
 Error codes (``ParseError.code``):
 
@@ -31,6 +33,7 @@ Error codes (``ParseError.code``):
   31/02/2027), ``in_the_past``, ``too_far``, ``asap`` ("as soon as
   possible": the bot should ask for a concrete date), ``too_vague`` (a bare
   number or year, "next year");
+* money: :class:`MoneyProblem` (``other_currency`` among them);
 * ``bad_currency``, ``bad_email``, ``bad_phone``, ``bad_contact`` (neither an
   e-mail nor a phone number), ``bad_country``, ``bad_region``.
 
@@ -38,6 +41,7 @@ Error codes (``ParseError.code``):
 order carries no information and re-asking would only cost the user a turn.
 """
 
+from parsing.answers import DEADLINE_WORDS, SKIP_WORDS, AnswerWord, answer_word, answer_words
 from parsing.contacts import parse_contact, parse_email, parse_phone
 from parsing.core import MAX_INPUT_CHARS, ParseError
 from parsing.dates import (
@@ -47,7 +51,7 @@ from parsing.dates import (
     parse_lead_time,
     weeks_until,
 )
-from parsing.money import MAX_BUDGET, Money, format_money, parse_budget
+from parsing.money import MAX_BUDGET, Money, MoneyProblem, format_money, parse_budget, parse_money
 from parsing.numbers import (
     Quantity,
     format_quantity,
@@ -58,25 +62,35 @@ from parsing.numbers import (
 from parsing.places import (
     Correction,
     Place,
+    country_name,
     parse_address,
     parse_country,
     parse_place,
     parse_region,
+    region_label,
 )
-from parsing.text import clean_text, fold
+from parsing.text import clean_text, fold, fold_words
 
 __all__ = [
     "DEADLINE_HORIZON_WEEKS",
+    "DEADLINE_WORDS",
     "MAX_BUDGET",
     "MAX_INPUT_CHARS",
     "MAX_LEAD_TIME_WEEKS",
+    "SKIP_WORDS",
+    "AnswerWord",
     "Correction",
     "Money",
+    "MoneyProblem",
     "ParseError",
     "Place",
     "Quantity",
+    "answer_word",
+    "answer_words",
     "clean_text",
+    "country_name",
     "fold",
+    "fold_words",
     "format_money",
     "format_quantity",
     "parse_address",
@@ -87,10 +101,12 @@ __all__ = [
     "parse_deadline",
     "parse_email",
     "parse_lead_time",
+    "parse_money",
     "parse_percentage",
     "parse_phone",
     "parse_place",
     "parse_quantity",
     "parse_region",
+    "region_label",
     "weeks_until",
 ]

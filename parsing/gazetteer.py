@@ -9,7 +9,6 @@ exactly one subdivision is that close, and say so.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ import pycountry
 from rapidfuzz.distance import OSA
 
 from parsing.core import lang_code
-from parsing.text import fold
+from parsing.text import fold, fold_words
 
 #: The countries whose regions and provinces are known.
 GAZETTEER_COUNTRIES: Final = ("IT", "ES", "PT", "FR")
@@ -85,7 +84,7 @@ class Found:
 
 def place_key(text: str) -> str:
     """Fold case, accents and punctuation: "Valle d’Aosta" -> "valle d aosta"."""
-    return " ".join(re.sub(r"[^\w\s]|_", " ", fold(text).replace(".", "")).split())
+    return fold_words(fold(text).replace(".", ""))
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from babel import Locale
 
 from parsing.core import LANGS, ParseError, lang_code
 from parsing.gazetteer import Found, Level, Subdivision, gazetteer
-from parsing.text import clean_text, closest, fold, prepare
+from parsing.text import clean_text, closest, fold, fold_words, prepare
 
 # Names people use that are in neither pycountry nor CLDR.
 _COUNTRY_ALIASES: Final = {
@@ -39,8 +39,7 @@ _COUNTRY_FILLER_RE: Final = re.compile(
 
 def _country_key(text: str) -> str:
     """Fold case, accents and punctuation: "U.S.A." -> "usa", "Côte d’Ivoire" -> "cote d ivoire"."""
-    folded = fold(text).replace(".", "")
-    return " ".join(re.sub(r"[^\w\s]|_", " ", folded).split())
+    return fold_words(fold(text).replace(".", ""))
 
 
 @lru_cache(maxsize=1)
@@ -112,6 +111,13 @@ def subdivision_label(code: str | None, lang: str, default: str = "") -> str:
     """A region's or province's name in the user's language ("IT-52" -> "Tuscany"), else ``default``."""
     found = gazetteer().get(code or "")
     return found.label(lang) if found is not None else default
+
+
+def region_label(region: str, country: str | None, lang: str) -> str:
+    """A stored region's name in the user's language ("Toscana" -> "Tuscany" in English);
+    a region the gazetteer does not know is shown as it was written."""
+    found = gazetteer().find(region, country=country, typos=False)
+    return found.subdivision.label(lang) if found is not None else region
 
 
 def _place_of(found: Found, typed: str, lang: str) -> Place:

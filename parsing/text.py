@@ -89,6 +89,15 @@ _SPECIAL_LETTERS: Final = {
 _NON_ASCII: Final = re.compile(r"[^\x00-\x7f]")
 
 
+def fold_words(text: str) -> str:
+    """Folded words and nothing else, punctuation as spaces: "Sì!" -> "si",
+    "That's all" -> "that s all", "Emilia-Romagna" -> "emilia romagna".
+
+    How short answers are compared with lists of words and names.
+    """
+    return " ".join(re.sub(r"[^\w\s]|_", " ", fold(text)).split())
+
+
 def _fold_match(found: re.Match[str]) -> str:
     return _fold_letter(found.group(0))
 
