@@ -22,21 +22,14 @@ MAX_DESCRIPTION = 1000
 MAX_ITEMS = 30
 MAX_ITEM = 120
 MAX_PIECES = 10_000_000
-MAX_LEAD_WEEKS = 104
+MAX_LEAD_WEEKS = parsing.MAX_LEAD_TIME_WEEKS
 CONFIDENT = 75.0
 
 _SPLIT = re.compile(r"\s*(?:[,;/\n•]|\band\b|\bed?\b|\by\b|\bet\b)\s*", re.IGNORECASE)
 _NONE = frozenset(
     {"none", "no", "nessuna", "nessuno", "niente", "nothing", "n/a", "na", "-", "nope", "non"}
 )
-_MONTHS = re.compile(r"\b(months?|mes[ei])\b", re.IGNORECASE)
-_YEARS = re.compile(r"\b(years?|ann[oi])\b", re.IGNORECASE)
-_DAYS = re.compile(r"\b(days?|giorn[oi]|gg)\b", re.IGNORECASE)
 SUGGEST_FROM = 50.0
-# "1e9", "2.5E3": scientific notation, which the quantity parser would read as a range.
-_SCIENTIFIC = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s*[eE]\s*\+?(\d{1,4})(?![\w.,])")
-# "a month", "an year", "a week": the article is the number.
-_ARTICLE = re.compile(r"^\s*(?:a|an)\s+(?=(?:weeks?|months?|years?|days?)\b)", re.IGNORECASE)
 # "0.8" for a share: a fraction, most likely meaning 80 %, never silently 1 %.
 _FRACTION = re.compile(r"^\s*0[.,](\d{1,4})\s*$")
 _FULL = frozenset({"full", "pieno", "pieni", "piena", "piene", "esaurito", "zero", *_NONE})
@@ -80,18 +73,15 @@ def parse_country(text: str, lang: str, draft: dict[str, Any]) -> Answer:
 
 
 def parse_place(text: str, lang: str, draft: dict[str, Any]) -> Answer:
-    """ "Prato, Toscana" -> city Prato, region Toscana; one name is the city."""
-    place = _text(text, MAX_PLACE * 2)
-    if isinstance(place, Problem):
-        return place
-    parts = [" ".join(p.split()) for p in re.split(r"[,\n(]", place.replace(")", "")) if p.strip()]
-    if not parts:
-        return Problem("empty")
-    if any(len(p) > MAX_PLACE for p in parts):
-        return Problem("too_long", {"length": max(len(p) for p in parts), "limit": MAX_PLACE})
-    city = parts[0]
-    region = parts[1] if len(parts) > 1 else ""
-    return {"city": city, "region": region}
+    """ "Prato, Toscana" -> city Prato, region Toscana; "Carpi (MO), Emilia Romagna" -> city
+    Carpi, region Emilia-Romagna (the province code is not the region); one name is the city."""
+    country = draft.get("country")
+    place = parsing.parse_address(text, lang, country=country if isinstance(country, str) else None)
+    if isinstance(place, parsing.ParseError):
+        if place.code == "too_long":
+            return Problem("too_long", {"length": place.detail, "limit": MAX_PLACE})
+        return _from_parse_error(place)
+    return {"city": place.city or "", "region": place.region or ""}
 
 
 def concept_label(concept_id: str, lang: str) -> str:
@@ -162,29 +152,10 @@ def parse_techniques(text: str, lang: str, draft: dict[str, Any]) -> Answer:
     return {"techniques": techniques}
 
 
-def _expand_scientific(text: str) -> str | Problem:
-    """Write "1e9" out in full ("1000000000"), so it is read as one (too large) number."""
-
-    def expand(match: re.Match[str]) -> str:
-        mantissa, exponent = match.group(1).replace(",", "."), int(match.group(2))
-        if exponent > 15:
-            return "9" * 16  # beyond every limit; spelling it out would only cost memory
-        value = float(mantissa) * 10**exponent
-        return str(int(value)) if value == int(value) else match.group(0)
-
-    expanded = _SCIENTIFIC.sub(expand, text)
-    if _SCIENTIFIC.search(expanded):
-        return Problem("not_a_number")  # "2.55e1": not a whole number of pieces or weeks
-    return expanded
-
-
 def _pieces(text: str, lang: str, *, allow_zero: bool = False) -> int | Problem:
     if allow_zero and text.strip(" .!").casefold() in _FULL:
         return 0
-    expanded = _expand_scientific(text)
-    if isinstance(expanded, Problem):
-        return expanded
-    quantity = parsing.parse_quantity(expanded, lang, maximum=MAX_PIECES)
+    quantity = parsing.parse_quantity(text, lang, maximum=MAX_PIECES)
     if isinstance(quantity, parsing.ParseError):
         if quantity.code == "too_large":
             return Problem("too_large", {"limit": MAX_PIECES})
@@ -228,23 +199,11 @@ def parse_free_capacity(text: str, lang: str) -> int | Problem:
 def parse_lead_time(text: str, lang: str, draft: dict[str, Any]) -> Answer:
     """Weeks from order to delivery: "6", "6 weeks", "4-6 settimane" (the longer end), "2 mesi",
     "10 days" (rounded up to whole weeks)."""
-    expanded = _expand_scientific(_ARTICLE.sub("1 ", text))
-    if isinstance(expanded, Problem):
-        return expanded
-    quantity = parsing.parse_quantity(expanded, lang, maximum=10_000)
-    if isinstance(quantity, parsing.ParseError):
-        if quantity.code == "too_large":
+    weeks = parsing.parse_lead_time(text, lang)
+    if isinstance(weeks, parsing.ParseError):
+        if weeks.code == "too_large":
             return Problem("lead_time_too_long", {"limit": MAX_LEAD_WEEKS})
-        return _from_parse_error(quantity)
-    weeks = quantity.high
-    if _YEARS.search(text):
-        weeks *= 52
-    elif _MONTHS.search(text):
-        weeks = -(-weeks * 13 // 3)  # months to weeks, rounded up (52 / 12 = 13 / 3)
-    elif _DAYS.search(text):
-        weeks = -(-weeks // 7)
-    if weeks > MAX_LEAD_WEEKS:
-        return Problem("lead_time_too_long", {"limit": MAX_LEAD_WEEKS})
+        return _from_parse_error(weeks)
     return {"lead_time_weeks": weeks}
 
 

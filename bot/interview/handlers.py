@@ -11,8 +11,6 @@ After a confirmation the brief is stored and its matches are shown (bot/briefs/h
 
 from __future__ import annotations
 
-import re
-import unicodedata
 import warnings
 from collections.abc import Callable
 from datetime import date, datetime
@@ -189,9 +187,7 @@ ANYWHERE_WORDS = frozenset(
 
 def _plain(text: str) -> str:
     """Lower case, no accents, punctuation as spaces: "Sì!" -> "si", "That's all" -> "that s all"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[^\w\s]|_", " ", letters).split())
+    return parsing.fold_words(text)
 
 
 # --- questions ---------------------------------------------------------------------------------
@@ -304,7 +300,12 @@ def _summary(context: BotContext, lang: str) -> tuple[str, Buttons]:
         else t("designer.not_given", lang)
     )
     if a.get("region"):
-        place = t("designer.region_of_italy", lang, region=a["region"])
+        place = t(
+            "designer.region_in_country",
+            lang,
+            region=parsing.region_label(a["region"], a.get("country"), lang),
+            country=_country_name(a.get("country") or "IT", lang),
+        )
     elif a.get("country"):
         place = _country_name(a["country"], lang)
     else:
@@ -359,7 +360,9 @@ async def _ask(
     return state
 
 
-async def _next(update: Update, context: BotContext, after: str, *, replace: bool = False) -> str:
+async def _next(
+    update: Update, context: BotContext, after: str, *, replace: bool = False, prefix: str = ""
+) -> str:
     """The following question, or back to the summary once an edited field is answered.
 
     Editing the product also re-confirms its category, and editing the must-haves covers both
@@ -384,7 +387,7 @@ async def _next(update: Update, context: BotContext, after: str, *, replace: boo
         following = SUMMARY
     if following == SUMMARY:
         data.pop("brief_editing", None)
-    return await _ask(update, context, following, replace=replace)
+    return await _ask(update, context, following, replace=replace, prefix=prefix)
 
 
 async def _reask(update: Update, context: BotContext, error: parsing.ParseError | str) -> str:
@@ -693,23 +696,37 @@ async def place_typed(update: Update, context: BotContext) -> str:
         answers["country"] = None
         answers["region"] = None
         return await _next(update, context, PLACE)
-    parsed = parsing.parse_country(text, lang_of(context, update))
-    if isinstance(parsed, parsing.ParseError):
-        return await _reask(update, context, parsed)
+    lang = lang_of(context, update)
+    place = parsing.parse_place(text, lang)
+    if isinstance(place, parsing.ParseError):
+        return await _reask(update, context, place)
+    return await _place_answered(update, context, place, COUNTRY)
+
+
+async def _place_answered(
+    update: Update, context: BotContext, place: parsing.Place, after: str
+) -> str:
+    """Keep a country and region (a province stands for its region) and say what a typo was
+    read as, so a correction is never silent."""
     answers = _answers(context)
-    answers["country"] = parsed
-    answers["region"] = None
-    return await _next(update, context, COUNTRY)
+    answers["country"] = place.country
+    answers["region"] = place.region
+    lang = lang_of(context, update)
+    notes = [
+        t("designer.place_corrected", lang, typed=c.typed[:60], understood=c.understood)
+        for c in place.corrections
+    ]
+    return await _next(update, context, after, prefix="\n".join(notes))
 
 
 async def region(update: Update, context: BotContext) -> str:
-    text = parsing.clean_text(_text(update), max_len=60)
+    text = _short_answer(update)
     if isinstance(text, parsing.ParseError):
         return await _reask(update, context, text)
-    answers = _answers(context)
-    answers["country"] = "IT"
-    answers["region"] = text
-    return await _next(update, context, REGION)
+    place = parsing.parse_region(text, lang_of(context, update), country="IT")
+    if isinstance(place, parsing.ParseError):
+        return await _reask(update, context, place)
+    return await _place_answered(update, context, place, REGION)
 
 
 async def handwork_pressed(update: Update, context: BotContext, button: ChooseHandwork) -> str:

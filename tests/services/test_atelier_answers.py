@@ -15,7 +15,9 @@ def parse(step: str, text: str, lang: str = "en", **draft: object) -> object:
     ("step", "text", "expected"),
     [
         ("place", "Prato, Toscana", {"city": "Prato", "region": "Toscana"}),
-        ("place", "Biella", {"city": "Biella", "region": ""}),
+        ("place", "Biella", {"city": "Biella", "region": "Piemonte"}),  # its province's region
+        ("place", "Carpi (MO), Emilia Romagna", {"city": "Carpi", "region": "Emilia-Romagna"}),
+        ("place", "Carpi", {"city": "Carpi", "region": ""}),
         ("country", "Itlay", {"country": "IT"}),
         (
             "specialties",
