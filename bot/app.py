@@ -12,6 +12,7 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 from bot.admin.rendering import RENDERERS as ADMIN_RENDERERS
 from bot.config import Settings
 from bot.core import handlers as common
+from bot.core.application import BottegaApplication
 from bot.core.renderers import register_renderers
 from bot.db import create_engine, create_session_factory
 from bot.digest.rendering import RENDERERS as DIGEST_RENDERERS
@@ -99,6 +100,7 @@ def build_application(
     )
     builder = (
         Application.builder()
+        .application_class(BottegaApplication)
         .token(token or settings.token or "")
         .base_url(base_url or settings.telegram_api_base_url)
         .base_file_url(

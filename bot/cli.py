@@ -190,12 +190,14 @@ def _migrate(settings: Settings, step: Any, revision: str) -> None:
 
 
 async def _with_session(settings: Settings, work: Any) -> Any:
+    """Run `work` in one unit of work: committed when it returns, rolled back when it raises."""
+    from bot.core.unit_of_work import UnitOfWork
     from bot.db import create_engine, create_session_factory
 
     engine = create_engine(settings.database_url)
     try:
-        async with create_session_factory(engine)() as session:
-            return await work(session)
+        async with UnitOfWork(create_session_factory(engine)) as uow:
+            return await work(uow.session)
     finally:
         await engine.dispose()
 

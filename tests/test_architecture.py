@@ -99,3 +99,46 @@ def test_the_clock_holds_no_message_rendering() -> None:
     """scheduling/ runs jobs; how a message reads belongs to the feature that sends it."""
     assert sorted(p.name for p in (ROOT / "bot" / "scheduling").glob("*messages*.py")) == []
     assert not (ROOT / "bot" / "handlers").exists()
+
+
+# The unit of work commits; the outbox sweeper records each send's outcome as it goes, the
+# persistence stores conversation state, and the match index prunes the registry's change log in
+# its own housekeeping session: nothing else ends a transaction.
+MAY_COMMIT = {
+    "bot/core/unit_of_work.py",
+    "bot/outbox/sweeper.py",
+    "bot/persistence.py",
+    "bot/registry/changes.py",
+}
+
+
+def _calls(path: Path, name: str) -> list[int]:
+    tree = ast.parse(path.read_text("utf-8"))
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == name
+    ]
+
+
+def test_only_the_unit_of_work_commits() -> None:
+    offenders = {
+        str(path.relative_to(ROOT)): lines
+        for path in sorted((ROOT / "bot").rglob("*.py"))
+        if str(path.relative_to(ROOT)) not in MAY_COMMIT and (lines := _calls(path, "commit"))
+    }
+    assert offenders == {}
+
+
+def test_handlers_never_open_sessions() -> None:
+    """A handler uses the update's session (context.uow); it never makes one of its own."""
+    handlers = sorted((ROOT / "bot").glob("*/handlers.py"))
+    assert handlers
+    offenders = {
+        str(path.relative_to(ROOT)): [n for n in ("session_factory", "rollback") if n in text]
+        for path in handlers
+        if any(n in (text := path.read_text("utf-8")) for n in ("session_factory", "rollback"))
+    }
+    assert offenders == {}

@@ -57,15 +57,16 @@ async def delete_answered(update: Update, context: BotContext, button: ConfirmDe
         await edit_or_say(update, context, t("account.delete_kept", lang))
         return
     telegram_id = update.effective_user.id
-    async with context.runtime.session() as session:
-        await privacy.erase_user(session, telegram_id)
-    context.runtime.match_index.invalidate()
+    session = context.uow.session
+    await privacy.erase_user(session, telegram_id)
+    context.uow.registry_changed()
     _end_conversations(context, telegram_id)
     if context.user_data is not None:
         context.user_data.clear()
     persistence = context.application.persistence
     if isinstance(persistence, DatabasePersistence):
-        await persistence.forget_user(telegram_id)
+        # Its own transaction, after the erasure is committed (SQLite has one writer at a time).
+        context.uow.after_commit("forget_user", lambda: persistence.forget_user(telegram_id))
     await query.answer()
     await edit_or_say(update, context, t("account.deleted", lang))
 

@@ -41,7 +41,7 @@ async def _withdraw_open_intros(session: AsyncSession, where: ColumnElement[bool
 
 
 async def erase_user(session: AsyncSession, telegram_id: int) -> Erased | None:
-    """Erase everything personal about the user with this Telegram id; commits.
+    """Erase everything personal about the user with this Telegram id.
 
     Returns None when we hold nothing about them (already erased or never met).
     """
@@ -92,5 +92,5 @@ async def erase_user(session: AsyncSession, telegram_id: int) -> Erased | None:
     user.deleted = True
     user.reachable = False
     user.digest_opt_in = False
-    await session.commit()
+    await session.flush()
     return Erased(len(briefs), len(ateliers), withdrawn, cancelled)

@@ -14,7 +14,7 @@ from bot.admin import verification
 from bot.admin.buttons import Decide, claim_buttons, registration_buttons
 from bot.ateliers.handlers import describe, values_of
 from bot.core import handlers as common
-from bot.core.replies import edit_or_say, lang_of, on_button, say
+from bot.core.replies import edit_or_say, lang_of, on_button, say, send_photo
 from bot.i18n import t
 from bot.runtime import BotContext
 
@@ -36,20 +36,20 @@ async def admin(update: Update, context: BotContext) -> None:
         await common.help_command(update, context)
         return
     lang = lang_of(context, update)
-    async with context.runtime.session() as session:
-        pending = await verification.pending_verifications(session)
-        claims = await verification.pending_claims(session)
-        new_items = [(a.id, a.ref, describe(values_of(a), lang)) for a in pending]
-        claim_items = [
-            (
-                c.atelier.id,
-                c.atelier.ref,
-                c.atelier.name,
-                c.claimant.display_name or "–",
-                c.claimant.telegram_id,
-            )
-            for c in claims
-        ]
+    session = context.uow.session
+    pending = await verification.pending_verifications(session)
+    claims = await verification.pending_claims(session)
+    new_items = [(a.id, a.ref, describe(values_of(a), lang)) for a in pending]
+    claim_items = [
+        (
+            c.atelier.id,
+            c.atelier.ref,
+            c.atelier.name,
+            c.claimant.display_name or "–",
+            c.claimant.telegram_id,
+        )
+        for c in claims
+    ]
     if not new_items and not claim_items:
         await say(update, context, t("admin.nothing_pending", lang))
         return
@@ -88,20 +88,19 @@ async def decide(update: Update, context: BotContext, button: Decide) -> None:
     if not _is_admin(update, context):
         await query.answer(t("admin.only_admins", lang), show_alert=True)
         return
-    async with context.runtime.session() as session:
-        try:
-            atelier = await ACTIONS[button.action](session, button.atelier_id)
-        except verification.ReviewError as exc:
-            await query.answer(t(f"admin.error_{exc.code}", lang), show_alert=True)
-            if exc.code == "withdrawn":
-                await edit_or_say(update, context, t("admin.withdrawn", lang))
-            return
-        name, ref = atelier.name, atelier.ref
+    session = context.uow.session
+    try:
+        atelier = await ACTIONS[button.action](session, button.atelier_id)
+    except verification.ReviewError as exc:
+        await query.answer(t(f"admin.error_{exc.code}", lang), show_alert=True)
+        if exc.code == "withdrawn":
+            await edit_or_say(update, context, t("admin.withdrawn", lang))
+        return
+    name, ref = atelier.name, atelier.ref
     await query.answer()
-    context.runtime.match_index.invalidate()
-    from bot.scheduling.jobs import kick
+    context.uow.registry_changed()
 
-    kick(context.application)
+    context.uow.deliveries_added()
     await edit_or_say(update, context, t(f"admin.done_{button.action}", lang, name=name, ref=ref))
 
 
@@ -142,8 +141,8 @@ async def stats(update: Update, context: BotContext) -> None:
         await common.help_command(update, context)
         return
     lang = lang_of(context, update)
-    async with context.runtime.session() as session:
-        numbers = await stats_service.collect(session)
+    session = context.uow.session
+    numbers = await stats_service.collect(session)
     await say(update, context, stats_text(numbers, lang))
     chat = update.effective_chat
     if chat is None:
@@ -151,7 +150,7 @@ async def stats(update: Update, context: BotContext) -> None:
     titles = (t("admin.chart_briefs", lang), t("admin.chart_intros", lang))
     # Rendering takes a moment (the first time, loading fonts); keep other chats flowing.
     chart = await asyncio.to_thread(stats_service.render_chart, numbers, titles=titles)
-    await context.bot.send_photo(chat.id, chart, caption=t("admin.chart_caption", lang))
+    await send_photo(update, context, chart, t("admin.chart_caption", lang))
 
 
 def build_handlers() -> list[BaseHandler[Update, BotContext, Any]]:

@@ -78,7 +78,7 @@ def _withdrawn(atelier: Atelier) -> bool:
 
 
 async def verify(session: AsyncSession, atelier_id: int) -> Atelier:
-    """Approve a new atelier: it becomes matchable and its owner is told. Commits."""
+    """Approve a new atelier: it becomes matchable and its owner is told.."""
     atelier = await session.get(Atelier, atelier_id)
     if atelier is None:
         raise ReviewError("not_found")
@@ -89,7 +89,7 @@ async def verify(session: AsyncSession, atelier_id: int) -> Atelier:
     atelier.verified = True
     if atelier.owner_id is not None:
         await _notify(session, KIND_VERIFIED, atelier, atelier.owner_id, "registration")
-    await session.commit()
+    await session.flush()
     return atelier
 
 
@@ -105,25 +105,25 @@ async def reject(session: AsyncSession, atelier_id: int) -> Atelier:
     atelier.listed = False
     if atelier.owner_id is not None:
         await _notify(session, KIND_REJECTED, atelier, atelier.owner_id, "registration")
-    await session.commit()
+    await session.flush()
     return atelier
 
 
 async def approve_claim(session: AsyncSession, atelier_id: int) -> Atelier:
-    """The claimant becomes the owner of the imported record. Commits."""
+    """The claimant becomes the owner of the imported record.."""
     atelier = await session.get(Atelier, atelier_id)
     if atelier is None or atelier.claimed_by_id is None:
         raise ReviewError("already_done")
     claimant = await session.get(User, atelier.claimed_by_id)
     if claimant is None or claimant.deleted:
         atelier.claimed_by_id = None
-        await session.commit()
+        await session.flush()
         raise ReviewError("not_found")
     atelier.owner_id = claimant.id
     atelier.claimed_by_id = None
     claimant.role = Role.ATELIER
     await _notify(session, KIND_VERIFIED, atelier, claimant.id, "claim")
-    await session.commit()
+    await session.flush()
     return atelier
 
 
@@ -134,7 +134,7 @@ async def reject_claim(session: AsyncSession, atelier_id: int) -> Atelier:
     claimant_id = atelier.claimed_by_id
     atelier.claimed_by_id = None
     await _notify(session, KIND_REJECTED, atelier, claimant_id, "claim")
-    await session.commit()
+    await session.flush()
     return atelier
 
 
@@ -149,7 +149,7 @@ async def alert_admins(
     """Tell every administrator that `atelier` (a registration or a claim) waits for them.
 
     Administrators are known by Telegram id from the settings; one who never wrote to the bot
-    gets a user row here so the message can be scheduled. The caller commits.
+    gets a user row here so the message can be scheduled.
     """
     from bot.core.users import ensure_user
 

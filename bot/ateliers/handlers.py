@@ -59,7 +59,6 @@ from bot.ateliers.steps import (
     SPECIALTIES_CONFIRM,
     SUMMARY,
 )
-from bot.core import users
 from bot.core.replies import (
     Buttons,
     answer_stale,
@@ -73,7 +72,6 @@ from bot.core.replies import (
 from bot.db.models import Atelier, User
 from bot.i18n import has, t
 from bot.runtime import BotContext
-from bot.scheduling.jobs import kick
 
 Handler = BaseHandler[Update, BotContext, object]
 
@@ -151,17 +149,45 @@ async def _reask(update: Update, context: BotContext, step: str, problem: str) -
     return await _ask(update, context, step, prefix=problem + "\n\n")
 
 
+def registration_step(update: Update, context: BotContext) -> str | None:
+    """The registration (or profile edit) question this person is on, if any."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return None
+    for group in context.application.handlers.values():
+        for handler in group:
+            if isinstance(handler, ConversationHandler) and handler.name == CONVERSATION:
+                # PTB keeps no public view of a conversation's state; the key is (chat, user).
+                state = handler._conversations.get((chat.id, user.id))
+                return state if isinstance(state, str) else None
+    return None
+
+
+async def reask_current(update: Update, context: BotContext) -> bool:
+    """Put the open registration question in front of the atelier again (after a change of
+    language); False when no registration question is open."""
+    step = registration_step(update, context)
+    if step in ORDER:
+        await _ask(update, context, step)
+    elif step == SPECIALTIES_CONFIRM:
+        await _confirm_specialties(update, context)
+    elif step == SUMMARY:
+        await _show_summary(update, context)
+    else:
+        return False
+    return True
+
+
 # --- starting ---------------------------------------------------------------------------------
 
 
 async def _user(context: BotContext, update: Update) -> tuple[User, Atelier | None, Atelier | None]:
     """The person, the atelier they run and the record they have claimed, if any."""
     assert update.effective_user is not None
-    async with context.runtime.session() as session:
-        user = await users.ensure_user(session, update.effective_user.id)
-        atelier = await profiles.owned_atelier(session, user.id)
-        claim = await profiles.pending_claim(session, user.id) if atelier is None else None
-        await session.commit()
+    session = context.uow.session
+    user = await context.uow.user()
+    atelier = await profiles.owned_atelier(session, user.id)
+    claim = await profiles.pending_claim(session, user.id) if atelier is None else None
     return user, atelier, claim
 
 
@@ -364,14 +390,14 @@ async def language_toggled(
 async def _offer_duplicates(update: Update, context: BotContext) -> bool:
     draft = _draft(context)
     lang = lang_of(context, update)
-    async with context.runtime.session() as session:
-        similar = await profiles.find_similar(
-            session,
-            name=str(draft.get("name", "")),
-            country=str(draft.get("country", "")),
-            region=str(draft.get("region", "")),
-            city=str(draft.get("city", "")),
-        )
+    session = context.uow.session
+    similar = await profiles.find_similar(
+        session,
+        name=str(draft.get("name", "")),
+        country=str(draft.get("country", "")),
+        region=str(draft.get("region", "")),
+        city=str(draft.get("city", "")),
+    )
     if not similar:
         return False
     draft["offered"] = [a.id for a in similar]
@@ -409,16 +435,14 @@ async def duplicate_claimed(update: Update, context: BotContext, button: ClaimAt
     draft = _draft(context)
     offered = [int(i) for i in draft.get("offered", [])]
     atelier_id = button.atelier_id
-    async with context.runtime.session() as session:
-        user = await users.ensure_user(session, update.effective_user.id)
-        try:
-            atelier = await profiles.claim(
-                session, user=user, atelier_id=atelier_id, offered=offered
-            )
-        except profiles.ProfileError as exc:
-            await query.answer(t(f"atelier.claim_error_{exc.code}", lang), show_alert=True)
-            return DUPLICATE
-        await _alert_admins(context, session, atelier, "claim")
+    session = context.uow.session
+    user = await context.uow.user()
+    try:
+        atelier = await profiles.claim(session, user=user, atelier_id=atelier_id, offered=offered)
+    except profiles.ProfileError as exc:
+        await query.answer(t(f"atelier.claim_error_{exc.code}", lang), show_alert=True)
+        return DUPLICATE
+    await _alert_admins(context, session, atelier, "claim")
     await query.answer()
     await edit_or_say(update, context, t("atelier.claim_sent", lang, name=atelier.name))
     _drop_draft(context)
@@ -542,8 +566,7 @@ async def _alert_admins(context: BotContext, session: Any, atelier: Atelier, wha
     if await verification.alert_admins(
         session, atelier, context.runtime.settings.admin_user_ids, what=what
     ):
-        await session.commit()
-        kick(context.application)
+        context.uow.deliveries_added()
 
 
 async def confirm(update: Update, context: BotContext) -> str | int:
@@ -555,17 +578,17 @@ async def confirm(update: Update, context: BotContext) -> str | int:
     if complete is None:
         await query.answer()
         return await _ask(update, context, _first_missing(draft) or "name")
-    async with context.runtime.session() as session:
-        user = await users.ensure_user(session, update.effective_user.id)
-        try:
-            atelier = await profiles.register(session, owner=user, draft=complete)
-        except profiles.ProfileError:
-            await query.answer(t("atelier.already_registered_short", lang), show_alert=True)
-            _drop_draft(context)
-            return ConversationHandler.END
-        await _alert_admins(context, session, atelier, "registration")
+    session = context.uow.session
+    user = await context.uow.user()
+    try:
+        atelier = await profiles.register(session, owner=user, draft=complete)
+    except profiles.ProfileError:
+        await query.answer(t("atelier.already_registered_short", lang), show_alert=True)
+        _drop_draft(context)
+        return ConversationHandler.END
+    await _alert_admins(context, session, atelier, "registration")
     await query.answer()
-    context.runtime.match_index.invalidate()
+    context.uow.registry_changed()
     _drop_draft(context)
     await drop_buttons(query)
     await say(update, context, t("atelier.registered", lang, name=atelier.name, ref=atelier.ref))
@@ -670,16 +693,16 @@ async def _save_profile_edit(update: Update, context: BotContext) -> int:
     group = str(draft.get("group", ""))
     keys = [key for step in EDIT_GROUPS.get(group, ()) for key in FILLS[step]]
     changes = {key: draft[key] for key in keys if key in draft}
-    async with context.runtime.session() as session:
-        user = await users.ensure_user(session, update.effective_user.id)
-        try:
-            atelier = await profiles.update_profile(session, owner_id=user.id, changes=changes)
-        except profiles.ProfileError as exc:
-            _drop_draft(context)
-            await say(update, context, t(f"atelier.profile_error_{exc.code}", lang))
-            return ConversationHandler.END
-        text = _profile_text(atelier, lang)
-    context.runtime.match_index.invalidate()
+    session = context.uow.session
+    user = await context.uow.user()
+    try:
+        atelier = await profiles.update_profile(session, owner_id=user.id, changes=changes)
+    except profiles.ProfileError as exc:
+        _drop_draft(context)
+        await say(update, context, t(f"atelier.profile_error_{exc.code}", lang))
+        return ConversationHandler.END
+    text = _profile_text(atelier, lang)
+    context.uow.registry_changed()
     _drop_draft(context)
     await say(
         update,
@@ -752,27 +775,27 @@ async def _apply_capacity(
     owner may type another one."""
     assert update.effective_user is not None
     lang = lang_of(context, update)
-    async with context.runtime.session() as session:
-        user = await users.ensure_user(session, update.effective_user.id)
-        owned = await profiles.owned_atelier(session, user.id)
-        was_paused = owned is not None and owned.paused
-        try:
-            if pieces is not None:
-                atelier = await profiles.set_available_capacity(
-                    session, owner_id=user.id, pieces=pieces
-                )
-            else:
-                atelier = await profiles.set_paused(session, owner_id=user.id, paused=bool(paused))
-        except profiles.ProfileError as exc:
-            if exc.code == "above_monthly" and owned is not None:
-                problem = t("atelier.problem_above_monthly", lang, monthly=owned.monthly_capacity)
-                await say(update, context, problem)
-                return False
-            await say(update, context, t("atelier.no_atelier", lang))
-            return True
-        name, free, is_paused = atelier.name, atelier.available_capacity, atelier.paused
-        verified = atelier.verified
-    context.runtime.match_index.invalidate()
+    session = context.uow.session
+    user = await context.uow.user()
+    owned = await profiles.owned_atelier(session, user.id)
+    was_paused = owned is not None and owned.paused
+    try:
+        if pieces is not None:
+            atelier = await profiles.set_available_capacity(
+                session, owner_id=user.id, pieces=pieces
+            )
+        else:
+            atelier = await profiles.set_paused(session, owner_id=user.id, paused=bool(paused))
+    except profiles.ProfileError as exc:
+        if exc.code == "above_monthly" and owned is not None:
+            problem = t("atelier.problem_above_monthly", lang, monthly=owned.monthly_capacity)
+            await say(update, context, problem)
+            return False
+        await say(update, context, t("atelier.no_atelier", lang))
+        return True
+    name, free, is_paused = atelier.name, atelier.available_capacity, atelier.paused
+    verified = atelier.verified
+    context.uow.registry_changed()
     if pieces is not None:
         text = t("atelier.capacity_saved", lang, pieces=free)
         if was_paused and not is_paused:

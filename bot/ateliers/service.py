@@ -154,7 +154,7 @@ def _apply_draft(atelier: Atelier, draft: AtelierDraft) -> None:
 
 
 async def register(session: AsyncSession, *, owner: User, draft: AtelierDraft) -> Atelier:
-    """Create a pending atelier owned by `owner`; commits."""
+    """Create a pending atelier owned by `owner`."""
     if await owned_atelier(session, owner.id) is not None:
         raise ProfileError("already_registered")
     atelier = Atelier(
@@ -171,14 +171,14 @@ async def register(session: AsyncSession, *, owner: User, draft: AtelierDraft) -
     await session.flush()
     atelier.ref = await _unique_ref(session, atelier.id)
     owner.role = Role.ATELIER
-    await session.commit()
+    await session.flush()
     return atelier
 
 
 async def claim(
     session: AsyncSession, *, user: User, atelier_id: int, offered: Sequence[int]
 ) -> Atelier:
-    """Ask to take over an imported record; an admin approves it. Commits.
+    """Ask to take over an imported record; an admin approves it..
 
     Only a record the bot itself offered as "Is this you?" can be claimed, so a forged button
     cannot claim an arbitrary atelier.
@@ -193,7 +193,7 @@ async def claim(
     if atelier.claimed_by_id is not None and atelier.claimed_by_id != user.id:
         raise ProfileError("unavailable")
     atelier.claimed_by_id = user.id
-    await session.commit()
+    await session.flush()
     return atelier
 
 
@@ -207,7 +207,7 @@ async def owned_or_error(session: AsyncSession, user_id: int) -> Atelier:
 async def update_profile(
     session: AsyncSession, *, owner_id: int, changes: dict[str, Any]
 ) -> Atelier:
-    """Change some fields of the owner's atelier; commits. Unknown fields are refused."""
+    """Change some fields of the owner's atelier. Unknown fields are refused."""
     atelier = await owned_or_error(session, owner_id)
     allowed = {f.name for f in fields(AtelierDraft)}
     unknown = set(changes) - allowed
@@ -221,14 +221,14 @@ async def update_profile(
         setattr(atelier, name, list(value) if isinstance(value, tuple | list) else value)
     if "monthly_capacity" in changes:
         atelier.capacity_confirmed_at = utcnow()
-    await session.commit()
+    await session.flush()
     return atelier
 
 
 async def set_available_capacity(session: AsyncSession, *, owner_id: int, pieces: int) -> Atelier:
     """Free capacity this month (pieces); confirming some free capacity also resumes requests
     (0 leaves a pause as it is). Never more than the monthly capacity: free pieces feed the
-    capacity headroom the matcher scores. Commits."""
+    capacity headroom the matcher scores.."""
     if pieces < 0:
         raise ProfileError("negative")
     atelier = await owned_or_error(session, owner_id)
@@ -238,12 +238,12 @@ async def set_available_capacity(session: AsyncSession, *, owner_id: int, pieces
     atelier.capacity_confirmed_at = utcnow()
     if pieces > 0:
         atelier.paused = False
-    await session.commit()
+    await session.flush()
     return atelier
 
 
 async def set_paused(session: AsyncSession, *, owner_id: int, paused: bool) -> Atelier:
     atelier = await owned_or_error(session, owner_id)
     atelier.paused = paused
-    await session.commit()
+    await session.flush()
     return atelier

@@ -24,13 +24,11 @@ from bot.briefs.buttons import (
     PickAtelier,
     RequestPicked,
 )
-from bot.core import users
 from bot.core.replies import Buttons, answer_stale, drop_buttons, keyboard, lang_of, on_button, say
 from bot.i18n import t
 from bot.intros import service as intro_service
 from bot.intros.buttons import RequestIntro
 from bot.runtime import BotContext
-from bot.scheduling.jobs import kick
 
 PAGE = 5
 NEAR_MISSES = 3
@@ -107,12 +105,12 @@ async def show_matches(
     """Send the brief's best matches (one page), with buttons to pick ateliers."""
     lang = lang_of(context, update)
     assert update.effective_user is not None and update.effective_chat is not None
-    async with context.runtime.session() as session:
-        user = await users.ensure_user(session, update.effective_user.id)
-        brief = await brief_service.owned_brief(session, brief_id, user)
-        asked = await brief_service.asked_refs(session, brief_id)
-        query = brief_service.query_for(brief)
-        product = brief.product_text
+    session = context.uow.session
+    user = await context.uow.user()
+    brief = await brief_service.owned_brief(session, brief_id, user)
+    asked = await brief_service.asked_refs(session, brief_id)
+    query = brief_service.query_for(brief)
+    product = brief.product_text
     index = await context.runtime.match_index.get()
     result = index.match(
         query, top=offset + PAGE, lang=lang, exclude=asked, near_misses=NEAR_MISSES
@@ -131,32 +129,29 @@ async def show_matches(
                     for n in result.near_misses
                 )
             )
-        await context.bot.send_message(
-            update.effective_chat.id,
-            text,
-            reply_markup=keyboard(
-                [[(t("briefs.edit_button", lang), EditBrief(brief_id).encode())]]
-            ),
+        await say(
+            update, context, text, [[(t("briefs.edit_button", lang), EditBrief(brief_id).encode())]]
         )
         return
     shown = [(rank, m.ref, m.name) for rank, m in enumerate(page, start=offset + 1)]
     more_from = offset + PAGE if len(result.matches) == offset + PAGE else None
     picks = [p for p in _picks(context, brief_id) if p not in asked]
-    await context.bot.send_message(
-        update.effective_chat.id,
-        render_matches(result, product, lang, offset=offset, with_near_misses=offset == 0)[:4000],
-        reply_markup=keyboard(_match_buttons(brief_id, shown, picks, lang, more_from=more_from)),
+    await say(
+        update,
+        context,
+        render_matches(result, product, lang, offset=offset, with_near_misses=offset == 0),
+        _match_buttons(brief_id, shown, picks, lang, more_from=more_from),
     )
 
 
 async def _owned(update: Update, context: BotContext, brief_id: int) -> bool:
     assert update.effective_user is not None
-    async with context.runtime.session() as session:
-        user = await users.ensure_user(session, update.effective_user.id)
-        try:
-            await brief_service.owned_brief(session, brief_id, user)
-        except brief_service.BriefError:
-            return False
+    session = context.uow.session
+    user = await context.uow.user()
+    try:
+        await brief_service.owned_brief(session, brief_id, user)
+    except brief_service.BriefError:
+        return False
     return True
 
 
@@ -204,16 +199,15 @@ async def _request(update: Update, context: BotContext, brief_id: int, refs: lis
     if not refs:
         await query.answer(t("briefs.pick_first", lang), show_alert=True)
         return
-    async with context.runtime.session() as session:
-        user = await users.ensure_user(session, update.effective_user.id)
-        try:
-            outcome = await intro_service.request_for_brief(
-                session, brief_id=brief_id, requester=user, atelier_refs=refs
-            )
-        except intro_service.IntroError as exc:
-            await query.answer(t(f"briefs.{exc.code}", lang), show_alert=True)
-            return
-        await session.commit()
+    session = context.uow.session
+    user = await context.uow.user()
+    try:
+        outcome = await intro_service.request_for_brief(
+            session, brief_id=brief_id, requester=user, atelier_refs=refs
+        )
+    except intro_service.IntroError as exc:
+        await query.answer(t(f"briefs.{exc.code}", lang), show_alert=True)
+        return
     await query.answer()
     picks = _picks(context, brief_id)
     picks.clear()
@@ -221,7 +215,7 @@ async def _request(update: Update, context: BotContext, brief_id: int, refs: lis
     if outcome.created:
         names = ", ".join(outcome.names[r] for r in refs if r not in dict(outcome.skipped))
         lines.append(t("briefs.requested", lang, names=names))
-        kick(context.application)
+        context.uow.deliveries_added()
     lines += [
         t(f"briefs.skipped_{reason}", lang, name=outcome.names.get(ref, ref))
         for ref, reason in outcome.skipped
@@ -261,10 +255,9 @@ async def show_more(update: Update, context: BotContext, button: MoreMatches) ->
 async def list_briefs(update: Update, context: BotContext) -> None:
     assert update.effective_user is not None
     lang = lang_of(context, update)
-    async with context.runtime.session() as session:
-        user = await users.ensure_user(session, update.effective_user.id)
-        overview = await brief_service.overview(session, user)
-        await session.commit()
+    session = context.uow.session
+    user = await context.uow.user()
+    overview = await brief_service.overview(session, user)
     if not overview:
         await say(update, context, t("briefs.list_empty", lang))
         return
@@ -329,17 +322,16 @@ async def brief_action(update: Update, context: BotContext, button: BriefAction)
         await query.answer()
         await show_matches(update, context, brief_id)
         return
-    async with context.runtime.session() as session:
-        user = await users.ensure_user(session, update.effective_user.id)
-        try:
-            await brief_service.change_state(session, brief_id, user, action)
-        except brief_service.BriefError as exc:
-            if exc.code == "not_yours":
-                await answer_stale(update, context)
-            else:
-                await query.answer(t("briefs.state_not_now", lang), show_alert=True)
-            return
-        await session.commit()
+    session = context.uow.session
+    user = await context.uow.user()
+    try:
+        await brief_service.change_state(session, brief_id, user, action)
+    except brief_service.BriefError as exc:
+        if exc.code == "not_yours":
+            await answer_stale(update, context)
+        else:
+            await query.answer(t("briefs.state_not_now", lang), show_alert=True)
+        return
     await query.answer()
     done = {"pause": "briefs.paused", "resume": "briefs.resumed", "close": "briefs.closed"}[action]
     await say(update, context, t(done, lang, id=brief_id))

@@ -19,6 +19,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.ateliers import handlers as atelier
 from bot.ateliers.buttons import StartRegistration
 from bot.core import users
 from bot.core.callbacks import ButtonData, choice
@@ -53,16 +54,9 @@ async def remember_user(update: Update, context: BotContext) -> None:
         return
     if context.user_data.get("uid") and context.user_data.get("lang"):
         return
-    async with context.runtime.session() as session:
-        user = await users.ensure_user(
-            session,
-            tg_user.id,
-            language_code=tg_user.language_code,
-            display_name=tg_user.first_name,
-        )
-        await session.commit()
-        context.user_data["uid"] = user.id
-        context.user_data["lang"] = user.language
+    user = await context.uow.user()
+    context.user_data["uid"] = user.id
+    context.user_data["lang"] = user.language
 
 
 async def _private_only(update: Update, context: BotContext) -> None:
@@ -115,15 +109,17 @@ async def language_chosen(update: Update, context: BotContext, button: ChooseLan
     assert query is not None and update.effective_user is not None
     chosen = button.language
     await query.answer()
-    async with context.runtime.session() as session:
-        user = await users.ensure_user(session, update.effective_user.id)
-        await users.set_language(session, user, chosen)
+    session = context.uow.session
+    user = await context.uow.user()
+    await users.set_language(session, user, chosen)
     if context.user_data is not None:
         context.user_data["lang"] = chosen
     await edit_or_say(update, context, t("common.language_set", chosen))
+    # The question waiting for an answer, now in the chosen language.
     if designer.in_interview(context):
-        # The question waiting for an answer, now in the chosen language.
         await designer.reask_current(update, context)
+    else:
+        await atelier.reask_current(update, context)
 
 
 async def privacy(update: Update, context: BotContext) -> None:
@@ -155,8 +151,8 @@ async def on_error(update: object, context: BotContext) -> None:
     """Log the failure and tell the person; one user's bad update never stops the bot."""
     error = context.error
     if isinstance(error, Forbidden) and isinstance(update, Update) and update.effective_user:
-        async with context.runtime.session() as session:
-            await users.mark_unreachable(session, update.effective_user.id)
+        session = context.uow.session
+        await users.mark_unreachable(session, update.effective_user.id)
         return
     log.error("update failed", exc_info=error)
     if isinstance(update, Update) and update.effective_chat is not None:

@@ -7,10 +7,11 @@ import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler
 
+from bot.core import unit_of_work
 from bot.core.callbacks import ButtonData
 from bot.i18n import DEFAULT_LANGUAGE, pick_language, t
 from bot.runtime import BotContext
@@ -42,34 +43,68 @@ def keyboard(rows: Buttons | None) -> InlineKeyboardMarkup | None:
     )
 
 
+def _after_commit(step: Callable[[], Awaitable[object]]) -> bool:
+    """Replies wait for the update's commit: nobody reads "saved" about something that is not."""
+    uow = unit_of_work.current()
+    if uow is None or not uow.deferring:
+        return False
+    uow.then(step)
+    return True
+
+
 async def say(
     update: Update, context: BotContext, text: str, buttons: Buttons | None = None
-) -> Message | None:
-    """Send a new message to the chat the update came from."""
+) -> None:
+    """Send a new message to the chat the update came from (once the update is committed)."""
     chat = update.effective_chat
     if chat is None:
-        return None
-    return await context.bot.send_message(chat.id, text[:MAX_TEXT], reply_markup=keyboard(buttons))
+        return
+    markup = keyboard(buttons)
+
+    async def send() -> None:
+        await context.bot.send_message(chat.id, text[:MAX_TEXT], reply_markup=markup)
+
+    if not _after_commit(send):
+        await send()
+
+
+async def send_photo(update: Update, context: BotContext, photo: bytes, caption: str) -> None:
+    """Send a picture to the chat the update came from, in turn with the replies around it."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+
+    async def send() -> None:
+        await context.bot.send_photo(chat.id, photo, caption=caption)
+
+    if not _after_commit(send):
+        await send()
 
 
 async def say_key(
     update: Update, context: BotContext, key: str, buttons: Buttons | None = None, **values: object
-) -> Message | None:
-    return await say(update, context, t(key, lang_of(context, update), **values), buttons)
+) -> None:
+    await say(update, context, t(key, lang_of(context, update), **values), buttons)
 
 
 async def edit_or_say(
     update: Update, context: BotContext, text: str, buttons: Buttons | None = None
 ) -> None:
-    """Replace the message a button belongs to (so old buttons disappear), or send a new one."""
-    query = update.callback_query
-    if query is not None and query.message is not None:
-        try:
-            await query.edit_message_text(text[:MAX_TEXT], reply_markup=keyboard(buttons))
-            return
-        except BadRequest:
-            pass
-    await say(update, context, text, buttons)
+    """Replace the message a button belongs to (so old buttons disappear), or send a new one;
+    once the update is committed."""
+
+    async def edit() -> None:
+        query = update.callback_query
+        if query is not None and query.message is not None:
+            try:
+                await query.edit_message_text(text[:MAX_TEXT], reply_markup=keyboard(buttons))
+                return
+            except BadRequest:
+                pass
+        await say(update, context, text, buttons)
+
+    if not _after_commit(edit):
+        await edit()
 
 
 async def drop_buttons(query: CallbackQuery) -> None:

@@ -50,7 +50,7 @@ async def ensure_user(
 
 async def set_language(session: AsyncSession, user: User, language: str) -> None:
     user.language = pick_language(language)
-    await session.commit()
+    await session.flush()
 
 
 async def mark_unreachable(session: AsyncSession, telegram_id: int) -> None:
@@ -64,4 +64,4 @@ async def mark_unreachable(session: AsyncSession, telegram_id: int) -> None:
         .where(Delivery.recipient_id == user.id, Delivery.state == DeliveryState.PENDING)
         .values(state=DeliveryState.CANCELLED, last_error="recipient unreachable")
     )
-    await session.commit()
+    await session.flush()

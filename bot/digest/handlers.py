@@ -11,14 +11,12 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.core import users
 from bot.core.replies import drop_buttons, lang_of, on_button, say
 from bot.digest import service as digest
 from bot.digest.buttons import AnswerOffer, Interested
 from bot.i18n import t
 from bot.intros.service import IntroError
 from bot.runtime import BotContext
-from bot.scheduling.jobs import kick
 
 
 async def digest_command(update: Update, context: BotContext) -> None:
@@ -27,11 +25,10 @@ async def digest_command(update: Update, context: BotContext) -> None:
     lang = lang_of(context, update)
     wanted = (context.args or [""])[0].lower() if context.args else ""
     settings = context.runtime.settings
-    async with context.runtime.session() as session:
-        user = await users.ensure_user(session, update.effective_user.id)
-        if wanted in ("on", "off"):
-            await digest.set_opt_in(session, user, wanted == "on")
-        await session.commit()
+    session = context.uow.session
+    user = await context.uow.user()
+    if wanted in ("on", "off"):
+        await digest.set_opt_in(session, user, wanted == "on")
     if wanted == "on":
         zone = user.timezone or settings.default_timezone
         await say(update, context, t("followups.digest_on", lang, zone=zone))
@@ -53,24 +50,23 @@ async def interested(update: Update, context: BotContext, button: Interested) ->
     query = update.callback_query
     assert query is not None and update.effective_user is not None
     brief_id, atelier_id = button.brief_id, button.atelier_id
-    async with context.runtime.session() as session:
-        owner = await users.ensure_user(session, update.effective_user.id)
-        try:
-            intro = await digest.express_interest(
-                session, owner=owner, brief_id=brief_id, atelier_id=atelier_id
-            )
-        except IntroError as exc:
-            await session.rollback()
-            await _refuse(update, context, exc.code)
-            return
-        await session.commit()
-        atelier_name = intro.atelier.name
+    session = context.uow.session
+    owner = await context.uow.user()
+    try:
+        intro = await digest.express_interest(
+            session, owner=owner, brief_id=brief_id, atelier_id=atelier_id
+        )
+    except IntroError as exc:
+        await context.uow.discard()
+        await _refuse(update, context, exc.code)
+        return
+    atelier_name = intro.atelier.name
     await query.answer()
     lang = lang_of(context, update)
     await say(
         update, context, t("followups.interest_sent", lang, atelier=atelier_name, brief=brief_id)
     )
-    kick(context.application)
+    context.uow.deliveries_added()
 
 
 async def offer_answered(update: Update, context: BotContext, button: AnswerOffer) -> None:
@@ -78,23 +74,22 @@ async def offer_answered(update: Update, context: BotContext, button: AnswerOffe
     query = update.callback_query
     assert query is not None and update.effective_user is not None
     accept = button.answer == "acc"
-    async with context.runtime.session() as session:
-        designer = await users.ensure_user(session, update.effective_user.id)
-        try:
-            await digest.answer_offer(
-                session, intro_id=button.intro_id, designer=designer, accept=accept
-            )
-        except IntroError as exc:
-            await session.rollback()
-            await _refuse(update, context, exc.code)
-            return
-        await session.commit()
+    session = context.uow.session
+    designer = await context.uow.user()
+    try:
+        await digest.answer_offer(
+            session, intro_id=button.intro_id, designer=designer, accept=accept
+        )
+    except IntroError as exc:
+        await context.uow.discard()
+        await _refuse(update, context, exc.code)
+        return
     await query.answer()
     await drop_buttons(query)
     lang = lang_of(context, update)
     key = "followups.offer_accepted_reply" if accept else "followups.offer_declined_reply"
     await say(update, context, t(key, lang))
-    kick(context.application)
+    context.uow.deliveries_added()
 
 
 def build_handlers() -> list[BaseHandler[Update, BotContext, Any]]:

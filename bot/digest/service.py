@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 import matching
 from bot import outbox
 from bot.briefs import service as brief_service
+from bot.core.unit_of_work import UnitOfWork
 from bot.db.base import utcnow
 from bot.db.models import (
     Atelier,
@@ -328,7 +329,8 @@ async def plan_digests(
         in_zone = User.timezone.is_(None) if zone_name is None else User.timezone == zone_name
         last_id = 0
         while True:
-            async with session_factory() as session:
+            async with UnitOfWork(session_factory) as uow:
+                session = uow.session
                 people = (
                     await session.scalars(
                         select(User)
@@ -361,7 +363,6 @@ async def plan_digests(
                         report.empty += 1
                     user.digest_week = week
                     user.last_digest_at = now
-                await session.commit()
                 last_id = people[-1].id
             await asyncio.sleep(0)  # matching is CPU work: let updates in between chunks
     return report
@@ -378,7 +379,7 @@ async def preview(
 
 
 async def set_opt_in(session: AsyncSession, user: User, enabled: bool) -> int:
-    """/digest on|off. Turning it off cancels a digest already composed. The caller commits."""
+    """/digest on|off. Turning it off cancels a digest already composed.."""
     user.digest_opt_in = enabled
     if enabled:
         return 0
@@ -445,7 +446,7 @@ async def express_interest(
     atelier_id: int,
     now: datetime | None = None,
 ) -> IntroRequest:
-    """An atelier says "Interested" on a digest brief. The caller commits."""
+    """An atelier says "Interested" on a digest brief.."""
     now = now or utcnow()
     atelier = await session.get(Atelier, atelier_id)
     if atelier is None or atelier.owner_id != owner.id:
@@ -505,7 +506,7 @@ async def answer_offer(
     accept: bool,
     now: datetime | None = None,
 ) -> IntroRequest:
-    """The designer answers an atelier's offer. The caller commits."""
+    """The designer answers an atelier's offer.."""
     now = now or utcnow()
     intro = await session.get(IntroRequest, intro_id)
     brief = await session.get(Brief, intro.brief_id) if intro is not None else None

@@ -15,7 +15,6 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.core import users
 from bot.core.replies import drop_buttons, lang_of, on_button, say
 from bot.feedback.buttons import Stars
 from bot.followups import service as followups
@@ -37,18 +36,17 @@ async def stars_pressed(update: Update, context: BotContext, button: Stars) -> s
     query = update.callback_query
     assert query is not None and update.effective_user is not None
     lang = lang_of(context, update)
-    async with context.runtime.session() as session:
-        user = await users.ensure_user(session, update.effective_user.id)
-        try:
-            feedback = await followups.record_feedback(
-                session, intro_id=button.intro_id, user=user, stars=button.stars
-            )
-        except FollowupError:
-            await session.rollback()
-            await query.answer(t("followups.feedback_not_yours", lang), show_alert=True)
-            return ConversationHandler.END
-        await session.commit()
-    context.runtime.match_index.invalidate()  # the atelier's rating changed
+    session = context.uow.session
+    user = await context.uow.user()
+    try:
+        feedback = await followups.record_feedback(
+            session, intro_id=button.intro_id, user=user, stars=button.stars
+        )
+    except FollowupError:
+        await context.uow.discard()
+        await query.answer(t("followups.feedback_not_yours", lang), show_alert=True)
+        return ConversationHandler.END
+    context.uow.registry_changed()  # the atelier's rating changed
     await query.answer()
     await drop_buttons(query)
     _data(context)[_FEEDBACK_ID] = feedback.id
@@ -63,27 +61,26 @@ async def note_typed(update: Update, context: BotContext) -> str | int:
     feedback_id = _data(context).get(_FEEDBACK_ID)
     if not isinstance(feedback_id, int):
         return ConversationHandler.END
-    async with context.runtime.session() as session:
-        user = await users.ensure_user(session, update.effective_user.id)
-        try:
-            await followups.add_note(session, feedback_id=feedback_id, user=user, note=text or "")
-        except FollowupError as exc:
-            await session.rollback()
-            if exc.code == "note_too_long":
-                await say(
-                    update,
-                    context,
-                    t(
-                        "followups.note_too_long",
-                        lang,
-                        length=len(text or ""),
-                        limit=followups.MAX_NOTE,
-                    ),
-                )
-                return NOTE
-            await say(update, context, t("followups.note_text_only", lang))
+    session = context.uow.session
+    user = await context.uow.user()
+    try:
+        await followups.add_note(session, feedback_id=feedback_id, user=user, note=text or "")
+    except FollowupError as exc:
+        await context.uow.discard()
+        if exc.code == "note_too_long":
+            await say(
+                update,
+                context,
+                t(
+                    "followups.note_too_long",
+                    lang,
+                    length=len(text or ""),
+                    limit=followups.MAX_NOTE,
+                ),
+            )
             return NOTE
-        await session.commit()
+        await say(update, context, t("followups.note_text_only", lang))
+        return NOTE
     _data(context).pop(_FEEDBACK_ID, None)
     await say(update, context, t("followups.note_saved", lang))
     return ConversationHandler.END

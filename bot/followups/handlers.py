@@ -7,7 +7,6 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from bot.core import users
 from bot.core.replies import drop_buttons, lang_of, on_button, say
 from bot.followups import service as followups
 from bot.followups.buttons import CapacityCheck
@@ -21,18 +20,17 @@ async def capacity_pressed(update: Update, context: BotContext, button: Capacity
     query = update.callback_query
     assert query is not None and update.effective_user is not None
     lang = lang_of(context, update)
-    async with context.runtime.session() as session:
-        owner = await users.ensure_user(session, update.effective_user.id)
-        try:
-            if button.answer == "ok":
-                await followups.confirm_capacity(session, atelier_id=button.atelier_id, owner=owner)
-            else:
-                await followups.owned_atelier(session, button.atelier_id, owner)
-        except FollowupError:
-            await session.rollback()
-            await query.answer(t("followups.not_yours", lang), show_alert=True)
-            return
-        await session.commit()
+    session = context.uow.session
+    owner = await context.uow.user()
+    try:
+        if button.answer == "ok":
+            await followups.confirm_capacity(session, atelier_id=button.atelier_id, owner=owner)
+        else:
+            await followups.owned_atelier(session, button.atelier_id, owner)
+    except FollowupError:
+        await context.uow.discard()
+        await query.answer(t("followups.not_yours", lang), show_alert=True)
+        return
     await query.answer()
     await drop_buttons(query)
     key = "followups.capacity_confirmed" if button.answer == "ok" else "followups.capacity_hint"

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 import matching
 from bot import outbox
 from bot.briefs import service as brief_service
+from bot.core.unit_of_work import UnitOfWork
 from bot.db.base import utcnow
 from bot.db.models import Atelier, Brief, BriefState, Feedback, IntroRequest, IntroState, User
 from bot.digest.service import zone
@@ -50,7 +51,7 @@ async def on_brief_confirmed(
     session: AsyncSession, brief: Brief, now: datetime | None = None
 ) -> bool:
     """A brief was confirmed: nudge its designer in 24 h unless they request an introduction
-    first. Idempotent (one nudge per brief). The caller commits."""
+    first. Idempotent (one nudge per brief).."""
     if brief.designer_id is None:
         return False
     now = now or utcnow()
@@ -144,7 +145,7 @@ async def record_feedback(
 
 
 async def add_note(session: AsyncSession, *, feedback_id: int, user: User, note: str) -> Feedback:
-    """The optional note after the stars. The caller commits."""
+    """The optional note after the stars.."""
     feedback = await session.get(Feedback, feedback_id)
     if feedback is None or feedback.from_user_id != user.id:
         raise FollowupError("not_yours")
@@ -185,7 +186,8 @@ async def plan_capacity_checks(
     scheduled = 0
     last_id = 0
     while True:
-        async with session_factory() as session:
+        async with UnitOfWork(session_factory) as uow:
+            session = uow.session
             rows = (
                 await session.execute(
                     select(Atelier.id, User.id, User.timezone)
@@ -212,7 +214,6 @@ async def plan_capacity_checks(
                     dedupe_key=f"capacity:{atelier_id}:{month}",
                     due_at=_next_local(now, tz_name, default_timezone),
                 )
-            await session.commit()
             last_id = rows[-1][0]
 
 
@@ -226,7 +227,7 @@ async def owned_atelier(session: AsyncSession, atelier_id: int, owner: User) -> 
 async def confirm_capacity(
     session: AsyncSession, *, atelier_id: int, owner: User, now: datetime | None = None
 ) -> Atelier:
-    """ "Still correct": the capacity on file is confirmed as of now. The caller commits."""
+    """ "Still correct": the capacity on file is confirmed as of now.."""
     atelier = await owned_atelier(session, atelier_id, owner)
     # Core UPDATE keeping `updated_at`: confirming changes nothing a digest should announce.
     await session.execute(

@@ -33,7 +33,6 @@ import matching
 import parsing
 from bot.briefs import service as brief_service
 from bot.briefs.buttons import EditBrief
-from bot.core import users
 from bot.core.replies import (
     Buttons,
     answer_stale,
@@ -449,20 +448,18 @@ async def edit_existing(update: Update, context: BotContext, button: EditBrief) 
     query = update.callback_query
     assert query is not None and update.effective_user is not None
     brief_id = button.brief_id
-    async with context.runtime.session() as session:
-        user = await users.ensure_user(session, update.effective_user.id)
-        try:
-            brief = await brief_service.owned_brief(session, brief_id, user)
-        except brief_service.BriefError:
-            # None keeps whatever interview is in progress (END would silently drop it).
-            await answer_stale(update, context)
-            return None
-        if brief.state == "closed":
-            await query.answer(
-                t("designer.brief_closed", lang_of(context, update)), show_alert=True
-            )
-            return None
-        answers = brief_service.answers_of(brief)
+    session = context.uow.session
+    user = await context.uow.user()
+    try:
+        brief = await brief_service.owned_brief(session, brief_id, user)
+    except brief_service.BriefError:
+        # None keeps whatever interview is in progress (END would silently drop it).
+        await answer_stale(update, context)
+        return None
+    if brief.state == "closed":
+        await query.answer(t("designer.brief_closed", lang_of(context, update)), show_alert=True)
+        return None
+    answers = brief_service.answers_of(brief)
     await query.answer()
     data = _data(context)
     data["brief"] = dict(answers)
@@ -807,18 +804,17 @@ async def confirm(update: Update, context: BotContext) -> str | int:
         return await _ask(update, context, missing[0], prefix=t("designer.incomplete", lang))
     await query.answer()
     brief_id = _data(context).get("brief_id")
-    async with context.runtime.session() as session:
-        user = await users.ensure_user(session, update.effective_user.id)
-        try:
-            brief = await brief_service.confirm(session, user, answers, brief_id=brief_id)
-        except brief_service.BriefError:
-            _forget_interview(context)
-            await edit_or_say(update, context, t("designer.brief_closed", lang))
-            return ConversationHandler.END
-        # The 24-hour nudge a confirmed brief starts.
-        await followups.on_brief_confirmed(session, brief)
-        await session.commit()
-        stored_id = brief.id
+    session = context.uow.session
+    user = await context.uow.user()
+    try:
+        brief = await brief_service.confirm(session, user, answers, brief_id=brief_id)
+    except brief_service.BriefError:
+        _forget_interview(context)
+        await edit_or_say(update, context, t("designer.brief_closed", lang))
+        return ConversationHandler.END
+    # The 24-hour nudge a confirmed brief starts.
+    await followups.on_brief_confirmed(session, brief)
+    stored_id = brief.id
     _forget_interview(context)
     await edit_or_say(update, context, t("designer.saved", lang))
     from bot.briefs.handlers import show_matches

@@ -16,7 +16,6 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler
 
-from bot.core import users
 from bot.core.replies import edit_or_say, lang_of, on_button
 from bot.db.models import User
 from bot.i18n import t
@@ -24,7 +23,6 @@ from bot.intros import service as intros
 from bot.intros import views as intro_views
 from bot.intros.buttons import AcceptIntro, DeclineIntro, DeclineReason, reason_buttons
 from bot.runtime import BotContext
-from bot.scheduling.jobs import kick
 
 # --- the atelier answers ------------------------------------------------------------------------
 
@@ -52,19 +50,18 @@ async def _as_owner(update: Update, context: BotContext, act: OwnerAction) -> bo
     """Run `act` as the person who pressed, in one transaction; False when it was refused."""
     query = update.callback_query
     assert query is not None and update.effective_user is not None
-    async with context.runtime.session() as session:
-        owner = await users.ensure_user(session, update.effective_user.id)
-        try:
-            await act(session, owner)
-        except intros.IntroError as exc:
-            await session.rollback()
-            await _refuse(update, context, exc.code)
-            if exc.code in CLOSED_CODES:
-                # The request can no longer be answered: its buttons go, with the reason why.
-                note = t(f"intros.{exc.code}_note", lang_of(context, update))
-                await edit_or_say(update, context, _original_text(update) + "\n\n" + note)
-            return False
-        await session.commit()
+    session = context.uow.session
+    owner = await context.uow.user()
+    try:
+        await act(session, owner)
+    except intros.IntroError as exc:
+        await context.uow.discard()
+        await _refuse(update, context, exc.code)
+        if exc.code in CLOSED_CODES:
+            # The request can no longer be answered: its buttons go, with the reason why.
+            note = t(f"intros.{exc.code}_note", lang_of(context, update))
+            await edit_or_say(update, context, _original_text(update) + "\n\n" + note)
+        return False
     return True
 
 
@@ -76,7 +73,7 @@ async def accept(update: Update, context: BotContext, button: AcceptIntro) -> No
         return
     assert update.callback_query is not None
     await update.callback_query.answer()
-    kick(context.application)
+    context.uow.deliveries_added()
     lang = lang_of(context, update)
     await edit_or_say(
         update, context, _original_text(update) + "\n\n" + t("intros.accepted_note", lang)
@@ -91,7 +88,7 @@ async def decline(update: Update, context: BotContext, button: DeclineIntro) -> 
         return
     assert update.callback_query is not None
     await update.callback_query.answer()
-    kick(context.application)
+    context.uow.deliveries_added()
     lang = lang_of(context, update)
     await edit_or_say(
         update,

@@ -122,7 +122,7 @@ async def request_intros(
     scores: dict[str, float] | None = None,
     now: datetime | None = None,
 ) -> RequestOutcome:
-    """A designer asks to be introduced to up to three ateliers at once. The caller commits."""
+    """A designer asks to be introduced to up to three ateliers at once.."""
     now = now or utcnow()
     if brief.designer_id != requester.id:
         raise IntroError("not_your_brief")
@@ -219,7 +219,7 @@ async def accept(
     now: datetime | None = None,
     designer_consented: bool = False,
 ) -> IntroRequest:
-    """The atelier says yes: both sides get each other's contact. The caller commits.
+    """The atelier says yes: both sides get each other's contact..
 
     `designer_consented` is set only by services.digest when a designer accepts an atelier's
     offer (the atelier agreed when it offered)."""

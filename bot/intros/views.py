@@ -103,7 +103,7 @@ async def load(session: AsyncSession, intro_id: int) -> IntroView | None:
 async def record_decline_reason(
     session: AsyncSession, *, intro_id: int, owner: User, reason: str
 ) -> IntroRequest:
-    """The optional "why" after a decline; only the declining owner may give it, once. Commits."""
+    """The optional "why" after a decline; only the declining owner may give it, once.."""
     if reason not in DECLINE_REASONS:
         raise IntroError("not_found")
     intro = await session.get(IntroRequest, intro_id)
@@ -115,5 +115,5 @@ async def record_decline_reason(
     if intro.state != IntroState.DECLINED or intro.decline_reason is not None:
         raise IntroError("already_answered")
     intro.decline_reason = reason
-    await session.commit()
+    await session.flush()
     return intro

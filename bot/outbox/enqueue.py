@@ -30,7 +30,7 @@ async def schedule(
 ) -> bool:
     """Add a pending delivery; with a `dedupe_key` the same fact is never scheduled twice.
 
-    Returns whether a new row was added. The caller commits.
+    Returns whether a new row was added..
     """
     values = {
         "kind": kind,

@@ -223,9 +223,9 @@ class _Ledger:
                 await session.execute(
                     update(Delivery).where(Delivery.id == retry.delivery_id, *mine).values(values)
                 )
-            await session.commit()
             for chat_id in blocked:
                 await users.mark_unreachable(session, chat_id)
+            await session.commit()
 
 
 # --- one delivery -----------------------------------------------------------------------------

@@ -208,5 +208,5 @@ async def verify_by_ref(session: AsyncSession, ref: str) -> Atelier | None:
     if atelier is None:
         return None
     atelier.verified = True
-    await session.commit()
+    await session.flush()
     return atelier

@@ -19,7 +19,6 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.core import users
 from bot.core.callbacks import ButtonData, choice
 from bot.core.replies import edit_or_say, lang_of, on_button, on_plain_button, say
 from bot.db.models import User
@@ -97,9 +96,7 @@ async def show(update: Update, context: BotContext) -> int:
     if update.effective_user is None:
         return ConversationHandler.END
     lang = lang_of(context, update)
-    async with context.runtime.session() as session:
-        user = await users.ensure_user(session, update.effective_user.id)
-        await session.commit()
+    user = await context.uow.user()
     text, rows = overview(user, lang, context.runtime.settings.default_timezone)
     await say(update, context, text, rows)
     return ConversationHandler.END
@@ -109,10 +106,9 @@ async def _apply_zone(update: Update, context: BotContext, name: str) -> None:
     assert update.effective_user is not None
     lang = lang_of(context, update)
     settings = context.runtime.settings
-    async with context.runtime.session() as session:
-        user = await users.ensure_user(session, update.effective_user.id)
-        await digest.set_timezone(session, user, name, default_timezone=settings.default_timezone)
-        await session.commit()
+    session = context.uow.session
+    user = await context.uow.user()
+    await digest.set_timezone(session, user, name, default_timezone=settings.default_timezone)
     await edit_or_say(update, context, t("settings.zone_set", lang, zone=name))
 
 
@@ -163,10 +159,9 @@ async def digest_pressed(update: Update, context: BotContext, button: SwitchDige
     await query.answer()
     lang = lang_of(context, update)
     settings = context.runtime.settings
-    async with context.runtime.session() as session:
-        user = await users.ensure_user(session, update.effective_user.id)
-        await digest.set_opt_in(session, user, wanted == "on")
-        await session.commit()
+    session = context.uow.session
+    user = await context.uow.user()
+    await digest.set_opt_in(session, user, wanted == "on")
     text, rows = overview(user, lang, settings.default_timezone)
     await edit_or_say(update, context, text, rows)
 

@@ -12,6 +12,7 @@ from bot import outbox
 from bot.account import privacy
 from bot.ateliers import service as atelier_profiles
 from bot.core import users
+from bot.core.unit_of_work import UnitOfWork
 from bot.db.base import utcnow
 from bot.db.models import (
     Atelier,
@@ -83,9 +84,9 @@ async def _world(session: AsyncSession) -> tuple[User, User, Atelier, Brief]:
 async def test_a_designer_is_erased_and_their_briefs_anonymised(
     session_factory: async_sessionmaker[AsyncSession],
 ) -> None:
-    async with session_factory() as session:
-        designer, _owner, atelier, brief = await _world(session)
-        erased = await privacy.erase_user(session, DESIGNER_TG)
+    async with UnitOfWork(session_factory) as uow:
+        designer, _owner, atelier, brief = await _world(uow.session)
+        erased = await privacy.erase_user(uow.session, DESIGNER_TG)
     assert erased is not None and erased.briefs == 1 and erased.intros_withdrawn == 1
 
     async with session_factory() as session:
@@ -120,9 +121,9 @@ async def test_a_designer_is_erased_and_their_briefs_anonymised(
 async def test_an_atelier_owner_is_erased_and_their_atelier_unlisted(
     session_factory: async_sessionmaker[AsyncSession],
 ) -> None:
-    async with session_factory() as session:
-        _designer, owner, atelier, _brief = await _world(session)
-        await privacy.erase_user(session, OWNER_TG)
+    async with UnitOfWork(session_factory) as uow:
+        _designer, owner, atelier, _brief = await _world(uow.session)
+        await privacy.erase_user(uow.session, OWNER_TG)
 
     async with session_factory() as session:
         stored = await session.get(Atelier, atelier.id)
