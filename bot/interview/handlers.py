@@ -189,6 +189,17 @@ def _plain(text: str) -> str:
     return parsing.fold_words(text)
 
 
+def _said(
+    update: Update, context: BotContext, local: frozenset[str], *words: parsing.AnswerWord
+) -> bool:
+    """Whether the typed text is one of these word answers (the parsers' phrases in five
+    languages, or the interview's own list for this question)."""
+    text = _text(update)
+    if _plain(text) in local:
+        return True
+    return parsing.answer_word(text, lang_of(context, update), expected=words) is not None
+
+
 # --- questions ---------------------------------------------------------------------------------
 
 
@@ -474,6 +485,16 @@ async def product(update: Update, context: BotContext) -> str:
     text = parsing.clean_text(_text(update), max_len=MAX_PRODUCT_TEXT)
     if isinstance(text, parsing.ParseError):
         return await _reask(update, context, text)
+    if _said(
+        update,
+        context,
+        SKIP_WORDS | NONE_WORDS,
+        parsing.AnswerWord.SKIP,
+        parsing.AnswerWord.NONE,
+        parsing.AnswerWord.DONE,
+    ):
+        # The product is the one answer a brief cannot do without: a skip word is no product.
+        return await _ask(update, context, PRODUCT)
     answers = _answers(context)
     answers["product"] = text
     lang = lang_of(context, update)
@@ -573,7 +594,14 @@ async def materials_typed(update: Update, context: BotContext) -> str:
     text = parsing.clean_text(_text(update), max_len=300)
     if isinstance(text, parsing.ParseError):
         return await _reask(update, context, text)
-    if _plain(text) in DONE_WORDS | NONE_WORDS:
+    if _said(
+        update,
+        context,
+        DONE_WORDS | NONE_WORDS | SKIP_WORDS,
+        parsing.AnswerWord.DONE,
+        parsing.AnswerWord.NONE,
+        parsing.AnswerWord.SKIP,
+    ):
         return await _next(update, context, MATERIALS)
     lang = lang_of(context, update)
     found = [
@@ -642,7 +670,7 @@ async def deadline(update: Update, context: BotContext) -> str:
 
 
 async def budget_typed(update: Update, context: BotContext) -> str:
-    if _plain(_text(update)) in SKIP_WORDS | NONE_WORDS:
+    if _said(update, context, SKIP_WORDS | NONE_WORDS, *parsing.SKIP_WORDS):
         _forget_budget(context)
         return await _next(update, context, BUDGET)
     parsed = _parse_short(update, lambda text: parsing.parse_budget(text, lang_of(context, update)))
@@ -688,7 +716,7 @@ async def place_typed(update: Update, context: BotContext) -> str:
     text = _short_answer(update)
     if isinstance(text, parsing.ParseError):
         return await _reask(update, context, text)
-    if _plain(text) in ANYWHERE_WORDS:
+    if _said(update, context, ANYWHERE_WORDS, parsing.AnswerWord.ANYWHERE):
         answers = _answers(context)
         answers["country"] = None
         answers["region"] = None
@@ -735,7 +763,7 @@ async def handwork_pressed(update: Update, context: BotContext, button: ChooseHa
 
 
 async def handwork_typed(update: Update, context: BotContext) -> str:
-    if _plain(_text(update)) in NONE_WORDS | SKIP_WORDS:
+    if _said(update, context, NONE_WORDS | SKIP_WORDS, *parsing.SKIP_WORDS):
         _answers(context)["min_handwork_share"] = None
         return await _next(update, context, HANDWORK)
     parsed = _parse_short(
@@ -770,7 +798,14 @@ async def certifications_typed(update: Update, context: BotContext) -> str:
     text = parsing.clean_text(_text(update), max_len=200)
     if isinstance(text, parsing.ParseError):
         return await _reask(update, context, text)
-    if _plain(text) in DONE_WORDS | NONE_WORDS:
+    if _said(
+        update,
+        context,
+        DONE_WORDS | NONE_WORDS | SKIP_WORDS,
+        parsing.AnswerWord.DONE,
+        parsing.AnswerWord.NONE,
+        parsing.AnswerWord.SKIP,
+    ):
         return await _next(update, context, CERTIFICATIONS)
     found = [
         c.id for c in matching.understand(text, "certification", limit=6) if c.confidence >= 70
