@@ -67,25 +67,6 @@ class AtelierDraft:
         return cls(**values)
 
 
-# Columns the owner may change from /profile, with how a value is stored.
-EDITABLE_FIELDS: tuple[str, ...] = (
-    "name",
-    "location",
-    "specialties",
-    "materials",
-    "techniques",
-    "moq",
-    "max_batch",
-    "monthly_capacity",
-    "lead_time_weeks",
-    "handwork_share",
-    "certifications",
-    "languages",
-    "contact",
-    "description",
-)
-
-
 async def owned_atelier(session: AsyncSession, user_id: int) -> Atelier | None:
     """The listed atelier this user runs, if any."""
     return await session.scalar(
