@@ -49,6 +49,12 @@ def test_local_bot_api_server_knows_nothing_of_the_bot() -> None:
     assert offenders == {}
 
 
+def test_the_order_lifecycle_is_pure() -> None:
+    """The state machine decides who may do what; it knows no database, Telegram or clock."""
+    names = _imports("bot/orders")["bot/orders/lifecycle.py"]
+    assert names & (PURE_FORBIDDEN | {"datetime.datetime"}) == set()
+
+
 # A folder per feature under bot/, each holding handlers, use cases, rendering and button data.
 FEATURES = (
     "interview",
@@ -61,6 +67,8 @@ FEATURES = (
     "settings",
     "account",
     "admin",
+    "quotes",
+    "orders",
 )
 
 

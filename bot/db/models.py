@@ -1,4 +1,5 @@
-"""The data model: users, ateliers, briefs, introductions, the delivery outbox and feedback."""
+"""The data model: users, ateliers, briefs, introductions, the delivery outbox, feedback, and
+quotes and orders with their transition log."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     CheckConstraint,
     Date,
@@ -22,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db.base import Base, utcnow
+from bot.orders.lifecycle import OrderState
 
 
 def _values_check(column: str, enum: type[StrEnum]) -> str:
@@ -262,3 +265,113 @@ class ConversationState(Base):
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     state: Mapped[dict[str, Any]] = mapped_column(default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class QuoteState(StrEnum):
+    OPEN = "open"  # sent, the designer has not decided
+    SUPERSEDED = "superseded"  # a newer version replaced it (kept, for the record)
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"  # the introduction or the brief ended before a decision
+
+
+class MoqUnit(StrEnum):
+    STYLE = "style"
+    COLOUR = "colour"
+    SIZE = "size"
+
+
+class Quote(Base):
+    """An atelier's offer for one introduction; a re-quote adds the next version and marks the
+    previous one superseded, so every version stays on record."""
+
+    __tablename__ = "quotes"
+    __table_args__ = (
+        UniqueConstraint("intro_id", "version", name="uq_quotes_intro_version"),
+        CheckConstraint(_values_check("state", QuoteState), name="state"),
+        CheckConstraint(_values_check("moq_per", MoqUnit), name="moq_per"),
+        CheckConstraint("version >= 1", name="version_positive"),
+        CheckConstraint("unit_price > 0 AND sample_price > 0", name="prices_positive"),
+        CheckConstraint("sample_days >= 1 AND lead_time_weeks >= 1", name="times_positive"),
+        CheckConstraint("quantity >= 1 AND moq >= 1", name="quantities_positive"),
+        Index("ix_quotes_brief_state", "brief_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intro_id: Mapped[int] = mapped_column(
+        ForeignKey("intro_requests.id", ondelete="CASCADE"), index=True
+    )
+    brief_id: Mapped[int] = mapped_column(ForeignKey("briefs.id", ondelete="CASCADE"))
+    atelier_id: Mapped[int] = mapped_column(
+        ForeignKey("ateliers.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(default=1)
+    state: Mapped[str] = mapped_column(String(16), default=QuoteState.OPEN)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    sample_price: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    sample_days: Mapped[int]
+    quantity: Mapped[int]
+    unit_price: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    # Other quantities' unit prices: [{"quantity": 150, "unit_price": "38.00"}], at most two.
+    tiers: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    moq: Mapped[int]
+    moq_per: Mapped[str] = mapped_column(String(8), default=MoqUnit.STYLE)
+    # [{"label": "labels and packing", "amount": "120.00"}]
+    extra_costs: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    lead_time_weeks: Mapped[int]
+    valid_until: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    shortlisted: Mapped[bool] = mapped_column(default=False)
+    decline_reason: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+
+
+class Order(Base):
+    """An accepted quote on its way to a delivered order; `state` follows bot/orders/lifecycle.py
+    and every change is a row of `order_events`."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        CheckConstraint(_values_check("state", OrderState), name="state"),
+        CheckConstraint("sample_round >= 1", name="sample_round_positive"),
+        Index("ix_orders_brief_id", "brief_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id", ondelete="CASCADE"), unique=True)
+    brief_id: Mapped[int] = mapped_column(ForeignKey("briefs.id", ondelete="CASCADE"))
+    atelier_id: Mapped[int] = mapped_column(
+        ForeignKey("ateliers.id", ondelete="CASCADE"), index=True
+    )
+    intro_id: Mapped[int] = mapped_column(ForeignKey("intro_requests.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(24), default=OrderState.SAMPLING)
+    sample_round: Mapped[int] = mapped_column(default=1)
+    # When the current sample was promised (the quote's turnaround from the order or the
+    # last change request).
+    sample_due: Mapped[date | None] = mapped_column(Date)
+    # The cutting ticket: {"total": 80, "delivery": "2027-03-01",
+    #  "lines": [{"colourway": "navy", "size": "M", "quantity": 20}, ...]}
+    ticket: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    confirmed_by: Mapped[list[str]] = mapped_column(default=list)
+    delivery_date: Mapped[date | None] = mapped_column(Date)
+    split: Mapped[bool] = mapped_column(default=False)
+    cancelled_by: Mapped[str | None] = mapped_column(String(16))
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class OrderEvent(Base):
+    """The transition log: who moved an order from which state to which, when, and why."""
+
+    __tablename__ = "order_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String(24))
+    actor: Mapped[str] = mapped_column(String(16))
+    from_state: Mapped[str] = mapped_column(String(24))
+    to_state: Mapped[str] = mapped_column(String(24))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,1 @@
+"""Quotes: an atelier's structured offer for an introduction, and the designer's comparison."""
