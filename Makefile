@@ -55,6 +55,7 @@ bench: venv
 	$(BIN)/python benchmarks/bench_matching.py
 	$(BIN)/python benchmarks/bench_conversations.py
 	$(BIN)/python benchmarks/bench_digest.py
+	$(BIN)/python benchmarks/bench_registry.py --sizes 10000 --databases sqlite
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

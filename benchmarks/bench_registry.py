@@ -1,0 +1,490 @@
+"""Benchmark: the atelier registry at 1e4, 1e5 and 1e6 rows, each figure beside its floor.
+
+    nice -n 10 .venv/bin/python benchmarks/bench_registry.py [--sizes 10000 100000]
+        [--databases sqlite postgresql] [--postgres-url postgresql+asyncpg://…/test]
+
+Registries are generated like the development set (`shared/data/dev/ateliers.csv`): its rows
+are the templates, with a ref, name, contact and description of their own, quantities jittered
+and one main specialty in twenty misspelt by one edit (a few thousand distinct specialty
+strings at 1e5, as real registries have). Every figure is measured in a process of its own,
+wall-clock from spawn to exit (interpreter start and imports included) with the process's peak
+RSS from the kernel (`wait4`):
+
+- `bottega ateliers import FILE` into a fresh database, then again with the same file (which
+  must report every row unchanged); floor: stdlib `csv` + `sqlite3.executemany` in one
+  transaction on SQLite, `csv` + asyncpg `COPY` on PostgreSQL, into a table of the same columns;
+- bot start: the application built and its match index loaded (`MatchIndexCache.get()`);
+  floor: a plain SELECT of the columns the matcher needs (sqlite3 / asyncpg);
+- `bottega match` of one brief, start-up included; floor: the same plain SELECT;
+- the index build (wall and CPU) and the p50/p95 match latency over the development briefs;
+  floor for latency: a plain Python scan of the hard constraints over every row.
+
+With `--users N` it also seeds N users (designers with open briefs, and atelier owners) and
+measures digest planning, the follow-up planning and `bottega stats`, each in its own process,
+against a floor of a plain SELECT counting the same rows.
+
+PostgreSQL databases are created as `bottega_registry_bench_*` and dropped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DEV_ATELIERS = ROOT.parent / "shared" / "data" / "dev" / "ateliers.csv"
+DEV_BRIEFS = ROOT.parent / "shared" / "data" / "dev" / "briefs.jsonl"
+DEFAULT_POSTGRES = os.environ.get(
+    "BOTTEGA_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+# The columns the matcher reads (bot/registry/profiles.py), for the load floor.
+MATCHED_COLUMNS = (
+    "id, ref, name, country, region, city, moq, max_batch, monthly_capacity, lead_time_weeks, "
+    "handwork_share, description, verified, paused, listed, available_capacity, specialties, "
+    "materials, techniques, certifications, languages"
+)
+CSV_HEADER = (
+    "ref",
+    "name",
+    "country",
+    "region",
+    "city",
+    "specialties",
+    "materials",
+    "techniques",
+    "moq",
+    "max_batch",
+    "monthly_capacity",
+    "lead_time_weeks",
+    "handwork_share",
+    "certifications",
+    "languages",
+    "contact",
+    "description",
+)
+_LETTERS = "abcdefghilmnoprstuvz"
+
+
+# --- the registry file ---------------------------------------------------------------------
+
+
+def _typo(word: str, rng: random.Random) -> str:
+    if len(word) < 4:
+        return word
+    at = rng.randrange(1, len(word) - 1)
+    kind = rng.randrange(3)
+    if kind == 0:  # a letter dropped
+        return word[:at] + word[at + 1 :]
+    if kind == 1:  # two letters swapped
+        return word[:at] + word[at + 1] + word[at] + word[at + 2 :]
+    return word[:at] + rng.choice(_LETTERS) + word[at + 1 :]  # a letter replaced
+
+
+def generate_registry(path: Path, size: int, seed: int = 15) -> None:
+    """`size` rows shaped like the development set, written as the import format."""
+    rng = random.Random(seed)
+    with DEV_ATELIERS.open(encoding="utf-8", newline="") as stream:
+        templates = list(csv.DictReader(stream))
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(CSV_HEADER)
+        for number in range(size):
+            row = dict(templates[rng.randrange(len(templates))])
+            row["ref"] = f"R{number:07d}"
+            row["name"] = f"{row['name']} {number}"
+            row["contact"] = f"info{number}@atelier{number % 997}.example"
+            moq = max(1, int(int(row["moq"]) * rng.uniform(0.6, 1.4)))
+            row["moq"] = str(moq)
+            row["max_batch"] = str(max(moq, int(int(row["max_batch"]) * rng.uniform(0.6, 1.4))))
+            row["monthly_capacity"] = str(int(int(row["monthly_capacity"]) * rng.uniform(0.5, 1.5)))
+            row["lead_time_weeks"] = str(max(1, int(row["lead_time_weeks"]) + rng.randint(-2, 2)))
+            row["handwork_share"] = str(
+                min(100, max(0, int(row["handwork_share"]) + rng.randint(-10, 10)))
+            )
+            if rng.random() < 0.05:
+                specialties = row["specialties"].split(";")
+                specialties[0] = _typo(specialties[0], rng)
+                row["specialties"] = ";".join(specialties)
+            row["description"] = f"{row['description']} Workshop number {number}."
+            writer.writerow([row[column] for column in CSV_HEADER])
+
+
+def write_briefs(path: Path, count: int | None = None) -> list[dict[str, Any]]:
+    briefs = [json.loads(line) for line in DEV_BRIEFS.read_text(encoding="utf-8").splitlines()]
+    chosen = briefs if count is None else briefs[:count]
+    path.write_text("".join(json.dumps(b) + "\n" for b in chosen), encoding="utf-8")
+    return chosen
+
+
+# --- measuring a process -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Measured:
+    seconds: float
+    peak_mb: float
+    stdout: str
+
+    def cell(self) -> str:
+        return f"{self.seconds:.2f} s / {self.peak_mb:.0f} MB"
+
+
+def measure(argv: list[str], env: dict[str, str]) -> Measured:
+    """Wall time from spawn to exit and the child's peak RSS as the kernel counted it."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            argv, env={**os.environ, **env}, stdout=out, stderr=errors, text=True, cwd=ROOT
+        )
+        # Reaped with wait4 for the child's own resource usage (its peak RSS).
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        errors.seek(0)
+        stdout, stderr = out.read(), errors.read()
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} failed:\n{stdout}\n{stderr}")
+    return Measured(elapsed, usage.ru_maxrss / 1024, stdout)
+
+
+def _child(kind: str, *args: str) -> list[str]:
+    return [sys.executable, str(Path(__file__).resolve()), "--child", kind, *args]
+
+
+def _bottega(*args: str) -> list[str]:
+    return [sys.executable, "-m", "bot", *args]
+
+
+# --- what the children do -------------------------------------------------------------------
+
+
+def _sqlite_path(url: str) -> str:
+    return url.split("///", 1)[1]
+
+
+def _pg_dsn(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+def child_import_floor(url: str, csv_path: str) -> None:
+    """The import done the simplest fast way: parse with csv, write in one transaction."""
+    with open(csv_path, encoding="utf-8", newline="") as stream:
+        reader = csv.reader(stream)
+        header = next(reader)
+        columns = ", ".join(header)
+        if url.startswith("sqlite"):
+            import sqlite3
+
+            connection = sqlite3.connect(_sqlite_path(url))
+            connection.execute(f"CREATE TABLE floor_ateliers ({columns})")
+            with connection:
+                connection.executemany(
+                    f"INSERT INTO floor_ateliers VALUES ({', '.join('?' * len(header))})", reader
+                )
+            connection.close()
+            return
+
+        import asyncpg
+
+        async def copy() -> None:
+            connection = await asyncpg.connect(_pg_dsn(url))
+            try:
+                await connection.execute(
+                    f"CREATE TABLE floor_ateliers ({', '.join(f'{c} text' for c in header)})"
+                )
+                async with connection.transaction():
+                    await connection.copy_records_to_table(
+                        "floor_ateliers", records=[tuple(row) for row in reader], columns=header
+                    )
+            finally:
+                await connection.close()
+
+        asyncio.run(copy())
+
+
+def child_load_floor(url: str) -> None:
+    """The columns the matcher needs, read with one plain SELECT."""
+    query = f"SELECT {MATCHED_COLUMNS} FROM ateliers WHERE listed"
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        connection = sqlite3.connect(_sqlite_path(url))
+        rows = connection.execute(query).fetchall()
+        connection.close()
+    else:
+        import asyncpg
+
+        async def fetch() -> list[Any]:
+            connection = await asyncpg.connect(_pg_dsn(url))
+            try:
+                return list(await connection.fetch(query))
+            finally:
+                await connection.close()
+
+        rows = asyncio.run(fetch())
+    print(json.dumps({"rows": len(rows)}))
+
+
+def child_start(url: str) -> None:
+    """What the bot does before it can answer a designer's first match: the application
+    built, and the match index loaded into it."""
+    from bot.app import build_application
+    from bot.runtime import runtime_of
+    from tests.e2e.harness import TOKEN, make_settings
+
+    async def main() -> dict[str, Any]:
+        application = build_application(make_settings(url), token=TOKEN)
+        runtime = runtime_of(application)
+        index = await runtime.match_index.get()
+        await runtime.engine.dispose()
+        return {"ateliers": len(index)}
+
+    print(json.dumps(asyncio.run(main())))
+
+
+def child_latency(url: str, briefs_path: str) -> None:
+    """Index load, build (wall and CPU) and per-brief match latency, in one process."""
+    import matching
+    from bot.db import create_engine, create_session_factory
+    from bot.registry.profiles import load_registry
+
+    briefs = [
+        matching.BriefQuery.from_json(json.loads(line))
+        for line in Path(briefs_path).read_text(encoding="utf-8").splitlines()
+    ]
+
+    async def load() -> list[Any]:
+        engine = create_engine(url)
+        try:
+            async with create_session_factory(engine)() as session:
+                return await load_registry(session)
+        finally:
+            await engine.dispose()
+
+    started = time.perf_counter()
+    registry = asyncio.run(load())
+    loaded = time.perf_counter() - started
+    cpu = time.process_time()
+    started = time.perf_counter()
+    index = matching.AtelierIndex.build(profile for _, profile in registry)
+    build = time.perf_counter() - started
+    build_cpu = time.process_time() - cpu
+    for brief in briefs[:3]:  # warm the lemmatiser and caches, as a running bot has them
+        index.match(brief, top=5)
+    latencies: list[float] = []
+    for _ in range(4):
+        for brief in briefs:
+            started = time.perf_counter()
+            index.match(brief, top=5)
+            latencies.append(time.perf_counter() - started)
+    latencies.sort()
+
+    # The floor: a plain scan of the hard constraints over every row, per brief.
+    rows = [
+        (p.moq, p.max_batch, p.lead_time_weeks, p.verified and not p.paused) for _, p in registry
+    ]
+    floor: list[float] = []
+    for brief in briefs:
+        quantity = brief.quantity
+        deadline = brief.deadline_weeks or 10_000
+        started = time.perf_counter()
+        hits = [
+            i
+            for i, (moq, top, lead, live) in enumerate(rows)
+            if live and moq <= quantity <= top and lead <= deadline
+        ]
+        hits.sort()
+        floor.append(time.perf_counter() - started)
+    floor.sort()
+    print(
+        json.dumps(
+            {
+                "load": loaded,
+                "build": build,
+                "build_cpu": build_cpu,
+                "p50": latencies[len(latencies) // 2],
+                "p95": latencies[int(len(latencies) * 0.95)],
+                "floor_p50": floor[len(floor) // 2],
+                "floor_p95": floor[int(len(floor) * 0.95)],
+                "ateliers": len(index),
+            }
+        )
+    )
+
+
+CHILDREN = {
+    "import-floor": child_import_floor,
+    "load-floor": child_load_floor,
+    "start": child_start,
+    "latency": child_latency,
+}
+
+
+# --- databases ------------------------------------------------------------------------------
+
+
+def _admin_dsn(url: str) -> str:
+    base = _pg_dsn(url).rsplit("/", 1)[0]
+    return f"{base}/postgres"
+
+
+async def _pg(url: str, statement: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(_admin_dsn(url))
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+def fresh_database(kind: str, name: str, tmp: Path, postgres_url: str) -> str:
+    """An empty, migrated database; its URL."""
+    from bot.db import create_engine
+    from bot.db.migrations import upgrade_async
+
+    if kind == "sqlite":
+        path = tmp / f"{name}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        url = f"sqlite+aiosqlite:///{path}"
+    else:
+        database = f"bottega_registry_bench_{name}"
+        asyncio.run(_pg(postgres_url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        asyncio.run(_pg(postgres_url, f'CREATE DATABASE "{database}"'))
+        url = f"{postgres_url.rsplit('/', 1)[0]}/{database}"
+
+    async def migrate() -> None:
+        engine = create_engine(url)
+        try:
+            await upgrade_async(engine)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(migrate())
+    return url
+
+
+def drop_database(kind: str, url: str, postgres_url: str) -> None:
+    if kind == "postgresql":
+        database = url.rsplit("/", 1)[1]
+        asyncio.run(_pg(postgres_url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+
+
+# --- the run --------------------------------------------------------------------------------
+
+
+def run_size(kind: str, size: int, csv_path: Path, tmp: Path, postgres_url: str) -> dict[str, Any]:
+    one_brief = tmp / "one_brief.jsonl"
+    write_briefs(one_brief, 1)
+    all_briefs = tmp / "briefs.jsonl"
+    write_briefs(all_briefs)
+    result: dict[str, Any] = {"database": kind, "size": size}
+
+    url = fresh_database(kind, f"floor_{size}", tmp, postgres_url)
+    result["import_floor"] = measure(_child("import-floor", url, str(csv_path)), {})
+    drop_database(kind, url, postgres_url)
+
+    url = fresh_database(kind, f"main_{size}", tmp, postgres_url)
+    env = {"DATABASE_URL": url}
+    fresh = measure(_bottega("ateliers", "import", str(csv_path)), env)
+    assert f"{size} new, 0 updated, 0 unchanged" in fresh.stdout, fresh.stdout
+    result["import"] = fresh
+    again = measure(_bottega("ateliers", "import", str(csv_path)), env)
+    assert f"0 new, 0 updated, {size} unchanged" in again.stdout, again.stdout
+    result["reimport"] = again
+
+    result["load_floor"] = measure(_child("load-floor", url), {})
+    result["start"] = measure(_child("start", url), env)
+    result["match"] = measure(_bottega("match", str(one_brief)), env)
+    latency = measure(_child("latency", url, str(all_briefs)), {})
+    result["latency"] = json.loads(latency.stdout.strip().splitlines()[-1])
+    result["latency_process"] = latency
+    drop_database(kind, url, postgres_url)
+    return result
+
+
+def print_tables(results: list[dict[str, Any]]) -> None:
+    print()
+    print(
+        "| database | ateliers | import | re-import (all unchanged) | import floor "
+        "| bot start (index loaded) | `bottega match` 1 brief | load floor |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        print(
+            f"| {r['database']} | {r['size']:,} | {r['import'].cell()} | {r['reimport'].cell()} "
+            f"| {r['import_floor'].cell()} | {r['start'].cell()} | {r['match'].cell()} "
+            f"| {r['load_floor'].cell()} |"
+        )
+    print()
+    print(
+        "| database | ateliers | load in process (s) | build (s) | build CPU (s) "
+        "| p50 (ms) | p95 (ms) | floor scan p50 (ms) | floor scan p95 (ms) |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        lat = r["latency"]
+        print(
+            f"| {r['database']} | {r['size']:,} | {lat['load']:.2f} | {lat['build']:.2f} "
+            f"| {lat['build_cpu']:.2f} | {lat['p50'] * 1000:.2f} | {lat['p95'] * 1000:.2f} "
+            f"| {lat['floor_p50'] * 1000:.2f} | {lat['floor_p95'] * 1000:.2f} |"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument(
+        "--databases", nargs="+", choices=["sqlite", "postgresql"], default=["sqlite", "postgresql"]
+    )
+    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES)
+    parser.add_argument("--keep", type=Path, default=None, help="keep generated files here")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="bench_registry_"))
+    results: list[dict[str, Any]] = []
+    try:
+        for size in args.sizes:
+            csv_path = tmp / f"ateliers_{size}.csv"
+            generate_registry(csv_path, size)
+            for kind in args.databases:
+                result = run_size(kind, size, csv_path, tmp, args.postgres_url)
+                results.append(result)
+                print(
+                    f"{kind} {size}: import {result['import'].cell()}, "
+                    f"re-import {result['reimport'].cell()}, floor {result['import_floor'].cell()}; "
+                    f"start {result['start'].cell()}, match {result['match'].cell()}, "
+                    f"load floor {result['load_floor'].cell()}; "
+                    f"p95 {result['latency']['p95'] * 1000:.1f} ms, "
+                    f"build {result['latency']['build']:.2f} s",
+                    flush=True,
+                )
+    finally:
+        if args.keep is not None:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            for file in tmp.glob("*.csv"):
+                shutil.copy(file, args.keep / file.name)
+        shutil.rmtree(tmp, ignore_errors=True)
+    print_tables(results)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        CHILDREN[sys.argv[2]](*sys.argv[3:])
+    else:
+        main()
