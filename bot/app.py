@@ -10,6 +10,7 @@ from telegram import LinkPreviewOptions, Update
 from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 
 from bot.admin.rendering import RENDERERS as ADMIN_RENDERERS
+from bot.ateliers import handlers as atelier_registration
 from bot.config import Settings
 from bot.core import handlers as common
 from bot.core.application import BottegaApplication
@@ -19,6 +20,7 @@ from bot.digest.rendering import RENDERERS as DIGEST_RENDERERS
 from bot.feedback.rendering import RENDERERS as FEEDBACK_RENDERERS
 from bot.followups.rendering import RENDERERS as FOLLOWUP_RENDERERS
 from bot.i18n import LANGUAGES
+from bot.interview import handlers as interview
 from bot.intros.rendering import RENDERERS as INTRO_RENDERERS
 from bot.persistence import DatabasePersistence
 from bot.registry.index_cache import MatchIndexCache
@@ -43,6 +45,15 @@ FLOW_MODULES: tuple[str, ...] = (
     "bot.digest.handlers",
 )
 JOB_MODULES: tuple[str, ...] = ("bot.scheduling.jobs",)
+# After a change of language (or an unknown command), the flow with an open question asks it
+# again: the designer's interview first, then the atelier's registration.
+OPEN_QUESTIONS: tuple[common.OpenQuestion, ...] = (
+    common.OpenQuestion(
+        after_language=interview.reask_current,
+        after_unknown_command=interview.reask_after_unknown_command,
+    ),
+    common.OpenQuestion(after_language=atelier_registration.reask_current),
+)
 
 
 def install_renderers() -> None:
@@ -129,9 +140,9 @@ def build_application(
         module = _optional_module(name)
         if module is not None:
             application.add_handlers(module.build_handlers(), group=0)
-    application.add_handlers(common.build_handlers(), group=0)
+    application.add_handlers(common.build_handlers(OPEN_QUESTIONS), group=0)
     # Same group, added last: only updates that nothing above took reach them.
-    application.add_handlers(common.build_fallback_handlers(), group=0)
+    application.add_handlers(common.build_fallback_handlers(OPEN_QUESTIONS), group=0)
     application.add_error_handler(common.on_error)
     return application
 

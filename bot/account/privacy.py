@@ -59,7 +59,6 @@ async def erase_user(session: AsyncSession, telegram_id: int) -> Erased | None:
         await outbox.cancel_matching(session, key_prefix=f"brief:{brief.id}:", reason=REASON)
         brief.designer_id = None
         brief.product_text = ""
-        brief.answers = {}
         if brief.state != BriefState.CLOSED:
             brief.state = BriefState.CLOSED
             brief.closed_at = now

@@ -7,14 +7,10 @@ from dataclasses import dataclass
 
 from bot.ateliers.steps import EDIT_GROUPS, LANGUAGE_CHOICES
 from bot.core.callbacks import ButtonData, choice, number, text
+from bot.core.roles import StartRegistration as StartRegistration
 
 # /capacity takes up to eight digits of pieces, as the typed answer does.
 MAX_CAPACITY_BUTTON = 99_999_999
-
-
-@dataclass(frozen=True)
-class StartRegistration(ButtonData):
-    PREFIX = "role:atelier"
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.constants import ChatType
@@ -19,17 +21,26 @@ from telegram.ext import (
     filters,
 )
 
-from bot.ateliers import handlers as atelier
-from bot.ateliers.buttons import StartRegistration
 from bot.core import users
 from bot.core.callbacks import ButtonData, choice
 from bot.core.replies import MAX_TEXT, answer_stale, edit_or_say, lang_of, on_button, say, say_key
+from bot.core.roles import StartInterview, StartRegistration
 from bot.i18n import LANGUAGES, t
-from bot.interview import handlers as designer
-from bot.interview.buttons import StartInterview
 from bot.runtime import BotContext
 
 log = logging.getLogger(__name__)
+
+# A flow's "put the open question in front of the person again"; False when it has none open.
+Reask = Callable[[Update, BotContext], Awaitable[bool]]
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    """How a flow re-asks its open question: after a change of language, and (if it wants to)
+    after an unknown command. bot/app.py registers one per flow, the first to answer wins."""
+
+    after_language: Reask
+    after_unknown_command: Reask | None = None
 
 
 @dataclass(frozen=True)
@@ -104,7 +115,20 @@ async def language(update: Update, context: BotContext) -> None:
     )
 
 
-async def language_chosen(update: Update, context: BotContext, button: ChooseLanguage) -> None:
+def _language_chosen(
+    questions: Sequence[OpenQuestion],
+) -> Callable[[Update, BotContext, ChooseLanguage], Awaitable[None]]:
+    async def language_chosen(update: Update, context: BotContext, button: ChooseLanguage) -> None:
+        await set_language(update, context, button)
+        # The question waiting for an answer, now in the chosen language.
+        for question in questions:
+            if await question.after_language(update, context):
+                return
+
+    return language_chosen
+
+
+async def set_language(update: Update, context: BotContext, button: ChooseLanguage) -> None:
     query = update.callback_query
     assert query is not None and update.effective_user is not None
     chosen = button.language
@@ -115,11 +139,6 @@ async def language_chosen(update: Update, context: BotContext, button: ChooseLan
     if context.user_data is not None:
         context.user_data["lang"] = chosen
     await edit_or_say(update, context, t("common.language_set", chosen))
-    # The question waiting for an answer, now in the chosen language.
-    if designer.in_interview(context):
-        await designer.reask_current(update, context)
-    else:
-        await atelier.reask_current(update, context)
 
 
 async def privacy(update: Update, context: BotContext) -> None:
@@ -130,17 +149,24 @@ async def cancel_idle(update: Update, context: BotContext) -> None:
     await say_key(update, context, "common.nothing_to_cancel")
 
 
-async def not_understood(update: Update, context: BotContext) -> None:
-    message = update.effective_message
-    if message is not None and message.text and len(message.text) > MAX_TEXT:
-        await say_key(update, context, "common.too_long", length=len(message.text), limit=MAX_TEXT)
-        return
-    if designer.in_interview(context):
-        # An unknown command mid-interview: "send /start" would lose the thread.
-        lang = lang_of(context, update)
-        await designer.reask_current(update, context, t("designer.unknown_command", lang))
-        return
-    await say_key(update, context, "common.not_understood")
+def _not_understood(
+    questions: Sequence[OpenQuestion],
+) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:
+    async def not_understood(update: Update, context: BotContext) -> None:
+        message = update.effective_message
+        if message is not None and message.text and len(message.text) > MAX_TEXT:
+            await say_key(
+                update, context, "common.too_long", length=len(message.text), limit=MAX_TEXT
+            )
+            return
+        for question in questions:
+            if question.after_unknown_command is not None and await question.after_unknown_command(
+                update, context
+            ):
+                return
+        await say_key(update, context, "common.not_understood")
+
+    return not_understood
 
 
 async def stale_button(update: Update, context: BotContext) -> None:
@@ -189,20 +215,24 @@ def build_early_handlers() -> list[BaseHandler[Update, BotContext, object]]:
     return [TypeHandler(Update, remember_user)]
 
 
-def build_handlers() -> list[BaseHandler[Update, BotContext, object]]:
+def build_handlers(
+    questions: Sequence[OpenQuestion] = (),
+) -> list[BaseHandler[Update, BotContext, object]]:
     return [
         CommandHandler("start", start),
         CommandHandler("help", help_command),
         CommandHandler("language", language),
-        on_button(ChooseLanguage, language_chosen),
+        on_button(ChooseLanguage, _language_chosen(questions)),
         CommandHandler("privacy", privacy),
         CommandHandler("cancel", cancel_idle),
     ]
 
 
-def build_fallback_handlers() -> list[BaseHandler[Update, BotContext, object]]:
+def build_fallback_handlers(
+    questions: Sequence[OpenQuestion] = (),
+) -> list[BaseHandler[Update, BotContext, object]]:
     """Last group: whatever nothing else took gets a polite answer, never silence."""
     return [
         CallbackQueryHandler(stale_button),
-        MessageHandler(filters.ALL & ~filters.UpdateType.EDITED, not_understood),
+        MessageHandler(filters.ALL & ~filters.UpdateType.EDITED, _not_understood(questions)),
     ]

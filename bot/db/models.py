@@ -177,8 +177,6 @@ class Brief(Base):
     region: Mapped[str | None] = mapped_column(String(100))
     min_handwork_share: Mapped[int | None]
     certifications: Mapped[list[str]] = mapped_column(default=list)
-    # Answers of an interview in progress, so a restart resumes at the same question.
-    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     confirmed_at: Mapped[datetime | None]

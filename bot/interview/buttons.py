@@ -1,4 +1,4 @@
-"""The interview's buttons: the role choice that starts it, and one kind per question.
+"""The interview's buttons: one kind per question (the role choice that starts it is /start's).
 
 Taxonomy ids travel as they are (lower-case ASCII words); the handlers still check that an id is
 one the taxonomy knows, so a forged but well-formed one only re-asks the question."""
@@ -8,16 +8,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.callbacks import ButtonData, choice, number, text
+from bot.core.roles import StartInterview
+from bot.interview.steps import MAX_STYLES, PLACE_CHOICES
+
+__all__ = [
+    "ChooseCategory",
+    "ChooseHandwork",
+    "ChoosePlace",
+    "ChooseStyles",
+    "ConfirmBrief",
+    "EditAnswer",
+    "SkipBudget",
+    "StartInterview",
+    "ToggleCertification",
+    "ToggleMaterial",
+]
 
 TAXONOMY_ID = r"[a-z0-9_]{1,40}"
-# Special values next to the taxonomy ids: "none of these", "something else", "done".
-NONE_OF_THESE, SOMETHING_ELSE, DONE = "-", "?", "."
-MAX_STYLES = 500
-
-
-@dataclass(frozen=True)
-class StartInterview(ButtonData):
-    PREFIX = "role:designer"
 
 
 @dataclass(frozen=True)
@@ -46,7 +53,7 @@ class SkipBudget(ButtonData):
 @dataclass(frozen=True)
 class ChoosePlace(ButtonData):
     PREFIX = "iv:place"
-    place: str = choice("IT", "any", "region", "other")
+    place: str = choice(*PLACE_CHOICES)
 
 
 @dataclass(frozen=True)

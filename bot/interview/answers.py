@@ -1,0 +1,419 @@
+"""Reading a designer's answers: each question's typed text, or pressed choice, becomes the
+brief's values and where the interview goes next, or a `Problem` whose code selects the
+localized re-ask.
+
+Pure: no Telegram, no database. Word answers (yes, skip, none, done, anywhere…) come from
+`parsing.answer_word`, product, material and certification words from `matching`, so every
+rule here is tested on plain strings (tests/interview/test_answers.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Final, Literal
+
+import matching
+import parsing
+from bot.interview.steps import (
+    BUDGET,
+    CATEGORY,
+    CERTIFICATION_CHOICES,
+    CERTIFICATIONS,
+    COUNTRY,
+    DEADLINE,
+    DONE,
+    FALLBACK_MATERIALS,
+    HANDWORK,
+    MATERIAL_BUTTONS,
+    MATERIALS,
+    MAX_CERTIFICATIONS_TEXT,
+    MAX_MATERIALS,
+    MAX_MATERIALS_TEXT,
+    MAX_PRODUCT_TEXT,
+    MAX_SHORT_ANSWER,
+    MAX_STYLES,
+    NONE_OF_THESE,
+    PLACE,
+    PRODUCT,
+    QUANTITY,
+    REGION,
+    SOMETHING_ELSE,
+    STYLES,
+    SUMMARY,
+)
+
+# Below this, the matcher's guess of a category is offered as a question rather than taken.
+CONFIDENT: Final = 80.0
+# A material or certification typed at its own question counts from here.
+UNDERSTOOD: Final = 70.0
+
+# What a typed answer may be instead of a value.
+_NOTHING: Final = frozenset(parsing.SKIP_WORDS)  # skip, none, don't know, no
+_FINISHED: Final = _NOTHING | {parsing.AnswerWord.DONE}  # ...and done, at a multi-select
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """What a rule may need besides the text: the designer's language, their today, and the
+    category the bot offered ("I understood: knitwear. Is that right?")."""
+
+    lang: str
+    today: date
+    guess: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """The answer could not be taken; `code` picks the re-ask (`designer.error.<code>`)."""
+
+    code: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+USE_BUTTONS: Final = Problem("use_buttons")
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryGuess:
+    """What the product text says its category is: one confident id, a few candidates, or
+    nothing (then every category is offered)."""
+
+    kind: Literal["one", "several", "unknown"]
+    ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """An accepted answer: the values to keep (and the keys to forget), then where to go.
+
+    `stay` keeps the question open (a multi-select gaining a choice); `go_to` moves to another
+    question than the following one ("A region of Italy" asks which region); otherwise the
+    interview moves on. Each of `notes` (a `designer.<key>` message and its values) is said
+    before the next question.
+    """
+
+    values: dict[str, Any] = field(default_factory=dict)
+    forget: tuple[str, ...] = ()
+    stay: bool = False
+    go_to: str | None = None
+    notes: tuple[tuple[str, dict[str, Any]], ...] = ()
+    guess: CategoryGuess | None = None
+    forget_guess: bool = False
+
+
+Answer = Answered | Problem
+Parser = Callable[[str, Asked, Mapping[str, Any]], Answer]
+
+
+def _problem(error: parsing.ParseError) -> Problem:
+    return Problem(error.code)
+
+
+def _said(text: str, lang: str, meanings: frozenset[parsing.AnswerWord]) -> bool:
+    return parsing.answer_word(text, lang, expected=meanings) is not None
+
+
+def _short(text: str) -> str | Problem:
+    return Problem("too_long") if len(text) > MAX_SHORT_ANSWER else text
+
+
+def _known(kind: str) -> frozenset[str]:
+    return frozenset(matching.taxonomy_ids(kind))
+
+
+# --- product and category -----------------------------------------------------------------------
+
+
+def guess_category(text: str) -> CategoryGuess:
+    found = matching.categories_in(text)
+    if (
+        found
+        and found[0].confidence >= CONFIDENT
+        and (len(found) == 1 or found[1].confidence < found[0].confidence)
+    ):
+        return CategoryGuess("one", (found[0].id,))
+    if found:
+        return CategoryGuess("several", tuple(c.id for c in found[:4]))
+    return CategoryGuess("unknown")
+
+
+def parse_product(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer:
+    """The product in the designer's words, the materials it names ("80 merino cardigans"), and
+    the category it suggests, to be confirmed next."""
+    cleaned = parsing.clean_text(text, max_len=MAX_PRODUCT_TEXT)
+    if isinstance(cleaned, parsing.ParseError):
+        return _problem(cleaned)
+    if _said(cleaned, asked.lang, _FINISHED):
+        # The product is the one answer a brief cannot do without: a skip word is no product.
+        return Answered(go_to=PRODUCT)
+    materials = list(answers.get("materials", []))
+    for concept in matching.understand(cleaned, "material", limit=MAX_MATERIALS):
+        if concept.confidence >= CONFIDENT and concept.id not in materials:
+            materials.append(concept.id)
+    return Answered(
+        {"product": cleaned, "materials": materials},
+        go_to=CATEGORY,
+        guess=guess_category(cleaned),
+    )
+
+
+def parse_category(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer:
+    """Text while the category is being confirmed: "yes" / "no" answer the question, anything
+    else is a new description of the product."""
+    word = parsing.answer_word(
+        text, asked.lang, expected={parsing.AnswerWord.YES, parsing.AnswerWord.NO}
+    )
+    if word is parsing.AnswerWord.YES:
+        if asked.guess is not None and asked.guess in _known("category"):
+            return Answered({"category": asked.guess})
+        return USE_BUTTONS
+    if word is parsing.AnswerWord.NO:
+        return Answered(stay=True, forget_guess=True)
+    return parse_product(text, asked, answers)
+
+
+def choose_category(choice: str) -> Answer:
+    if choice == SOMETHING_ELSE:
+        return Answered(stay=True, forget_guess=True)
+    if choice == NONE_OF_THESE:
+        return Answered({"category": None})
+    if choice not in _known("category"):
+        return USE_BUTTONS
+    return Answered({"category": choice})
+
+
+# --- materials and certifications: multi-selects ----------------------------------------------
+
+
+def material_choices(answers: Mapping[str, Any]) -> list[str]:
+    """The materials offered as buttons: the category's likely ones, then those chosen."""
+    chosen = list(answers.get("materials", []))
+    category = answers.get("category")
+    offered = list(matching.likely_materials(category)) if category else []
+    offered += [m for m in chosen if m not in offered]
+    if not offered:
+        known = _known("material")
+        offered = [m for m in FALLBACK_MATERIALS if m in known]
+    return offered[:MATERIAL_BUTTONS]
+
+
+def toggle_material(choice: str, answers: Mapping[str, Any]) -> Answer:
+    if choice == DONE:
+        return Answered()
+    if choice not in _known("material"):
+        return USE_BUTTONS
+    chosen = list(answers.get("materials", []))
+    if choice in chosen:
+        chosen.remove(choice)
+    elif len(chosen) < MAX_MATERIALS:
+        chosen.append(choice)
+    return Answered({"materials": chosen}, stay=True)
+
+
+def parse_materials(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer:
+    cleaned = parsing.clean_text(text, max_len=MAX_MATERIALS_TEXT)
+    if isinstance(cleaned, parsing.ParseError):
+        return _problem(cleaned)
+    if _said(cleaned, asked.lang, _FINISHED):
+        return Answered()
+    found = [
+        c.id
+        for c in matching.understand(cleaned, "material", limit=MAX_MATERIALS)
+        if c.confidence >= UNDERSTOOD
+    ]
+    if not found:
+        return Answered(stay=True, notes=(("materials_unknown", {"text": cleaned[:60]}),))
+    chosen = list(answers.get("materials", []))
+    for material in found:
+        if material not in chosen and len(chosen) < MAX_MATERIALS:
+            chosen.append(material)
+    return Answered(
+        {"materials": chosen}, stay=True, notes=(("materials_added", {"materials": found}),)
+    )
+
+
+def certification_choices(answers: Mapping[str, Any]) -> list[str]:
+    chosen = list(answers.get("certifications", []))
+    known = _known("certification")
+    offered = [c for c in CERTIFICATION_CHOICES if c in known]
+    return offered + [c for c in chosen if c not in offered]
+
+
+def toggle_certification(choice: str, answers: Mapping[str, Any]) -> Answer:
+    if choice == DONE:
+        return Answered()
+    if choice not in _known("certification"):
+        return USE_BUTTONS
+    chosen = list(answers.get("certifications", []))
+    if choice in chosen:
+        chosen.remove(choice)
+    else:
+        chosen.append(choice)
+    return Answered({"certifications": chosen}, stay=True)
+
+
+def parse_certifications(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer:
+    cleaned = parsing.clean_text(text, max_len=MAX_CERTIFICATIONS_TEXT)
+    if isinstance(cleaned, parsing.ParseError):
+        return _problem(cleaned)
+    if _said(cleaned, asked.lang, _FINISHED):
+        return Answered()
+    found = [
+        c.id
+        for c in matching.understand(cleaned, "certification", limit=6)
+        if c.confidence >= UNDERSTOOD
+    ]
+    if not found:
+        return Problem("default")
+    chosen = list(answers.get("certifications", []))
+    chosen.extend(c for c in found if c not in chosen)
+    return Answered({"certifications": chosen}, stay=True)
+
+
+# --- numbers and dates --------------------------------------------------------------------------
+
+
+def parse_quantity(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer:
+    short = _short(text)
+    if isinstance(short, Problem):
+        return short
+    quantity = parsing.parse_quantity(short, asked.lang)
+    if isinstance(quantity, parsing.ParseError):
+        return _problem(quantity)
+    return Answered(
+        {
+            "quantity": quantity.value,
+            "quantity_low": quantity.low,
+            "quantity_high": quantity.high,
+        }
+    )
+
+
+def parse_styles(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer:
+    short = _short(text)
+    if isinstance(short, Problem):
+        return short
+    count = parsing.parse_count(short, asked.lang, maximum=MAX_STYLES)
+    if isinstance(count, parsing.ParseError):
+        return _problem(count)
+    return Answered({"styles": count})
+
+
+def choose_styles(styles: int) -> Answer:
+    return Answered({"styles": styles})
+
+
+def parse_deadline(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer:
+    short = _short(text)
+    if isinstance(short, Problem):
+        return short
+    deadline = parsing.parse_deadline(short, asked.lang, today=asked.today)
+    if isinstance(deadline, parsing.ParseError):
+        return _problem(deadline)
+    return Answered({"deadline": deadline.isoformat()})
+
+
+_NO_BUDGET: Final = ("budget_amount", "budget_currency")
+
+
+def parse_budget(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer:
+    if _said(text, asked.lang, _NOTHING):
+        return skip_budget()
+    short = _short(text)
+    if isinstance(short, Problem):
+        return short
+    budget = parsing.parse_budget(short, asked.lang)
+    if isinstance(budget, parsing.ParseError):
+        return _problem(budget)
+    return Answered({"budget_amount": str(budget.amount), "budget_currency": budget.currency})
+
+
+def skip_budget() -> Answer:
+    return Answered(forget=_NO_BUDGET)
+
+
+def parse_handwork(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer:
+    if _said(text, asked.lang, _NOTHING):
+        return Answered({"min_handwork_share": None})
+    short = _short(text)
+    if isinstance(short, Problem):
+        return short
+    share = parsing.parse_percentage(short, asked.lang)
+    if isinstance(share, parsing.ParseError):
+        return _problem(share)
+    return Answered({"min_handwork_share": share or None})
+
+
+def choose_handwork(share: int) -> Answer:
+    return Answered({"min_handwork_share": share or None})
+
+
+# --- place --------------------------------------------------------------------------------------
+
+
+def choose_place(choice: str) -> Answer:
+    if choice == "region":
+        return Answered(go_to=REGION)
+    if choice == "other":
+        return Answered(go_to=COUNTRY)
+    return Answered({"country": "IT" if choice == "IT" else None, "region": None})
+
+
+def _place(place: parsing.Place) -> Answer:
+    """Keep a country and region (a province stands for its region) and say what a typo was
+    read as, so a correction is never silent."""
+    return Answered(
+        {"country": place.country, "region": place.region},
+        notes=tuple(
+            ("place_corrected", {"typed": c.typed[:60], "understood": c.understood})
+            for c in place.corrections
+        ),
+    )
+
+
+def parse_place(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer:
+    """A country or a region typed instead of a button press ("Portugal", "Toscana")."""
+    short = _short(text)
+    if isinstance(short, Problem):
+        return short
+    if _said(short, asked.lang, frozenset({parsing.AnswerWord.ANYWHERE})):
+        return Answered({"country": None, "region": None})
+    place = parsing.parse_place(short, asked.lang)
+    if isinstance(place, parsing.ParseError):
+        return _problem(place)
+    return _place(place)
+
+
+def parse_region(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer:
+    short = _short(text)
+    if isinstance(short, Problem):
+        return short
+    place = parsing.parse_region(short, asked.lang, country="IT")
+    if isinstance(place, parsing.ParseError):
+        return _problem(place)
+    return _place(place)
+
+
+def parse_summary(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer:
+    """The summary waits for Confirm or a field to edit."""
+    return USE_BUTTONS
+
+
+# Each question's reading of a typed answer.
+PARSERS: Final[dict[str, Parser]] = {
+    PRODUCT: parse_product,
+    CATEGORY: parse_category,
+    MATERIALS: parse_materials,
+    QUANTITY: parse_quantity,
+    STYLES: parse_styles,
+    DEADLINE: parse_deadline,
+    BUDGET: parse_budget,
+    PLACE: parse_place,
+    REGION: parse_region,
+    COUNTRY: parse_place,
+    HANDWORK: parse_handwork,
+    CERTIFICATIONS: parse_certifications,
+    SUMMARY: parse_summary,
+}

@@ -1,0 +1,113 @@
+"""The designer interview as data: its questions in order, what follows each, the fields one
+"Edit" button re-asks, the offered choices and the limits. No Telegram here.
+
+Every question is also a state of the conversation; `following()` is the one table of moves.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+CONVERSATION: Final = "designer_interview"
+
+PRODUCT: Final = "product"
+CATEGORY: Final = "category"
+MATERIALS: Final = "materials"
+QUANTITY: Final = "quantity"
+STYLES: Final = "styles"
+DEADLINE: Final = "deadline"
+BUDGET: Final = "budget"
+PLACE: Final = "place"
+REGION: Final = "region"
+COUNTRY: Final = "country"
+HANDWORK: Final = "handwork"
+CERTIFICATIONS: Final = "certifications"
+SUMMARY: Final = "summary"
+
+# Questions in the order a new brief asks them.
+ORDER: Final[tuple[str, ...]] = (
+    PRODUCT,
+    CATEGORY,
+    MATERIALS,
+    QUANTITY,
+    STYLES,
+    DEADLINE,
+    BUDGET,
+    PLACE,
+    HANDWORK,
+    CERTIFICATIONS,
+    SUMMARY,
+)
+# Every state of the conversation: the questions plus the two that refine "Where?".
+QUESTIONS: Final = frozenset(ORDER) | {REGION, COUNTRY}
+
+# What comes after an answered question in a new brief.
+FOLLOWING: Final[dict[str, str]] = {
+    PRODUCT: CATEGORY,
+    CATEGORY: MATERIALS,
+    MATERIALS: QUANTITY,
+    QUANTITY: STYLES,
+    STYLES: DEADLINE,
+    DEADLINE: BUDGET,
+    BUDGET: PLACE,
+    PLACE: HANDWORK,
+    REGION: HANDWORK,
+    COUNTRY: HANDWORK,
+    HANDWORK: CERTIFICATIONS,
+    CERTIFICATIONS: SUMMARY,
+}
+# While one field of the summary is edited, these questions still go one step on: a new product
+# has its category confirmed, and the must-haves are the handwork and the certifications.
+EDIT_CONTINUES: Final = frozenset({PRODUCT, HANDWORK})
+
+# What each "Edit" button of the summary asks again (the button's field -> the question).
+EDIT_TARGETS: Final[dict[str, str]] = {
+    "product": PRODUCT,
+    "materials": MATERIALS,
+    "quantity": QUANTITY,
+    "styles": STYLES,
+    "deadline": DEADLINE,
+    "budget": BUDGET,
+    "place": PLACE,
+    "musts": HANDWORK,
+}
+
+# The keys of `context.user_data` the interview keeps between updates.
+ANSWERS: Final = "brief"
+STATE: Final = "brief_state"
+BRIEF_ID: Final = "brief_id"
+EDITING: Final = "brief_editing"
+GUESS: Final = "brief_guess"
+KEYS: Final = (ANSWERS, BRIEF_ID, STATE, EDITING, GUESS)
+
+# Special values of the choice buttons next to the taxonomy ids: "none of these – keep my
+# words", "something else", "done".
+NONE_OF_THESE: Final = "-"
+SOMETHING_ELSE: Final = "?"
+DONE: Final = "."
+
+# Offered choices.
+STYLE_CHOICES: Final = (1, 2, 3, 4, 5, 6)
+HANDWORK_CHOICES: Final = (30, 50, 80)
+CERTIFICATION_CHOICES: Final = ("gots", "oeko_tex", "grs", "lwg", "bluesign", "sa8000")
+FALLBACK_MATERIALS: Final = ("cotton", "wool", "silk", "linen", "leather", "cashmere")
+PLACE_CHOICES: Final = ("IT", "any", "region", "other")
+MATERIAL_BUTTONS: Final = 10
+
+# Limits.
+MAX_STYLES: Final = 500
+MAX_MATERIALS: Final = 8
+MAX_PRODUCT_TEXT: Final = 500
+MAX_MATERIALS_TEXT: Final = 300
+MAX_CERTIFICATIONS_TEXT: Final = 200
+# Answers like a quantity or a date are short; a wall of text is refused before parsing.
+MAX_SHORT_ANSWER: Final = 200
+
+
+def following(after: str, *, editing: bool) -> str:
+    """The question after `after`: the next one of a new brief, or the summary once an edited
+    field is answered."""
+    nxt = FOLLOWING[after]
+    if editing and after not in EDIT_CONTINUES:
+        return SUMMARY
+    return nxt
