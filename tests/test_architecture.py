@@ -150,3 +150,59 @@ def test_handlers_never_open_sessions() -> None:
         if any(n in (text := path.read_text("utf-8")) for n in ("session_factory", "rollback"))
     }
     assert offenders == {}
+
+
+def _full_imports(path: Path) -> set[str]:
+    """Every module a file imports, by its full dotted name, also inside functions."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_core_knows_no_feature() -> None:
+    """What features share imports none of them: a flow hooks into /start, the language switch
+    and the safety nets through bot/app.py, the one wiring place."""
+    features = tuple(f"bot.{feature}" for feature in FEATURES)
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(
+            name for name in _full_imports(path) if name.startswith(features)
+        )
+        for path in sorted((ROOT / "bot" / "core").glob("*.py"))
+    }
+    assert {path: names for path, names in offenders.items() if names} == {}
+
+
+# The conversations' questions and rules, testable on plain strings: the designer interview and
+# the atelier registration are built the same way.
+RULE_MODULES = {
+    "bot/interview/steps.py": set(),
+    "bot/interview/answers.py": {"bot.interview.steps"},
+    "bot/ateliers/steps.py": set(),
+    "bot/ateliers/answers.py": set(),
+}
+
+
+def test_conversation_rules_are_pure() -> None:
+    for path, allowed in RULE_MODULES.items():
+        imported = _full_imports(ROOT / path)
+        tops = {name.split(".")[0] for name in imported}
+        assert tops & PURE_FORBIDDEN - {"bot"} == set(), path
+        assert {name for name in imported if name.split(".")[0] == "bot"} <= allowed, path
+
+
+def test_the_interview_keeps_no_word_lists_of_its_own() -> None:
+    """Word answers come from `parsing.answer_word`, in every language of its phrase table."""
+    for path in sorted((ROOT / "bot" / "interview").glob("*.py")):
+        tree = ast.parse(path.read_text("utf-8"))
+        sets_of_words = [
+            node.lineno
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Set)
+            and len(node.elts) > 3
+            and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts)
+        ]
+        assert sets_of_words == [], path
