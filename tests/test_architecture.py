@@ -105,8 +105,32 @@ def test_handlers_leave_queries_to_services() -> None:
 
 def test_the_clock_holds_no_message_rendering() -> None:
     """scheduling/ runs jobs; how a message reads belongs to the feature that sends it."""
-    assert sorted(p.name for p in (ROOT / "bot" / "scheduling").glob("*messages*.py")) == []
+    assert sorted(p.name for p in (ROOT / "bot" / "scheduling").glob("*.py")) == [
+        "__init__.py",
+        "jobs.py",
+    ]
     assert not (ROOT / "bot" / "handlers").exists()
+
+
+def _sources_containing(needle: str) -> list[str]:
+    return [
+        str(path.relative_to(ROOT))
+        for path in sorted((ROOT / "bot").rglob("*.py"))
+        if needle in path.read_text("utf-8")
+    ]
+
+
+def test_one_keyboard_builder() -> None:
+    """Replies and outbox deliveries build their buttons the same way, in one place."""
+    assert _sources_containing("InlineKeyboardMarkup(") == ["bot/core/replies.py"]
+
+
+def test_outbox_payloads_are_read_only_through_their_types() -> None:
+    """A delivery's payload is written by `outbox.schedule(session, SomePayload(...))` and read
+    back by `SomePayload.decode`, never as a loose dict."""
+    assert _sources_containing(".payload.get(") == []
+    assert _sources_containing(".payload[") == []
+    assert _sources_containing("payload={") == []
 
 
 # The unit of work commits; the outbox sweeper records each send's outcome as it goes, the

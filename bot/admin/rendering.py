@@ -4,42 +4,49 @@ at send time and return nothing once the matter is decided or withdrawn."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.admin import verification
 from bot.admin.buttons import claim_buttons, registration_buttons
-from bot.core.renderers import Outgoing, Renderer
-from bot.db.models import Delivery, User
+from bot.admin.verification import AdminReview, AtelierRejected, AtelierVerified
+from bot.core.renderers import Outgoing, Rendering
+from bot.db.models import User
 from bot.i18n import t
 
 
-async def render_verified(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
-    atelier = await verification.decision_for(session, int(delivery.payload.get("atelier_id", 0)))
+async def render_verified(
+    session: AsyncSession, message: AtelierVerified, user: User
+) -> Outgoing | None:
+    atelier = await verification.decision_for(session, message.atelier_id)
     if atelier is None or not atelier.listed or atelier.owner_id != user.id:
         return None
-    what = "claim" if delivery.payload.get("what") == "claim" else "registration"
+    what = message.what
     return Outgoing(
         t(f"atelier.verified_{what}", user.language, name=atelier.name, ref=atelier.ref)
     )
 
 
-async def render_rejected(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
-    atelier = await verification.decision_for(session, int(delivery.payload.get("atelier_id", 0)))
+async def render_rejected(
+    session: AsyncSession, message: AtelierRejected, user: User
+) -> Outgoing | None:
+    atelier = await verification.decision_for(session, message.atelier_id)
     if atelier is None:
         return None
-    what = "claim" if delivery.payload.get("what") == "claim" else "registration"
+    what = message.what
     return Outgoing(t(f"atelier.rejected_{what}", user.language, name=atelier.name))
 
 
-async def render_review(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
+async def render_review(session: AsyncSession, message: AdminReview, user: User) -> Outgoing | None:
     """To an administrator: a new registration or claim, with the decision buttons of /admin."""
-    atelier = await verification.decision_for(session, int(delivery.payload.get("atelier_id", 0)))
+    atelier = await verification.decision_for(session, message.atelier_id)
     if atelier is None or not atelier.listed:
         return None
     lang = user.language
     place = ", ".join(part for part in (atelier.city, atelier.country) if part)
     specialties = ", ".join(atelier.specialties[:4])
-    if delivery.payload.get("what") == "claim":
+    if message.what == "claim":
         if atelier.claimed_by_id is None or atelier.owner_id is not None:
             return None  # already decided
         text = t("admin.review_claim", lang, name=atelier.name, ref=atelier.ref, place=place)
@@ -59,8 +66,8 @@ async def render_review(session: AsyncSession, delivery: Delivery, user: User) -
     return Outgoing(text, buttons)
 
 
-RENDERERS: dict[str, Renderer] = {
-    verification.KIND_REVIEW: render_review,
-    verification.KIND_VERIFIED: render_verified,
-    verification.KIND_REJECTED: render_rejected,
-}
+RENDERERS: tuple[Rendering[Any], ...] = (
+    Rendering(AdminReview, render_review),
+    Rendering(AtelierVerified, render_verified),
+    Rendering(AtelierRejected, render_rejected),
+)

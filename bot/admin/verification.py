@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import ClassVar, Literal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,9 +16,41 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import outbox
 from bot.db.models import Atelier, AtelierSource, Role, User
 
-KIND_VERIFIED = "atelier_verified"  # to the owner: your atelier is live (or your claim approved)
-KIND_REJECTED = "atelier_rejected"  # to the owner: registration or claim not approved
-KIND_REVIEW = "admin_review"  # to each administrator: something waits for a decision
+Matter = Literal["registration", "claim"]
+
+
+@dataclass(frozen=True, slots=True)
+class AboutAtelier(outbox.Payload):
+    """A message about a registration or a claim; the renderer reads the decision at send time."""
+
+    atelier_id: int
+    what: Matter
+
+
+@dataclass(frozen=True, slots=True)
+class AtelierVerified(AboutAtelier):
+    """To the owner: your atelier is live (or your claim approved)."""
+
+    kind: ClassVar[str] = "atelier_verified"
+
+
+@dataclass(frozen=True, slots=True)
+class AtelierRejected(AboutAtelier):
+    """To the owner: registration or claim not approved."""
+
+    kind: ClassVar[str] = "atelier_rejected"
+
+
+@dataclass(frozen=True, slots=True)
+class AdminReview(AboutAtelier):
+    """To each administrator: something waits for a decision."""
+
+    kind: ClassVar[str] = "admin_review"
+
+
+KIND_VERIFIED = AtelierVerified.kind
+KIND_REJECTED = AtelierRejected.kind
+KIND_REVIEW = AdminReview.kind
 
 
 class ReviewError(Exception):
@@ -59,15 +92,18 @@ async def pending_claims(session: AsyncSession, limit: int = 20) -> list[Pending
 
 
 async def _notify(
-    session: AsyncSession, kind: str, atelier: Atelier, user_id: int, what: str
+    session: AsyncSession,
+    message: type[AtelierVerified | AtelierRejected],
+    atelier: Atelier,
+    user_id: int,
+    what: Matter,
 ) -> None:
     await outbox.schedule(
         session,
-        kind=kind,
+        message(atelier.id, what),
         recipient_id=user_id,
-        payload={"atelier_id": atelier.id, "what": what},
         # A registration is decided once; a claim may be made again after a rejection.
-        dedupe_key=f"{kind}:{atelier.id}:{user_id}" if what == "registration" else None,
+        dedupe_key=f"{message.kind}:{atelier.id}:{user_id}" if what == "registration" else None,
     )
 
 
@@ -88,7 +124,7 @@ async def verify(session: AsyncSession, atelier_id: int) -> Atelier:
         raise ReviewError("already_done")
     atelier.verified = True
     if atelier.owner_id is not None:
-        await _notify(session, KIND_VERIFIED, atelier, atelier.owner_id, "registration")
+        await _notify(session, AtelierVerified, atelier, atelier.owner_id, "registration")
     await session.flush()
     return atelier
 
@@ -104,7 +140,7 @@ async def reject(session: AsyncSession, atelier_id: int) -> Atelier:
         raise ReviewError("already_done")
     atelier.listed = False
     if atelier.owner_id is not None:
-        await _notify(session, KIND_REJECTED, atelier, atelier.owner_id, "registration")
+        await _notify(session, AtelierRejected, atelier, atelier.owner_id, "registration")
     await session.flush()
     return atelier
 
@@ -122,7 +158,7 @@ async def approve_claim(session: AsyncSession, atelier_id: int) -> Atelier:
     atelier.owner_id = claimant.id
     atelier.claimed_by_id = None
     claimant.role = Role.ATELIER
-    await _notify(session, KIND_VERIFIED, atelier, claimant.id, "claim")
+    await _notify(session, AtelierVerified, atelier, claimant.id, "claim")
     await session.flush()
     return atelier
 
@@ -133,7 +169,7 @@ async def reject_claim(session: AsyncSession, atelier_id: int) -> Atelier:
         raise ReviewError("already_done")
     claimant_id = atelier.claimed_by_id
     atelier.claimed_by_id = None
-    await _notify(session, KIND_REJECTED, atelier, claimant_id, "claim")
+    await _notify(session, AtelierRejected, atelier, claimant_id, "claim")
     await session.flush()
     return atelier
 
@@ -144,7 +180,7 @@ async def decision_for(session: AsyncSession, atelier_id: int) -> Atelier | None
 
 
 async def alert_admins(
-    session: AsyncSession, atelier: Atelier, admin_telegram_ids: Iterable[int], *, what: str
+    session: AsyncSession, atelier: Atelier, admin_telegram_ids: Iterable[int], *, what: Matter
 ) -> int:
     """Tell every administrator that `atelier` (a registration or a claim) waits for them.
 
@@ -160,9 +196,8 @@ async def alert_admins(
             continue
         scheduled += await outbox.schedule(
             session,
-            kind=KIND_REVIEW,
+            AdminReview(atelier.id, what),
             recipient_id=admin.id,
-            payload={"atelier_id": atelier.id, "what": what},
             dedupe_key=f"{KIND_REVIEW}:{what}:{atelier.id}:{atelier.claimed_by_id or 0}:{admin.id}",
         )
     return scheduled

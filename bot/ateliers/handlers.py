@@ -561,7 +561,9 @@ async def edit_field(update: Update, context: BotContext, button: EditGroup) -> 
     return await _ask(update, context, EDIT_GROUPS[group][0])
 
 
-async def _alert_admins(context: BotContext, session: Any, atelier: Atelier, what: str) -> None:
+async def _alert_admins(
+    context: BotContext, session: Any, atelier: Atelier, what: verification.Matter
+) -> None:
     """Administrators hear about a new registration or claim straight away."""
     if await verification.alert_admins(
         session, atelier, context.runtime.settings.admin_user_ids, what=what

@@ -1,20 +1,25 @@
 """How each kind of delivery becomes a message: the registry of renderers, filled by bot.app.
 
-A renderer reads the current facts (so a reminder about an intro that was answered meanwhile
-renders to nothing and is dropped) and returns the text and buttons in the recipient's language.
+A renderer takes the delivery's typed payload (`bot.outbox.payloads`), reads the current facts (so
+a reminder about an intro that was answered meanwhile renders to nothing and is dropped) and
+returns the text and buttons in the recipient's language. A feature lists its renderers as
+`Rendering(PayloadType, render)` pairs, which ties each kind to its payload type and its renderer
+in one typed place.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import matching
-from bot.db.models import Delivery, User
+from bot.db.models import User
+from bot.outbox.payloads import Payload
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,20 +31,35 @@ class Outgoing:
     followers: Sequence[Outgoing] = field(default_factory=tuple)
 
 
-Renderer = Callable[[AsyncSession, Delivery, User], Awaitable[Outgoing | None]]
-_RENDERERS: dict[str, Renderer] = {}
+P = TypeVar("P", bound=Payload)
 
 
-def register_renderers(renderers: Mapping[str, Renderer]) -> None:
-    """Add renderers; a kind has one renderer, and registering the same one again is harmless."""
-    for kind, function in renderers.items():
-        known = _RENDERERS.get(kind)
-        if known is not None and known is not function:
-            raise ValueError(f"two renderers for deliveries of kind {kind!r}")
-        _RENDERERS[kind] = function
+@dataclass(frozen=True, slots=True)
+class Rendering(Generic[P]):
+    """How deliveries of one payload type (and so one kind) become a message."""
+
+    payload: type[P]
+    render: Callable[[AsyncSession, P, User], Awaitable[Outgoing | None]]
+
+    @property
+    def kind(self) -> str:
+        return self.payload.kind
 
 
-def renderer_for(kind: str) -> Renderer | None:
+_RENDERERS: dict[str, Rendering[Any]] = {}
+
+
+def register_renderers(renderings: Iterable[Rendering[Any]]) -> None:
+    """Add renderers; a kind has one payload type and one renderer, and registering the same
+    pair again is harmless."""
+    for rendering in renderings:
+        known = _RENDERERS.get(rendering.kind)
+        if known is not None and known != rendering:
+            raise ValueError(f"two renderers for deliveries of kind {rendering.kind!r}")
+        _RENDERERS[rendering.kind] = rendering
+
+
+def renderer_for(kind: str) -> Rendering[Any] | None:
     return _RENDERERS.get(kind)
 
 

@@ -3,8 +3,6 @@ atelier's interest in a brief: the offer to the designer, their decline, its lap
 
 from __future__ import annotations
 
-import json
-from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -13,10 +11,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import matching
 from bot.briefs import service as brief_service
 from bot.briefs.rendering import brief_lines, country_name, product_label
-from bot.core.renderers import Outgoing, Renderer, match_index
-from bot.db.models import Atelier, Brief, Delivery, IntroRequest, IntroState, User
+from bot.core.renderers import Outgoing, Rendering, match_index
+from bot.db.models import Atelier, Brief, IntroRequest, IntroState, User
 from bot.digest import service as digest
 from bot.digest.buttons import Interested, offer_buttons
+from bot.digest.service import (
+    AboutOffer,
+    DigestBrief,
+    DigestPick,
+    IntroOffer,
+    IntroOfferDeclined,
+    IntroOfferLapse,
+    WeeklyDigest,
+)
 from bot.i18n import t
 from bot.intros.buttons import request_intro_row
 from bot.intros.views import BriefFacts
@@ -24,58 +31,56 @@ from bot.intros.views import BriefFacts
 Rows = list[list[tuple[str, str]]]
 
 
-def _int(payload: dict[str, Any], key: str) -> int | None:
-    value = payload.get(key)
-    return value if isinstance(value, int) else None
-
-
-def _facts(item: dict[str, Any]) -> BriefFacts:
-    deadline = item.get("deadline")
+def _facts(item: DigestBrief) -> BriefFacts:
     return BriefFacts(
-        brief_id=int(item["brief_id"]),
+        brief_id=item.brief_id,
         product="",
-        category=item.get("category"),
-        materials=tuple(item.get("materials") or ()),
-        quantity=item.get("quantity"),
-        quantity_high=item.get("quantity_high"),
-        styles=item.get("styles"),
-        deadline=date.fromisoformat(deadline) if isinstance(deadline, str) else None,
+        category=item.category,
+        materials=item.materials,
+        quantity=item.quantity,
+        quantity_high=item.quantity_high,
+        styles=item.styles,
+        deadline=item.deadline,
         budget_amount=None,
         budget_currency=None,
-        country=item.get("country"),
-        region=item.get("region"),
-        min_handwork_share=item.get("min_handwork_share"),
-        certifications=tuple(item.get("certifications") or ()),
+        country=item.country,
+        region=item.region,
+        min_handwork_share=item.min_handwork_share,
+        certifications=item.certifications,
     )
 
 
-def digest_message(payload: dict[str, Any], lang: str) -> Outgoing | None:
+def digest_message(payload: WeeklyDigest, lang: str) -> Outgoing | None:
     """The digest as a message, from the content composed by the planner."""
-    picks: list[dict[str, Any]] = list(payload.get("picks") or [])
-    briefs: list[dict[str, Any]] = list(payload.get("briefs") or [])
+    return _digest_message(payload.picks, payload.briefs, lang)
+
+
+@lru_cache(maxsize=512)
+def _digest_message(
+    picks: tuple[DigestPick, ...], briefs: tuple[DigestBrief, ...], lang: str
+) -> Outgoing | None:
+    # Many ateliers get the same week's briefs: each distinct digest is rendered once.
     if not picks and not briefs:
         return None
     blocks = [t("followups.digest_title", lang)]
     rows: Rows = []
     for pick in picks:
-        product = product_label(str(pick.get("product") or ""), pick.get("category"), lang)
+        product = product_label(pick.product, pick.category, lang)
         lines = [t("followups.digest_pick_header", lang, product=product)]
-        for rank, m in enumerate(pick.get("matches") or [], start=1):
+        for rank, m in enumerate(pick.matches, start=1):
             lines.append(
                 t(
                     "followups.digest_pick_line",
                     lang,
                     rank=rank,
-                    name=m["name"],
-                    score=m["score"],
-                    reasons=" · ".join(m.get("reasons") or []),
+                    name=m.name,
+                    score=m.score,
+                    reasons=" · ".join(m.reasons),
                 )
             )
             rows.append(
                 request_intro_row(
-                    t("followups.request_button", lang, name=m["name"]),
-                    int(pick["brief_id"]),
-                    str(m["ref"]),
+                    t("followups.request_button", lang, name=m.name), pick.brief_id, m.ref
                 )
             )
         blocks.append("\n".join(lines))
@@ -89,7 +94,7 @@ def digest_message(payload: dict[str, Any], lang: str) -> Outgoing | None:
                 [
                     (
                         t("followups.interested_button", lang, number=number),
-                        Interested(int(item["brief_id"]), int(item["atelier_id"])).encode(),
+                        Interested(item.brief_id, item.atelier_id).encode(),
                     )
                 ]
             )
@@ -97,27 +102,19 @@ def digest_message(payload: dict[str, Any], lang: str) -> Outgoing | None:
     return Outgoing("\n\n".join(blocks), [row for row in rows if row])
 
 
-@lru_cache(maxsize=512)
-def _cached_digest_message(payload: str, lang: str) -> Outgoing | None:
-    # Many ateliers get the same week's briefs: render each distinct digest once.
-    return digest_message(json.loads(payload), lang)
-
-
-async def render_digest(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
-    # Composed shortly before it was due (see services.digest); the answers re-check every fact.
-    key = json.dumps(
-        {k: v for k, v in delivery.payload.items() if k in ("picks", "briefs")}, sort_keys=True
-    )
-    return _cached_digest_message(key, user.language)
+async def render_digest(
+    session: AsyncSession, message: WeeklyDigest, user: User
+) -> Outgoing | None:
+    # Composed shortly before it was due (see digest.service); the answers re-check every fact.
+    return digest_message(message, user.language)
 
 
 # --- an atelier's interest -----------------------------------------------------------------------
 
 
-async def render_offer(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
+async def render_offer(session: AsyncSession, message: IntroOffer, user: User) -> Outgoing | None:
     """To the designer: an atelier that fits is interested in their brief."""
-    intro_id = _int(delivery.payload, "intro_id")
-    intro = await session.get(IntroRequest, intro_id) if intro_id is not None else None
+    intro = await session.get(IntroRequest, message.intro_id)
     if intro is None or intro.state != IntroState.REQUESTED or intro.initiated_by != "atelier":
         return None
     brief = await session.get(Brief, intro.brief_id)
@@ -141,10 +138,9 @@ async def render_offer(session: AsyncSession, delivery: Delivery, user: User) ->
 
 
 async def _offer_for_owner(
-    session: AsyncSession, delivery: Delivery, user: User, state: str
+    session: AsyncSession, message: AboutOffer, user: User, state: str
 ) -> tuple[Brief, Atelier] | None:
-    intro_id = _int(delivery.payload, "intro_id")
-    intro = await session.get(IntroRequest, intro_id) if intro_id is not None else None
+    intro = await session.get(IntroRequest, message.intro_id)
     if intro is None or intro.state != state:
         return None
     brief = await session.get(Brief, intro.brief_id)
@@ -155,9 +151,9 @@ async def _offer_for_owner(
 
 
 async def render_offer_declined(
-    session: AsyncSession, delivery: Delivery, user: User
+    session: AsyncSession, message: IntroOfferDeclined, user: User
 ) -> Outgoing | None:
-    found = await _offer_for_owner(session, delivery, user, IntroState.DECLINED)
+    found = await _offer_for_owner(session, message, user, IntroState.DECLINED)
     if found is None:
         return None
     brief, atelier = found
@@ -167,12 +163,11 @@ async def render_offer_declined(
 
 
 async def render_offer_lapsed(
-    session: AsyncSession, delivery: Delivery, user: User
+    session: AsyncSession, message: IntroOfferLapse, user: User
 ) -> Outgoing | None:
-    intro_id = _int(delivery.payload, "intro_id")
-    if intro_id is None or await digest.lapse_offer(session, intro_id) is None:
+    if await digest.lapse_offer(session, message.intro_id) is None:
         return None
-    found = await _offer_for_owner(session, delivery, user, IntroState.EXPIRED)
+    found = await _offer_for_owner(session, message, user, IntroState.EXPIRED)
     if found is None:
         return None
     brief, atelier = found
@@ -181,9 +176,9 @@ async def render_offer_lapsed(
     return Outgoing(t("followups.offer_lapsed", lang, atelier=atelier.name, product=what))
 
 
-RENDERERS: dict[str, Renderer] = {
-    digest.KIND_DIGEST: render_digest,
-    digest.KIND_OFFER: render_offer,
-    digest.KIND_OFFER_DECLINED: render_offer_declined,
-    digest.KIND_OFFER_EXPIRE: render_offer_lapsed,
-}
+RENDERERS: tuple[Rendering[Any], ...] = (
+    Rendering(WeeklyDigest, render_digest),
+    Rendering(IntroOffer, render_offer),
+    Rendering(IntroOfferDeclined, render_offer_declined),
+    Rendering(IntroOfferLapse, render_offer_lapsed),
+)

@@ -23,7 +23,7 @@ import asyncio
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import ColumnElement, or_, select
@@ -47,10 +47,90 @@ from bot.db.models import (
 from bot.intros import service as intros
 from bot.intros.service import IntroError
 
-KIND_DIGEST = "digest"
-KIND_OFFER = "intro_offer"  # to the designer: an atelier is interested, Accept / Decline
-KIND_OFFER_DECLINED = "intro_offer_declined"  # to the atelier owner: the designer passed
-KIND_OFFER_EXPIRE = "intro_offer_expire"  # to the atelier owner: no answer in 7 days
+# --- the deliveries this module schedules --------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DigestMatch:
+    """An atelier new or newly free that fits one of the designer's briefs."""
+
+    ref: str
+    name: str
+    score: int
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DigestPick:
+    """One of the designer's open briefs and the fresh ateliers that fit it."""
+
+    brief_id: int
+    product: str = ""
+    category: str | None = None
+    quantity: int | None = None
+    matches: tuple[DigestMatch, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DigestBrief:
+    """What an atelier may see of a brief before any introduction: the work, never the person."""
+
+    brief_id: int
+    atelier_id: int
+    atelier_name: str = ""
+    category: str | None = None
+    quantity: int | None = None
+    quantity_high: int | None = None
+    styles: int | None = None
+    materials: tuple[str, ...] = ()
+    deadline: date | None = None
+    country: str | None = None
+    region: str | None = None
+    min_handwork_share: int | None = None
+    certifications: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class WeeklyDigest(outbox.Payload):
+    """The week's digest, composed by the planner shortly before it is due."""
+
+    kind: ClassVar[str] = "digest"
+    week: str  # ISO week, "2026-W48"
+    through: datetime  # the moment its content covers
+    picks: tuple[DigestPick, ...] = ()  # a designer's
+    briefs: tuple[DigestBrief, ...] = ()  # an atelier's
+
+
+@dataclass(frozen=True, slots=True)
+class AboutOffer(outbox.Payload):
+    intro_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class IntroOffer(AboutOffer):
+    """To the designer: an atelier is interested, Accept / Decline."""
+
+    kind: ClassVar[str] = "intro_offer"
+
+
+@dataclass(frozen=True, slots=True)
+class IntroOfferDeclined(AboutOffer):
+    """To the atelier owner: the designer passed."""
+
+    kind: ClassVar[str] = "intro_offer_declined"
+
+
+@dataclass(frozen=True, slots=True)
+class IntroOfferLapse(AboutOffer):
+    """To the atelier owner: no answer in 7 days."""
+
+    kind: ClassVar[str] = "intro_offer_expire"
+
+
+KIND_DIGEST = WeeklyDigest.kind
+KIND_OFFER = IntroOffer.kind
+KIND_OFFER_DECLINED = IntroOfferDeclined.kind
+KIND_OFFER_EXPIRE = IntroOfferLapse.kind
 
 DIGEST_WEEKDAY = 0  # Monday
 DIGEST_TIME = time(9, 0)
@@ -108,19 +188,14 @@ def due_slot(now: datetime, tz: ZoneInfo) -> tuple[str, datetime] | None:
 
 @dataclass(slots=True)
 class DigestContent:
-    picks: list[dict[str, Any]] = field(default_factory=list)  # designer: per brief, new ateliers
-    briefs: list[dict[str, Any]] = field(default_factory=list)  # atelier: new briefs that fit
+    picks: list[DigestPick] = field(default_factory=list)  # designer: per brief, new ateliers
+    briefs: list[DigestBrief] = field(default_factory=list)  # atelier: new briefs that fit
 
     def __bool__(self) -> bool:
         return bool(self.picks or self.briefs)
 
-    def payload(self, week: str, through: datetime) -> dict[str, Any]:
-        return {
-            "week": week,
-            "through": through.isoformat(),
-            "picks": self.picks,
-            "briefs": self.briefs,
-        }
+    def payload(self, week: str, through: datetime) -> WeeklyDigest:
+        return WeeklyDigest(week, through, tuple(self.picks), tuple(self.briefs))
 
 
 class Composer:
@@ -199,24 +274,19 @@ class Composer:
                 brief_service.query_for(brief), top=FIT_TOP, lang=user.language, exclude=asked
             )
             matches = [
-                {
-                    "ref": m.ref,
-                    "name": m.name,
-                    "score": round(m.score),
-                    "reasons": list(m.reasons)[:4],
-                }
+                DigestMatch(m.ref, m.name, round(m.score), tuple(m.reasons)[:4])
                 for m in result.matches
                 if m.ref in fresh and m.ref not in asked
             ][:PICKS_PER_BRIEF]
             if matches:
                 out.picks.append(
-                    {
-                        "brief_id": brief.id,
-                        "category": brief.category,
-                        "product": brief.product_text[:80],
-                        "quantity": brief.quantity,
-                        "matches": matches,
-                    }
+                    DigestPick(
+                        brief_id=brief.id,
+                        product=brief.product_text[:80],
+                        category=brief.category,
+                        quantity=brief.quantity,
+                        matches=tuple(matches),
+                    )
                 )
             if len(out.picks) >= MAX_ITEMS:
                 return
@@ -262,23 +332,22 @@ class Composer:
                 return
 
 
-def _anonymous_brief(brief: Brief, atelier: Atelier) -> dict[str, Any]:
-    """What an atelier may see of a brief before any introduction: the work, never the person."""
-    return {
-        "brief_id": brief.id,
-        "atelier_id": atelier.id,
-        "atelier_name": atelier.name,
-        "category": brief.category,
-        "quantity": brief.quantity,
-        "quantity_high": brief.quantity_high,
-        "styles": brief.styles,
-        "materials": list(brief.materials)[:6],
-        "deadline": brief.deadline.isoformat() if brief.deadline else None,
-        "country": brief.country,
-        "region": brief.region,
-        "min_handwork_share": brief.min_handwork_share,
-        "certifications": list(brief.certifications)[:6],
-    }
+def _anonymous_brief(brief: Brief, atelier: Atelier) -> DigestBrief:
+    return DigestBrief(
+        brief_id=brief.id,
+        atelier_id=atelier.id,
+        atelier_name=atelier.name,
+        category=brief.category,
+        quantity=brief.quantity,
+        quantity_high=brief.quantity_high,
+        styles=brief.styles,
+        materials=tuple(brief.materials)[:6],
+        deadline=brief.deadline,
+        country=brief.country,
+        region=brief.region,
+        min_handwork_share=brief.min_handwork_share,
+        certifications=tuple(brief.certifications)[:6],
+    )
 
 
 # --- planning ------------------------------------------------------------------------------------
@@ -352,9 +421,8 @@ async def plan_digests(
                     if content:
                         await outbox.schedule(
                             session,
-                            kind=KIND_DIGEST,
+                            content.payload(week, now),
                             recipient_id=user.id,
-                            payload=content.payload(week, now),
                             due_at=max(due_at, now),
                             dedupe_key=f"digest:{user.id}:{week}",
                         )
@@ -422,10 +490,9 @@ async def set_timezone(
     )
     now = now or utcnow()
     for delivery in pending.all():
-        week = str(delivery.payload.get("week", ""))
         try:
-            monday = date.fromisoformat(f"{week}-1")
-        except ValueError:
+            monday = date.fromisoformat(f"{WeeklyDigest.decode(delivery.payload).week}-1")
+        except ValueError:  # an unreadable row (PayloadError) or week: the sweeper reports it
             continue
         delivery.due_at = max(now, slot_of_week(monday, tz))
 
@@ -481,17 +548,15 @@ async def express_interest(
     await session.flush()
     await outbox.schedule(
         session,
-        kind=KIND_OFFER,
+        IntroOffer(intro.id),
         recipient_id=brief.designer_id,
-        payload={"intro_id": intro.id},
         dedupe_key=_offer_key(intro.id, "offer"),
         due_at=now,
     )
     await outbox.schedule(
         session,
-        kind=KIND_OFFER_EXPIRE,
+        IntroOfferLapse(intro.id),
         recipient_id=owner.id,
-        payload={"intro_id": intro.id},
         dedupe_key=_offer_key(intro.id, "expire"),
         due_at=now + intros.EXPIRE_AFTER,
     )
@@ -534,9 +599,8 @@ async def answer_offer(
     if owner is not None:
         await outbox.schedule(
             session,
-            kind=KIND_OFFER_DECLINED,
+            IntroOfferDeclined(intro.id),
             recipient_id=owner.id,
-            payload={"intro_id": intro.id},
             dedupe_key=_offer_key(intro.id, "offer_declined"),
             due_at=now,
         )

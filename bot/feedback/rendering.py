@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.briefs.rendering import product_label
-from bot.core.renderers import Outgoing, Renderer
-from bot.db.models import Delivery, User
+from bot.core.renderers import Outgoing, Rendering
+from bot.db.models import User
 from bot.feedback.buttons import star_buttons
 from bot.followups import service as followups
 from bot.i18n import t
-from bot.intros import service as intros
+from bot.intros.service import FeedbackRequest
 
 
-def _int(payload: dict[str, object], key: str) -> int | None:
-    value = payload.get(key)
-    return value if isinstance(value, int) else None
-
-
-async def render_feedback(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
-    intro_id = _int(delivery.payload, "intro_id")
-    if intro_id is None:
-        return None
+async def render_feedback(
+    session: AsyncSession, message: FeedbackRequest, user: User
+) -> Outgoing | None:
+    intro_id = message.intro_id
     subject = await followups.feedback_subject(session, intro_id, user)
     if subject is None or await followups.feedback_given(session, intro_id, user) is not None:
         return None
@@ -32,4 +29,4 @@ async def render_feedback(session: AsyncSession, delivery: Delivery, user: User)
     return Outgoing(t(key, lang, atelier=atelier.name, product=product), star_buttons(intro_id))
 
 
-RENDERERS: dict[str, Renderer] = {intros.KIND_FEEDBACK: render_feedback}
+RENDERERS: tuple[Rendering[Any], ...] = (Rendering(FeedbackRequest, render_feedback),)

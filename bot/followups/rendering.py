@@ -3,31 +3,27 @@ introduction requested (with the best matches), and the monthly capacity check t
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.briefs.rendering import match_line, product_label
-from bot.core.renderers import Outgoing, Renderer, match_index
-from bot.db.models import Atelier, Delivery, User
+from bot.core.renderers import Outgoing, Rendering, match_index
+from bot.db.models import Atelier, User
 from bot.followups import service as followups
 from bot.followups.buttons import capacity_check_buttons
+from bot.followups.service import BriefNudge, MonthlyCapacityCheck
 from bot.i18n import t
 from bot.intros.buttons import request_intro_row
 
 Rows = list[list[tuple[str, str]]]
 
 
-def _int(payload: dict[str, object], key: str) -> int | None:
-    value = payload.get(key)
-    return value if isinstance(value, int) else None
-
-
 # --- the 24-hour nudge ---------------------------------------------------------------------------
 
 
-async def render_nudge(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
-    brief_id = _int(delivery.payload, "brief_id")
-    if brief_id is None:
-        return None
+async def render_nudge(session: AsyncSession, message: BriefNudge, user: User) -> Outgoing | None:
+    brief_id = message.brief_id
     lang = user.language
     found = await followups.nudge_matches(session, await match_index(session), brief_id, lang)
     if found is None:
@@ -56,9 +52,10 @@ async def render_nudge(session: AsyncSession, delivery: Delivery, user: User) ->
 # --- the monthly capacity check ------------------------------------------------------------------
 
 
-async def render_capacity(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
-    atelier_id = _int(delivery.payload, "atelier_id")
-    atelier = await session.get(Atelier, atelier_id) if atelier_id is not None else None
+async def render_capacity(
+    session: AsyncSession, message: MonthlyCapacityCheck, user: User
+) -> Outgoing | None:
+    atelier = await session.get(Atelier, message.atelier_id)
     if atelier is None or atelier.owner_id != user.id or not atelier.listed:
         return None
     lang = user.language
@@ -79,7 +76,7 @@ async def render_capacity(session: AsyncSession, delivery: Delivery, user: User)
     return Outgoing(text, capacity_check_buttons(atelier.id, lang))
 
 
-RENDERERS: dict[str, Renderer] = {
-    followups.KIND_NUDGE: render_nudge,
-    followups.KIND_CAPACITY: render_capacity,
-}
+RENDERERS: tuple[Rendering[Any], ...] = (
+    Rendering(BriefNudge, render_nudge),
+    Rendering(MonthlyCapacityCheck, render_capacity),
+)

@@ -9,7 +9,9 @@ bot/intros/service.py itself.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import ClassVar
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -22,8 +24,25 @@ from bot.db.base import utcnow
 from bot.db.models import Atelier, Brief, BriefState, Feedback, IntroRequest, IntroState, User
 from bot.digest.service import zone
 
-KIND_NUDGE = "brief_nudge"
-KIND_CAPACITY = "capacity_check"
+
+@dataclass(frozen=True, slots=True)
+class BriefNudge(outbox.Payload):
+    """To the designer, 24 h after a confirmed brief with no introduction requested."""
+
+    kind: ClassVar[str] = "brief_nudge"
+    brief_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class MonthlyCapacityCheck(outbox.Payload):
+    """To an atelier's owner once a month: is the free capacity still right?"""
+
+    kind: ClassVar[str] = "capacity_check"
+    atelier_id: int
+
+
+KIND_NUDGE = BriefNudge.kind
+KIND_CAPACITY = MonthlyCapacityCheck.kind
 NUDGE_AFTER = timedelta(hours=24)
 NUDGE_MATCHES = 3
 CAPACITY_EVERY = timedelta(days=30)
@@ -57,9 +76,8 @@ async def on_brief_confirmed(
     now = now or utcnow()
     return await outbox.schedule(
         session,
-        kind=KIND_NUDGE,
+        BriefNudge(brief.id),
         recipient_id=brief.designer_id,
-        payload={"brief_id": brief.id},
         dedupe_key=nudge_key(brief.id),
         due_at=now + NUDGE_AFTER,
     )
@@ -208,9 +226,8 @@ async def plan_capacity_checks(
             for atelier_id, owner_id, tz_name in rows:
                 scheduled += await outbox.schedule(
                     session,
-                    kind=KIND_CAPACITY,
+                    MonthlyCapacityCheck(atelier_id),
                     recipient_id=owner_id,
-                    payload={"atelier_id": atelier_id},
                     dedupe_key=f"capacity:{atelier_id}:{month}",
                     due_at=_next_local(now, tz_name, default_timezone),
                 )

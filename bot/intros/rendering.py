@@ -6,16 +6,27 @@ message no longer applies (the outbox then drops it).
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.briefs.rendering import brief_lines, country_name, match_line, product_label
-from bot.core.renderers import Outgoing, Renderer, match_index
-from bot.db.models import Atelier, Brief, Delivery, IntroRequest, IntroState, User
+from bot.core.renderers import Outgoing, Rendering, match_index
+from bot.db.models import Atelier, Brief, IntroRequest, IntroState, User
 from bot.followups import service as followups
 from bot.i18n import t
 from bot.intros import service as intro_service
 from bot.intros import views as intro_views
 from bot.intros.buttons import request_buttons, request_intro_row
+from bot.intros.service import (
+    AboutIntro,
+    IntroAccepted,
+    IntroContact,
+    IntroDeclined,
+    IntroExpiry,
+    IntroReminder,
+    IntroRequested,
+)
 from bot.intros.views import IntroView
 
 
@@ -32,27 +43,25 @@ def _product(view: IntroView, lang: str) -> str:
 # --- renderers (the outbox calls these at send time) ---------------------------------------------
 
 
-def _intro_id(delivery: Delivery) -> int | None:
-    value = delivery.payload.get("intro_id")
-    return value if isinstance(value, int) else None
+async def _view(session: AsyncSession, message: AboutIntro) -> IntroView | None:
+    return await intro_views.load(session, message.intro_id)
 
 
-async def _view(session: AsyncSession, delivery: Delivery) -> IntroView | None:
-    intro_id = _intro_id(delivery)
-    return await intro_views.load(session, intro_id) if intro_id is not None else None
-
-
-async def render_request(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
-    view = await _view(session, delivery)
+async def render_request(
+    session: AsyncSession, message: IntroRequested, user: User
+) -> Outgoing | None:
+    view = await _view(session, message)
     if view is None or view.state != IntroState.REQUESTED or view.atelier_owner_id != user.id:
         return None
     lang = user.language
     return Outgoing(_request_text(view, lang), request_buttons(view.intro_id, lang))
 
 
-async def render_accepted(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
+async def render_accepted(
+    session: AsyncSession, message: IntroAccepted, user: User
+) -> Outgoing | None:
     """To the designer: the atelier said yes, here is how to reach it."""
-    view = await _view(session, delivery)
+    view = await _view(session, message)
     if view is None or view.state != IntroState.ACCEPTED or view.designer_id != user.id:
         return None
     lang = user.language
@@ -69,9 +78,11 @@ async def render_accepted(session: AsyncSession, delivery: Delivery, user: User)
     )
 
 
-async def render_contact(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
+async def render_contact(
+    session: AsyncSession, message: IntroContact, user: User
+) -> Outgoing | None:
     """To the atelier owner: who the designer is and how to reach them."""
-    view = await _view(session, delivery)
+    view = await _view(session, message)
     if view is None or view.state != IntroState.ACCEPTED or view.atelier_owner_id != user.id:
         return None
     if view.designer_telegram_id is None:
@@ -91,9 +102,11 @@ async def render_contact(session: AsyncSession, delivery: Delivery, user: User) 
     return Outgoing("\n".join(lines))
 
 
-async def render_declined(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
+async def render_declined(
+    session: AsyncSession, message: IntroDeclined, user: User
+) -> Outgoing | None:
     """To the designer: politely, and with the next best atelier to ask."""
-    view = await _view(session, delivery)
+    view = await _view(session, message)
     if view is None or view.state != IntroState.DECLINED or view.designer_id != user.id:
         return None
     lang = user.language
@@ -125,10 +138,11 @@ async def render_declined(session: AsyncSession, delivery: Delivery, user: User)
 # --- intro reminder (72 h) and expiry (7 days) ---------------------------------------------------
 
 
-async def render_reminder(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
+async def render_reminder(
+    session: AsyncSession, message: IntroReminder, user: User
+) -> Outgoing | None:
     """To the atelier owner: the request is still waiting, with the same Accept / Decline."""
-    intro_id = _intro_id(delivery)
-    view = await intro_views.load(session, intro_id) if intro_id is not None else None
+    view = await intro_views.load(session, message.intro_id)
     if view is None or view.state != IntroState.REQUESTED or view.atelier_owner_id != user.id:
         return None
     lang = user.language
@@ -142,15 +156,13 @@ async def render_reminder(session: AsyncSession, delivery: Delivery, user: User)
     return Outgoing(text, request_buttons(view.intro_id, lang))
 
 
-async def render_expire(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
+async def render_expire(session: AsyncSession, message: IntroExpiry, user: User) -> Outgoing | None:
     """To the designer: seven days without an answer; the request lapses, the next match offered.
 
     Expiring is this delivery's own effect, so a retry after a failed send finds the intro already
     expired and still tells the designer.
     """
-    intro_id = _intro_id(delivery)
-    if intro_id is None:
-        return None
+    intro_id = message.intro_id
     await intro_service.expire(session, intro_id=intro_id)
     intro = await session.get(IntroRequest, intro_id)
     if intro is None or intro.state != IntroState.EXPIRED:
@@ -172,11 +184,11 @@ async def render_expire(session: AsyncSession, delivery: Delivery, user: User) -
     return Outgoing(text, [row] if row else [])
 
 
-RENDERERS: dict[str, Renderer] = {
-    intro_service.KIND_REQUEST: render_request,
-    intro_service.KIND_REMINDER: render_reminder,
-    intro_service.KIND_ACCEPTED: render_accepted,
-    intro_service.KIND_CONTACT: render_contact,
-    intro_service.KIND_DECLINED: render_declined,
-    intro_service.KIND_EXPIRE: render_expire,
-}
+RENDERERS: tuple[Rendering[Any], ...] = (
+    Rendering(IntroRequested, render_request),
+    Rendering(IntroReminder, render_reminder),
+    Rendering(IntroAccepted, render_accepted),
+    Rendering(IntroContact, render_contact),
+    Rendering(IntroDeclined, render_declined),
+    Rendering(IntroExpiry, render_expire),
+)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,14 +26,73 @@ EXPIRE_AFTER = timedelta(days=7)
 ASK_FEEDBACK_AFTER = timedelta(days=14)
 DECLINE_REASONS = ("too_few", "no_capacity", "not_specialty", "other")
 
-# Delivery kinds this module schedules (their renderers live with the flows that show them).
-KIND_REQUEST = "intro_request"  # to the atelier owner: the brief, Accept / Decline
-KIND_ACCEPTED = "intro_accepted"  # to the designer: the atelier's contact
-KIND_CONTACT = "intro_contact"  # to the atelier owner: the designer's contact
-KIND_DECLINED = "intro_declined"  # to the designer: declined, the next match offered
-KIND_REMINDER = "intro_reminder"  # to the atelier owner after 72 h of silence
-KIND_EXPIRE = "intro_expire"  # to the designer after 7 days: expired, the next match offered
-KIND_FEEDBACK = "feedback_request"  # to both sides 14 days after an accepted intro
+
+# --- the deliveries this module schedules (their renderers live with the flows that show them) ---
+
+
+@dataclass(frozen=True, slots=True)
+class AboutIntro(outbox.Payload):
+    """A message about one introduction; the renderer reads the intro's state at send time."""
+
+    intro_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class IntroRequested(AboutIntro):
+    """To the atelier owner: the brief, Accept / Decline."""
+
+    kind: ClassVar[str] = "intro_request"
+
+
+@dataclass(frozen=True, slots=True)
+class IntroAccepted(AboutIntro):
+    """To the designer: the atelier's contact."""
+
+    kind: ClassVar[str] = "intro_accepted"
+
+
+@dataclass(frozen=True, slots=True)
+class IntroContact(AboutIntro):
+    """To the atelier owner: the designer's contact."""
+
+    kind: ClassVar[str] = "intro_contact"
+
+
+@dataclass(frozen=True, slots=True)
+class IntroDeclined(AboutIntro):
+    """To the designer: declined, the next match offered."""
+
+    kind: ClassVar[str] = "intro_declined"
+
+
+@dataclass(frozen=True, slots=True)
+class IntroReminder(AboutIntro):
+    """To the atelier owner after 72 h of silence."""
+
+    kind: ClassVar[str] = "intro_reminder"
+
+
+@dataclass(frozen=True, slots=True)
+class IntroExpiry(AboutIntro):
+    """To the designer after 7 days: expired, the next match offered."""
+
+    kind: ClassVar[str] = "intro_expire"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackRequest(AboutIntro):
+    """To both sides 14 days after an accepted intro."""
+
+    kind: ClassVar[str] = "feedback_request"
+
+
+KIND_REQUEST = IntroRequested.kind
+KIND_ACCEPTED = IntroAccepted.kind
+KIND_CONTACT = IntroContact.kind
+KIND_DECLINED = IntroDeclined.kind
+KIND_REMINDER = IntroReminder.kind
+KIND_EXPIRE = IntroExpiry.kind
+KIND_FEEDBACK = FeedbackRequest.kind
 
 
 class IntroError(Exception):
@@ -57,7 +117,7 @@ def _key(intro_id: int, what: str) -> str:
 async def _about_intro(
     session: AsyncSession,
     intro_id: int,
-    kind: str,
+    message: type[AboutIntro],
     recipient_id: int,
     what: str,
     *,
@@ -66,9 +126,8 @@ async def _about_intro(
     """Schedule one message about an introduction, at most once per intro and purpose."""
     await outbox.schedule(
         session,
-        kind=kind,
+        message(intro_id),
         recipient_id=recipient_id,
-        payload={"intro_id": intro_id},
         dedupe_key=_key(intro_id, what),
         due_at=due_at,
     )
@@ -98,18 +157,20 @@ async def _schedule_request_followups(
     session: AsyncSession, intro: IntroRequest, atelier: Atelier, brief: Brief, now: datetime
 ) -> None:
     if atelier.owner_id is not None:
-        await _about_intro(session, intro.id, KIND_REQUEST, atelier.owner_id, "request", due_at=now)
+        await _about_intro(
+            session, intro.id, IntroRequested, atelier.owner_id, "request", due_at=now
+        )
         await _about_intro(
             session,
             intro.id,
-            KIND_REMINDER,
+            IntroReminder,
             atelier.owner_id,
             "reminder",
             due_at=now + REMIND_ATELIER_AFTER,
         )
     if brief.designer_id is not None:
         await _about_intro(
-            session, intro.id, KIND_EXPIRE, brief.designer_id, "expire", due_at=now + EXPIRE_AFTER
+            session, intro.id, IntroExpiry, brief.designer_id, "expire", due_at=now + EXPIRE_AFTER
         )
 
 
@@ -232,21 +293,21 @@ async def accept(
     await _stop_waiting(session, intro.id, "accepted")
     if brief.designer_id is not None:
         await _about_intro(
-            session, intro.id, KIND_ACCEPTED, brief.designer_id, "accepted", due_at=now
+            session, intro.id, IntroAccepted, brief.designer_id, "accepted", due_at=now
         )
         await _about_intro(
             session,
             intro.id,
-            KIND_FEEDBACK,
+            FeedbackRequest,
             brief.designer_id,
             "feedback:designer",
             due_at=now + ASK_FEEDBACK_AFTER,
         )
-    await _about_intro(session, intro.id, KIND_CONTACT, owner.id, "contact", due_at=now)
+    await _about_intro(session, intro.id, IntroContact, owner.id, "contact", due_at=now)
     await _about_intro(
         session,
         intro.id,
-        KIND_FEEDBACK,
+        FeedbackRequest,
         owner.id,
         "feedback:atelier",
         due_at=now + ASK_FEEDBACK_AFTER,
@@ -271,7 +332,7 @@ async def decline(
     await _stop_waiting(session, intro.id, "declined")
     if brief.designer_id is not None:
         await _about_intro(
-            session, intro.id, KIND_DECLINED, brief.designer_id, "declined", due_at=now
+            session, intro.id, IntroDeclined, brief.designer_id, "declined", due_at=now
         )
     return intro
 

@@ -2,11 +2,22 @@
 
 - `enqueue`: how use cases schedule and cancel deliveries, in their own transaction; re-exported
   here, so a service writes `from bot import outbox` and `outbox.schedule(...)`. No Telegram.
+- `payloads`: the typed payload of each kind (`Payload`) and its one encoding in the row;
+  `PayloadError` for a row that does not decode.
 - `sweeper`: how due rows are claimed, rendered (through the renderer registry in
   `bot.core.renderers`), sent and recorded.
 - `pacing`: the per-chat send rate.
 """
 
 from bot.outbox.enqueue import cancel, cancel_for_recipient, cancel_matching, pending_for, schedule
+from bot.outbox.payloads import Payload, PayloadError
 
-__all__ = ["cancel", "cancel_for_recipient", "cancel_matching", "pending_for", "schedule"]
+__all__ = [
+    "Payload",
+    "PayloadError",
+    "cancel",
+    "cancel_for_recipient",
+    "cancel_matching",
+    "pending_for",
+    "schedule",
+]

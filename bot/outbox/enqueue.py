@@ -8,7 +8,6 @@ renders them in the recipient's language and sends them. Nothing here knows Tele
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -17,25 +16,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.base import utcnow
 from bot.db.models import Delivery, DeliveryState
+from bot.outbox.payloads import Payload
 
 
 async def schedule(
     session: AsyncSession,
+    payload: Payload,
     *,
-    kind: str,
     recipient_id: int,
-    payload: dict[str, Any] | None = None,
     due_at: datetime | None = None,
     dedupe_key: str | None = None,
 ) -> bool:
-    """Add a pending delivery; with a `dedupe_key` the same fact is never scheduled twice.
+    """Add a pending delivery of `payload` (its type says the kind); with a `dedupe_key` the same
+    fact is never scheduled twice.
 
-    Returns whether a new row was added..
+    Returns whether a new row was added.
     """
     values = {
-        "kind": kind,
+        "kind": payload.kind,
         "recipient_id": recipient_id,
-        "payload": payload or {},
+        "payload": payload.encode(),
         "due_at": due_at or utcnow(),
         "dedupe_key": dedupe_key,
         "state": DeliveryState.PENDING,

@@ -14,7 +14,9 @@ cancelled; `RetryAfter` → due again after the wait, without using up an attemp
 retried with exponential backoff, and marked failed with the reason after `MAX_ATTEMPTS`.
 
 What the sweeper needs from the renderers is only `renderer_for(kind)` and `Outgoing` (from
-`bot.core.renderers`): wherever the renderers live, they register there before a sweep runs.
+`bot.core.renderers`): wherever the renderers live, they register there before a sweep runs. The
+row's payload is decoded into the kind's typed payload (`bot.outbox.payloads`) before rendering; a
+row of a kind nothing renders, or whose payload does not decode, is marked failed with the reason.
 """
 
 from __future__ import annotations
@@ -32,15 +34,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, event, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.core import users
 from bot.core.renderers import Outgoing, renderer_for
+from bot.core.replies import keyboard
 from bot.db.base import utcnow
 from bot.db.models import Delivery, DeliveryState, User
 from bot.outbox.pacing import ChatPacer
+from bot.outbox.payloads import PayloadError
 
 log = logging.getLogger(__name__)
 
@@ -113,18 +117,6 @@ async def claim_due(
     return sorted(ids)
 
 
-def _markup(outgoing: Outgoing) -> InlineKeyboardMarkup | None:
-    if not outgoing.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(label[:64], callback_data=data) for label, data in row]
-            for row in outgoing.buttons
-            if row
-        ]
-    )
-
-
 async def send_outgoing(
     bot: Bot, chat_id: int, outgoing: Outgoing, *, pacer: ChatPacer | None = None
 ) -> None:
@@ -137,10 +129,12 @@ async def send_outgoing(
             chat_id,
             outgoing.photo,
             caption=outgoing.text[:1024] or None,
-            reply_markup=_markup(outgoing),
+            reply_markup=keyboard(outgoing.buttons),
         )
     else:
-        await bot.send_message(chat_id, outgoing.text[:4096], reply_markup=_markup(outgoing))
+        await bot.send_message(
+            chat_id, outgoing.text[:4096], reply_markup=keyboard(outgoing.buttons)
+        )
     for follower in outgoing.followers:
         await send_outgoing(bot, chat_id, follower, pacer=pacer)
 
@@ -301,14 +295,21 @@ async def _prepare(
                 ledger.cancelled.append((delivery.id, reason))
                 report.dropped += 1
                 continue
-            render = renderer_for(delivery.kind)
-            if render is None:
-                ledger.failed.append((delivery.id, f"no renderer for kind {delivery.kind!r}"))
+            rendering = renderer_for(delivery.kind)
+            if rendering is None:
+                ledger.failed.append((delivery.id, f"unknown kind {delivery.kind!r}"))
+                report.failed += 1
+                continue
+            try:
+                payload = rendering.payload.decode(delivery.payload)
+            except PayloadError as exc:
+                log.error("delivery %s: %s", delivery.id, exc)
+                ledger.failed.append((delivery.id, str(exc)[:500]))
                 report.failed += 1
                 continue
             try:
                 writes.clear()
-                outgoing = await render(session, delivery, recipient)
+                outgoing = await rendering.render(session, payload, recipient)
                 if writes:
                     # The renderer changed facts (expiring an intro): keep them before sending.
                     await session.commit()

@@ -1,1 +1,1 @@
-"""The clock: jobs that run the outbox sweeper and plan deliveries ahead; the message renderers."""
+"""The clock: JobQueue jobs that run the outbox sweeper and plan deliveries ahead."""

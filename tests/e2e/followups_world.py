@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import insert
@@ -10,22 +10,23 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.base import utcnow
 from bot.db.models import Delivery, DeliveryState, User
+from bot.digest.service import DigestBrief, WeeklyDigest
 
-DIGEST_PAYLOAD: dict[str, Any] = {
-    "week": "2026-W10",
-    "picks": [],
-    "briefs": [
-        {
-            "brief_id": 1,
-            "atelier_id": 1,
-            "atelier_name": "Maglificio",
-            "category": "knitwear",
-            "quantity": 80,
-            "materials": ["merino"],
-            "country": "IT",
-        }
-    ],
-}
+DIGEST_PAYLOAD: dict[str, Any] = WeeklyDigest(
+    week="2026-W10",
+    through=datetime(2026, 3, 2, 8, 0, tzinfo=UTC),
+    briefs=(
+        DigestBrief(
+            brief_id=1,
+            atelier_id=1,
+            atelier_name="Maglificio",
+            category="knitwear",
+            quantity=80,
+            materials=("merino",),
+            country="IT",
+        ),
+    ),
+).encode()
 
 
 async def seed_digests(

@@ -11,6 +11,7 @@ from bot import outbox
 from bot.db.base import utcnow
 from bot.db.models import Feedback, IntroRequest, IntroState, User
 from bot.digest import service as digest
+from bot.intros.service import FeedbackRequest
 from bot.runtime import runtime_of
 from tests.e2e.harness import RunningBot
 from tests.scheduling.helpers import add_user, atelier, knitwear_brief
@@ -67,9 +68,8 @@ async def test_stars_and_a_note_are_stored_as_the_ateliers_feedback(bottega: Run
         await session.flush()
         await outbox.schedule(
             session,
-            kind="feedback_request",
+            FeedbackRequest(intro.id),
             recipient_id=designer.id,
-            payload={"intro_id": intro.id},
         )
         await session.commit()
 

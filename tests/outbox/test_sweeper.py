@@ -3,29 +3,32 @@ Telegram answer (blocked, flood control, transient failure) ends in the right st
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import outbox
 from bot.db.models import Delivery, DeliveryState, User
+from bot.digest.service import DigestBrief, WeeklyDigest
 from bot.outbox.sweeper import LEASE, MAX_ATTEMPTS, claim_due, sweep
-from tests.scheduling.helpers import PING, T0, FakeBot, add_user, blocked, flaky, flooded
+from tests.scheduling.helpers import T0, FakeBot, Ping, add_user, blocked, flaky, flooded
 
 Factory = async_sessionmaker[AsyncSession]
 
 
 async def _schedule(
-    factory: Factory, recipient: User, key: str, due_in: timedelta, **kw: Any
+    factory: Factory,
+    recipient: User,
+    key: str,
+    due_in: timedelta,
+    payload: outbox.Payload | None = None,
 ) -> None:
     async with factory() as session:
         await outbox.schedule(
             session,
-            kind=kw.pop("kind", PING),
+            payload or Ping(),
             recipient_id=recipient.id,
-            payload=kw.pop("payload", {}),
             dedupe_key=key,
             due_at=T0 + due_in,
         )
@@ -156,8 +159,7 @@ async def test_nothing_reaches_people_who_deleted_their_data_or_opted_out_of_the
         quiet,
         "digest:quiet",
         timedelta(0),
-        kind="digest",
-        payload={"picks": [], "briefs": [{"brief_id": 1, "atelier_id": 1}]},
+        WeeklyDigest("2026-W10", T0, briefs=(DigestBrief(brief_id=1, atelier_id=1),)),
     )
     await _schedule(session_factory, quiet, "k:quiet-followup", timedelta(0))
     bot = FakeBot()
@@ -180,3 +182,80 @@ async def test_a_stopping_application_gives_claimed_rows_back(session_factory: F
     assert report.claimed == 0 and bot.sent == []
     states = {(await _row(session_factory, f"k:stop:{n}")).state for n in range(5)}
     assert states == {DeliveryState.PENDING}
+
+
+async def _raw_row(factory: Factory, recipient: User, key: str, kind: str, payload: object) -> None:
+    """A row as an older version of the bot (or a hand edit) may have left it."""
+    async with factory() as session:
+        session.add(
+            Delivery(
+                kind=kind, recipient_id=recipient.id, payload=payload, dedupe_key=key, due_at=T0
+            )
+        )
+        await session.commit()
+
+
+async def test_a_row_that_does_not_decode_fails_with_the_reason_and_is_not_sent(
+    session_factory: Factory,
+) -> None:
+    fay = await add_user(session_factory, 510)
+    await _raw_row(session_factory, fay, "k:bad", "intro_reminder", {"intro": 7})
+    await _raw_row(session_factory, fay, "k:typed", "intro_reminder", {"intro_id": "7"})
+    await _raw_row(session_factory, fay, "k:unknown", "carrier_pigeon", {})
+    await _schedule(session_factory, fay, "k:fine", timedelta(0), Ping(n=3))
+    bot = FakeBot()
+
+    report = await sweep(bot, session_factory, now=T0)  # type: ignore[arg-type]
+
+    assert bot.sent == [(510, "ping 3")]
+    assert report.failed == 3
+    bad = await _row(session_factory, "k:bad")
+    assert bad.state == DeliveryState.FAILED
+    assert bad.last_error == "intro_reminder payload: intro_id: Field required"
+    typed = await _row(session_factory, "k:typed")
+    assert typed.state == DeliveryState.FAILED and "intro_id" in (typed.last_error or "")
+    unknown = await _row(session_factory, "k:unknown")
+    assert (unknown.state, unknown.last_error) == (
+        DeliveryState.FAILED,
+        "unknown kind 'carrier_pigeon'",
+    )
+
+
+async def test_a_digest_row_written_before_payloads_were_typed_is_still_sent(
+    session_factory: Factory,
+) -> None:
+    gil = await add_user(session_factory, 511)
+    # Exactly what the planner wrote when payloads were dicts.
+    old = {
+        "week": "2026-W10",
+        "through": "2026-03-02T07:00:00+00:00",
+        "picks": [],
+        "briefs": [
+            {
+                "brief_id": 4,
+                "atelier_id": 9,
+                "atelier_name": "Maglificio",
+                "category": "knitwear",
+                "quantity": 80,
+                "quantity_high": None,
+                "styles": 2,
+                "materials": ["merino wool"],
+                "deadline": "2026-05-11",
+                "country": "IT",
+                "region": None,
+                "min_handwork_share": None,
+                "certifications": [],
+            }
+        ],
+    }
+    await _raw_row(session_factory, gil, "digest:old", "digest", old)
+    bot = FakeBot()
+
+    report = await sweep(bot, session_factory, now=T0)  # type: ignore[arg-type]
+
+    assert report.sent == 1
+    [(chat, text)] = bot.sent
+    assert chat == 511 and "merino" in text.lower() and "80" in text
+    decoded = WeeklyDigest.decode(old)
+    assert decoded.briefs[0].deadline == date(2026, 5, 11)
+    assert WeeklyDigest.decode(decoded.encode()) == decoded

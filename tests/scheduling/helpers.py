@@ -4,23 +4,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.error import Forbidden, NetworkError, RetryAfter
 
-from bot.core.renderers import Outgoing, register_renderers
+from bot.core.renderers import Outgoing, Rendering, register_renderers
 from bot.db.models import Atelier, Brief, BriefState, User
+from bot.outbox import Payload
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # a Monday
-PING = "test_ping"
 
 
-async def _render_ping(_session: AsyncSession, delivery: Any, _user: User) -> Outgoing | None:
-    return Outgoing(f"ping {delivery.payload.get('n', '')}".strip())
+@dataclass(frozen=True, slots=True)
+class Ping(Payload):
+    """A test-only delivery: "ping", or "ping <n>"."""
+
+    kind: ClassVar[str] = "test_ping"
+    n: int | None = None
 
 
-register_renderers({PING: _render_ping})
+PING = Ping.kind
+
+
+async def _render_ping(_session: AsyncSession, message: Ping, _user: User) -> Outgoing | None:
+    return Outgoing(f"ping {'' if message.n is None else message.n}".strip())
+
+
+register_renderers([Rendering(Ping, _render_ping)])
 
 
 async def add_user(

@@ -78,10 +78,12 @@ async def test_designers_get_new_ateliers_that_fit_and_ateliers_get_new_briefs_a
     to_designer, to_atelier = rows[designer.id], rows[owner.id]
     assert to_designer.dedupe_key == f"digest:{designer.id}:{WEEK}"
     assert to_designer.due_at == T0
-    assert [m["ref"] for m in to_designer.payload["picks"][0]["matches"]] == ["NEW"]
-    [offered] = to_atelier.payload["briefs"]
-    assert offered["quantity"] == 80 and offered["category"] == "knitwear"
-    text = messages.digest_message(to_atelier.payload, "en")
+    designer_digest = digest.WeeklyDigest.decode(to_designer.payload)
+    assert [m.ref for m in designer_digest.picks[0].matches] == ["NEW"]
+    atelier_digest = digest.WeeklyDigest.decode(to_atelier.payload)
+    [offered] = atelier_digest.briefs
+    assert offered.quantity == 80 and offered.category == "knitwear"
+    text = messages.digest_message(atelier_digest, "en")
     assert text is not None
     assert "Ada" not in text.text and "Interested in brief 1" in text.buttons[0][0][0]
     async with session_factory() as session:

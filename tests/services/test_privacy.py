@@ -25,6 +25,7 @@ from bot.db.models import (
     IntroState,
     User,
 )
+from bot.digest.service import WeeklyDigest
 from bot.intros import service as intros
 
 DESIGNER_TG = 7001
@@ -74,7 +75,9 @@ async def _world(session: AsyncSession) -> tuple[User, User, Atelier, Brief]:
     await intros.request_intros(
         session, brief=brief, requester=designer, atelier_refs=[atelier.ref]
     )
-    await outbox.schedule(session, kind="digest", recipient_id=designer.id, due_at=utcnow())
+    await outbox.schedule(
+        session, WeeklyDigest("2026-W10", utcnow()), recipient_id=designer.id, due_at=utcnow()
+    )
     session.add(ConversationState(name="__user_data__", key=str(DESIGNER_TG), state={"a": 1}))
     await session.commit()
     return designer, owner, atelier, brief
