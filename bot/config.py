@@ -14,6 +14,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 DEFAULT_DATA_DIR = Path("var")
+# Telegram's limit on files a bot downloads (getFile).
+TELEGRAM_DOWNLOAD_LIMIT = 20 * 1024 * 1024
 
 
 def default_database_url(data_dir: Path = DEFAULT_DATA_DIR) -> str:
@@ -39,6 +41,13 @@ class Settings(BaseSettings):
     send_rate_per_second: float = 30.0
     send_rate_per_chat_per_second: float = 1.0
     sweep_interval_seconds: float = 5.0
+    # Files: a brief's pack and an atelier's portfolio, and the size of any one file (a bot can
+    # download at most 20 MB from Telegram, so a larger file could never be checked or passed on).
+    files_max_per_brief: int = Field(default=10, ge=1, le=30)
+    files_max_portfolio: int = Field(default=10, ge=1, le=10)
+    files_max_bytes: int = Field(default=TELEGRAM_DOWNLOAD_LIMIT, ge=1, le=TELEGRAM_DOWNLOAD_LIMIT)
+    # An album arrives as one message per file; it is answered once this long after its last one.
+    files_album_wait_seconds: float = Field(default=1.5, gt=0, le=30)
 
     @field_validator("database_url")
     @classmethod

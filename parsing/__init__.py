@@ -42,7 +42,7 @@ order carries no information and re-asking would only cost the user a turn.
 """
 
 from parsing.answers import DEADLINE_WORDS, SKIP_WORDS, AnswerWord, answer_word, answer_words
-from parsing.contacts import parse_contact, parse_email, parse_phone
+from parsing.contacts import find_contact, parse_contact, parse_email, parse_phone
 from parsing.core import MAX_INPUT_CHARS, ParseError
 from parsing.dates import (
     DEADLINE_HORIZON_WEEKS,
@@ -89,6 +89,7 @@ __all__ = [
     "answer_words",
     "clean_text",
     "country_name",
+    "find_contact",
     "fold",
     "fold_words",
     "format_money",

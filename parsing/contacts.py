@@ -111,3 +111,40 @@ def parse_contact(
     if email is None and phone is None:
         return ParseError("bad_contact")
     return email, phone
+
+
+# What gives a way to reach someone away in a caption or a file name: a link (a scheme, "www.",
+# a Telegram or WhatsApp short link, or a bare domain under a common top-level domain) and a
+# Telegram @handle. File extensions (".pdf", ".jpg") are no domains.
+_LINK_RE: Final = re.compile(
+    r"(?i)(?:\b[a-z][a-z0-9+.-]*://|\bwww\.|\b(?:t|wa|telegram)\.me/|"
+    r"\b[a-z0-9][a-z0-9-]*\.(?:com|it|net|org|io|me|eu|co|info|biz|shop|store|studio|design|"
+    r"fashion|fr|de|es|pt|uk|ch|at|nl|be|us)\b)"
+)
+_HANDLE_RE: Final = re.compile(r"(?<![\w.@])@[A-Za-z][A-Za-z0-9_]{3,31}\b")
+_NAME_SEPARATORS_RE: Final = re.compile(r"[_]+")
+_MAX_CONTACT_SCAN: Final = 2000
+
+
+def find_contact(text: str, default_region: str = "IT") -> str | None:
+    """What kind of contact a caption or a file name carries — ``"email"``, ``"phone"``,
+    ``"handle"`` or ``"link"`` — or None when it carries none.
+
+    Meant for text passed on to someone before they may see a contact: it errs on the side of
+    finding one. Underscores count as spaces, as in file names ("call_me_333_1234567.pdf").
+    """
+    text = _NAME_SEPARATORS_RE.sub(" ", text[:_MAX_CONTACT_SCAN])
+    if any(_validate_email(candidate) for candidate in _email_candidates(text)):
+        return "email"
+    if _HANDLE_RE.search(text):
+        return "handle"
+    if _LINK_RE.search(text):
+        return "link"
+    if sum(ch.isdigit() for ch in text) >= 6:
+        matcher = phonenumbers.PhoneNumberMatcher(
+            text, default_region, leniency=phonenumbers.Leniency.POSSIBLE
+        )
+        for match in matcher:
+            if phonenumbers.is_valid_number(match.number):
+                return "phone"
+    return None

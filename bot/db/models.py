@@ -1,5 +1,6 @@
-"""The data model: users, ateliers, briefs, introductions, the delivery outbox, feedback, and
-quotes and orders with their transition log."""
+"""The data model: users, ateliers, briefs, introductions, the delivery outbox, feedback,
+quotes and orders with their transition log, and the files people send (a brief's pack, an
+atelier's portfolio)."""
 
 from __future__ import annotations
 
@@ -58,6 +59,16 @@ class DeliveryState(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     CANCELLED = "cancelled"
+
+
+class FileKind(StrEnum):
+    PHOTO = "photo"
+    DOCUMENT = "document"
+
+
+class FilePurpose(StrEnum):
+    BRIEF = "brief"  # a brief's pack: tech pack, sketches, reference photos
+    PORTFOLIO = "portfolio"  # photos of an atelier's work and workshop
 
 
 class AtelierSource(StrEnum):
@@ -372,4 +383,47 @@ class OrderEvent(Base):
     from_state: Mapped[str] = mapped_column(String(24))
     to_state: Mapped[str] = mapped_column(String(24))
     note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FileRef(Base):
+    """A file someone sent, kept as Telegram's reference (never the bytes): a brief's pack (or the
+    pack of an interview in progress: no brief yet, only its owner) or an atelier's portfolio.
+
+    `file_id` is what Telegram sends again without an upload; an imported portfolio may hold an
+    https URL there instead, which Telegram fetches itself. Position 0 of a portfolio is its cover.
+    """
+
+    __tablename__ = "file_refs"
+    __table_args__ = (
+        CheckConstraint(_values_check("kind", FileKind), name="kind"),
+        CheckConstraint(_values_check("purpose", FilePurpose), name="purpose"),
+        CheckConstraint(
+            "(purpose = 'portfolio' AND atelier_id IS NOT NULL AND brief_id IS NULL) OR "
+            "(purpose = 'brief' AND atelier_id IS NULL)",
+            name="one_home",
+        ),
+        CheckConstraint("size IS NULL OR size >= 0", name="size_non_negative"),
+        Index("ix_file_refs_owner_id_purpose", "owner_id", "purpose"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(16))
+    # Who sent it; with no brief yet, the pack of their interview in progress.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    brief_id: Mapped[int | None] = mapped_column(
+        ForeignKey("briefs.id", ondelete="CASCADE"), index=True
+    )
+    atelier_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ateliers.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    file_id: Mapped[str] = mapped_column(String(512))
+    file_unique_id: Mapped[str | None] = mapped_column(String(128))
+    file_name: Mapped[str | None] = mapped_column(String(256))
+    mime_type: Mapped[str | None] = mapped_column(String(128))
+    size: Mapped[int | None]
+    caption: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(default=0)
+    media_group_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

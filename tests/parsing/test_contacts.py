@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import parsing
 from parsing import ParseError, parse_contact, parse_country, parse_email, parse_phone
 
 
@@ -150,3 +151,28 @@ def test_parse_country_errors(text: str) -> None:
     result = parse_country(text)
     assert isinstance(result, ParseError)
     assert result.code == "bad_country"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("call me +39 333 1234567.pdf", "phone"),
+        ("call_me_333_1234567", "phone"),
+        ("tel 06 1234 5678", "phone"),
+        ("ada@studio.example", "email"),
+        ("ask @adastudio", "handle"),
+        ("see www.studio.it", "link"),
+        ("t.me/ada", "link"),
+        ("https://example.org/lookbook", "link"),
+    ],
+)
+def test_a_contact_in_a_caption_or_file_name_is_found(text: str, kind: str) -> None:
+    assert parsing.find_contact(text) == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["IMG_20240312_123456", "techpack_v2", "front view", "SS26 look 12 of 40", "sizes 38-44"],
+)
+def test_ordinary_captions_and_file_names_carry_no_contact(text: str) -> None:
+    assert parsing.find_contact(text) is None

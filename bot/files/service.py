@@ -1,0 +1,458 @@
+"""What is kept of the files people send, and who may change or see them.
+
+A file is kept as Telegram's reference (`file_id`, `file_unique_id`), never its bytes, with its
+kind, size, name and a caption that carries no contact. A brief's pack takes photos, image
+documents and PDFs; a portfolio takes photos (an album can only be made of them). Limits (how
+many, how large) come from the settings. Every change checks that the person owns the brief,
+the interview in progress or the atelier the file belongs to: button data is never trusted.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+import parsing
+from bot import outbox
+from bot.db.base import utcnow
+from bot.db.models import (
+    Atelier,
+    Brief,
+    Delivery,
+    DeliveryState,
+    FileKind,
+    FilePurpose,
+    FileRef,
+)
+
+# A pack's documents: PDFs and pictures sent "as a file" (uncompressed, as designers often do).
+DOCUMENT_TYPES = frozenset({"application/pdf"})
+DOCUMENT_EXTENSIONS = frozenset(
+    {".pdf", ".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".heif", ".tif", ".tiff"}
+)
+MAX_CAPTION = 1024  # Telegram's limit for a caption
+KIND_ALBUM = "files_album"  # the one answer to an album, once its last part has arrived
+
+# Why a file was not kept (each has a message in the catalogs, files.problem_<code>).
+NOT_ACCEPTED = "not_accepted"  # a sticker, voice note, video, zip, executable …
+PHOTOS_ONLY = "photos_only"  # a portfolio takes photos
+TOO_BIG = "too_big"
+TOO_MANY = "too_many"
+NAME_HAS_CONTACT = "name_has_contact"  # a document's name gives a contact away
+ALREADY_THERE = "already_there"
+
+
+class FilesError(Exception):
+    """A change that cannot be made; `code` selects the message (not_yours, gone)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """What one message carried, as the handler read it (`kind` is Telegram's: photo, document,
+    sticker, voice, video, audio, animation, video_note, or other)."""
+
+    kind: str
+    file_id: str = ""
+    file_unique_id: str | None = None
+    file_name: str | None = None
+    mime_type: str | None = None
+    size: int | None = None
+    caption: str | None = None
+    media_group_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_files: int
+    max_bytes: int
+
+
+@dataclass(frozen=True, slots=True)
+class Home:
+    """Where a file belongs: a brief's pack, the pack of an interview in progress (no brief yet:
+    only its owner), or an atelier's portfolio."""
+
+    purpose: str
+    owner_id: int | None
+    brief_id: int | None = None
+    atelier_id: int | None = None
+
+    @classmethod
+    def draft(cls, owner_id: int) -> Home:
+        return cls(FilePurpose.BRIEF, owner_id)
+
+    @classmethod
+    def brief(cls, brief: Brief) -> Home:
+        return cls(FilePurpose.BRIEF, brief.designer_id, brief_id=brief.id)
+
+    @classmethod
+    def portfolio(cls, atelier: Atelier) -> Home:
+        return cls(FilePurpose.PORTFOLIO, atelier.owner_id, atelier_id=atelier.id)
+
+    def as_payload(self) -> dict[str, Any]:
+        return {
+            "purpose": self.purpose,
+            "owner_id": self.owner_id,
+            "brief_id": self.brief_id,
+            "atelier_id": self.atelier_id,
+        }
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> Home | None:
+        purpose = payload.get("purpose")
+        if purpose not in (FilePurpose.BRIEF, FilePurpose.PORTFOLIO):
+            return None
+        values = [payload.get(k) for k in ("owner_id", "brief_id", "atelier_id")]
+        if not all(v is None or isinstance(v, int) for v in values):
+            return None
+        return cls(str(purpose), *values)
+
+    def where(self) -> ColumnElement[bool]:
+        if self.purpose == FilePurpose.PORTFOLIO:
+            return FileRef.atelier_id == self.atelier_id
+        if self.brief_id is not None:
+            return FileRef.brief_id == self.brief_id
+        return (
+            (FileRef.purpose == FilePurpose.BRIEF)
+            & FileRef.brief_id.is_(None)
+            & (FileRef.owner_id == self.owner_id)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    """The outcome of one file: kept (maybe without its caption) or refused, and why."""
+
+    file: FileRef | None
+    problem: str | None = None
+    caption_dropped: bool = False
+    count: int = 0  # files in the pack or portfolio afterwards
+
+
+def _extension(name: str | None) -> str:
+    if not name or "." not in name:
+        return ""
+    return "." + name.rsplit(".", 1)[1].lower()
+
+
+def _pack_document(incoming: Incoming) -> bool:
+    mime = (incoming.mime_type or "").lower()
+    if not mime or mime == "application/octet-stream":
+        mime = mimetypes.guess_type(incoming.file_name or "")[0] or ""
+    return mime in DOCUMENT_TYPES or mime.startswith("image/")
+
+
+def problem_with(incoming: Incoming, purpose: str, limits: Limits) -> str | None:
+    """Why this file cannot be kept here (None: it can), before counting what is there."""
+    if incoming.kind == FileKind.PHOTO:
+        accepted = True
+    elif incoming.kind == FileKind.DOCUMENT and purpose == FilePurpose.BRIEF:
+        accepted = _pack_document(incoming)
+    elif purpose == FilePurpose.PORTFOLIO and incoming.kind == FileKind.DOCUMENT:
+        return PHOTOS_ONLY
+    else:
+        accepted = False
+    if not accepted or not incoming.file_id:
+        return PHOTOS_ONLY if purpose == FilePurpose.PORTFOLIO else NOT_ACCEPTED
+    if incoming.size is not None and incoming.size > limits.max_bytes:
+        return TOO_BIG
+    if incoming.kind == FileKind.DOCUMENT and incoming.file_name:
+        # A document goes on with its name as it is: a name with a contact cannot be passed on.
+        stem = incoming.file_name.rsplit(".", 1)[0] if "." in incoming.file_name else ""
+        if parsing.find_contact(stem or incoming.file_name):
+            return NAME_HAS_CONTACT
+    return None
+
+
+def clean_caption(caption: str | None) -> tuple[str | None, bool]:
+    """The caption to keep and whether one was dropped for carrying a contact."""
+    if caption is None or not caption.strip():
+        return None, False
+    if parsing.find_contact(caption):
+        return None, True
+    return caption.strip()[:MAX_CAPTION], False
+
+
+async def files_of(session: AsyncSession, home: Home) -> list[FileRef]:
+    rows = await session.scalars(
+        select(FileRef).where(home.where()).order_by(FileRef.position, FileRef.id)
+    )
+    return list(rows.all())
+
+
+async def count_of(session: AsyncSession, home: Home) -> int:
+    return int(
+        await session.scalar(select(func.count()).select_from(FileRef).where(home.where())) or 0
+    )
+
+
+async def add(
+    session: AsyncSession,
+    home: Home,
+    incoming: Incoming,
+    limits: Limits,
+    *,
+    uploader_id: int | None,
+) -> Added:
+    """Keep one file in a pack or portfolio, or say why not; nothing already kept changes."""
+    count = await count_of(session, home)
+    problem = problem_with(incoming, home.purpose, limits)
+    if problem is not None:
+        return Added(None, problem, count=count)
+    if incoming.file_unique_id and await session.scalar(
+        select(FileRef.id).where(home.where(), FileRef.file_unique_id == incoming.file_unique_id)
+    ):
+        return Added(None, ALREADY_THERE, count=count)
+    if count >= limits.max_files:
+        return Added(None, TOO_MANY, count=count)
+    caption, dropped = clean_caption(incoming.caption)
+    last = await session.scalar(select(func.max(FileRef.position)).where(home.where()))
+    stored = FileRef(
+        purpose=home.purpose,
+        owner_id=uploader_id if uploader_id is not None else home.owner_id,
+        brief_id=home.brief_id,
+        atelier_id=home.atelier_id,
+        kind=incoming.kind,
+        file_id=incoming.file_id,
+        file_unique_id=incoming.file_unique_id,
+        file_name=(incoming.file_name or None) and incoming.file_name[:256],
+        mime_type=(incoming.mime_type or None) and incoming.mime_type[:128],
+        size=incoming.size,
+        caption=caption,
+        position=0 if last is None else last + 1,
+        media_group_id=incoming.media_group_id,
+        created_at=utcnow(),
+    )
+    session.add(stored)
+    await session.flush()
+    return Added(stored, None, caption_dropped=dropped, count=count + 1)
+
+
+# --- who may change what ------------------------------------------------------------------------
+
+
+async def _owned(session: AsyncSession, file_ref_id: int, user_id: int) -> FileRef:
+    """The file, if this person may change it: their brief's, their interview's, their atelier's."""
+    if not 0 < file_ref_id <= 2**31 - 1:
+        raise FilesError("not_yours")
+    ref = await session.get(FileRef, file_ref_id)
+    if ref is None:
+        raise FilesError("not_yours")
+    if ref.purpose == FilePurpose.PORTFOLIO:
+        atelier = await session.get(Atelier, ref.atelier_id) if ref.atelier_id else None
+        allowed = atelier is not None and atelier.owner_id == user_id
+    elif ref.brief_id is not None:
+        brief = await session.get(Brief, ref.brief_id)
+        allowed = brief is not None and brief.designer_id == user_id
+    else:
+        allowed = ref.owner_id == user_id
+    if not allowed:
+        raise FilesError("not_yours")
+    return ref
+
+
+async def remove(session: AsyncSession, file_ref_id: int, user_id: int) -> Home:
+    """Take one file out of its pack or portfolio; returns where it was."""
+    ref = await _owned(session, file_ref_id, user_id)
+    home = home_of(ref)
+    await session.delete(ref)
+    await session.flush()
+    await _renumber(session, home)
+    return home
+
+
+async def set_cover(session: AsyncSession, file_ref_id: int, user_id: int) -> Home:
+    """Put one portfolio photo first: the cover that heads the album and the match list."""
+    ref = await _owned(session, file_ref_id, user_id)
+    home = home_of(ref)
+    files = await files_of(session, home)
+    ordered = [ref] + [f for f in files if f.id != ref.id]
+    for position, item in enumerate(ordered):
+        item.position = position
+    await session.flush()
+    return home
+
+
+async def _renumber(session: AsyncSession, home: Home) -> None:
+    for position, item in enumerate(await files_of(session, home)):
+        item.position = position
+    await session.flush()
+
+
+def home_of(ref: FileRef) -> Home:
+    return Home(ref.purpose, ref.owner_id, brief_id=ref.brief_id, atelier_id=ref.atelier_id)
+
+
+async def attach_draft(session: AsyncSession, owner_id: int, brief: Brief) -> int:
+    """The pack of a confirmed interview becomes the brief's (after what it already had)."""
+    drafts = await files_of(session, Home.draft(owner_id))
+    if not drafts:
+        return 0
+    start = await count_of(session, Home.brief(brief))
+    for position, item in enumerate(drafts, start=start):
+        item.brief_id = brief.id
+        item.position = position
+    await session.flush()
+    return len(drafts)
+
+
+async def discard_draft(session: AsyncSession, owner_id: int) -> int:
+    """Forget the pack of an interview that was started again or cancelled."""
+    result = await session.execute(delete(FileRef).where(Home.draft(owner_id).where()))
+    return int(getattr(result, "rowcount", 0))
+
+
+async def erase_for(
+    session: AsyncSession, *, user_id: int, brief_ids: Sequence[int], atelier_ids: Sequence[int]
+) -> int:
+    """/delete_me: every reference to the person's files goes (briefs, interview, ateliers)."""
+    conditions: list[ColumnElement[bool]] = [FileRef.owner_id == user_id]
+    if brief_ids:
+        conditions.append(FileRef.brief_id.in_(list(brief_ids)))
+    if atelier_ids:
+        conditions.append(FileRef.atelier_id.in_(list(atelier_ids)))
+    result = await session.execute(delete(FileRef).where(or_(*conditions)))
+    return int(getattr(result, "rowcount", 0))
+
+
+# --- what others may see --------------------------------------------------------------------------
+
+
+async def pack_of(session: AsyncSession, brief_id: int) -> list[FileRef]:
+    """A brief's pack, for the messages to the ateliers its designer asked (callers check)."""
+    rows = await session.scalars(
+        select(FileRef)
+        .where(FileRef.brief_id == brief_id, FileRef.purpose == FilePurpose.BRIEF)
+        .order_by(FileRef.position, FileRef.id)
+    )
+    return list(rows.all())
+
+
+async def portfolio_of(session: AsyncSession, atelier_id: int) -> list[FileRef]:
+    rows = await session.scalars(
+        select(FileRef)
+        .where(FileRef.atelier_id == atelier_id, FileRef.purpose == FilePurpose.PORTFOLIO)
+        .order_by(FileRef.position, FileRef.id)
+    )
+    return list(rows.all())
+
+
+async def portfolio_for_designer(
+    session: AsyncSession, *, brief_id: int, atelier_ref: str, designer_id: int
+) -> tuple[Atelier, list[FileRef]]:
+    """The portfolio a designer may see from the matches of their own brief: a listed atelier's."""
+    brief = await session.get(Brief, brief_id) if 0 < brief_id <= 2**31 - 1 else None
+    if brief is None or brief.designer_id != designer_id:
+        raise FilesError("not_yours")
+    atelier = await session.scalar(select(Atelier).where(Atelier.ref == atelier_ref))
+    if atelier is None or not atelier.listed or not atelier.verified:
+        raise FilesError("gone")
+    return atelier, await portfolio_of(session, atelier.id)
+
+
+async def with_portfolio(session: AsyncSession, atelier_ids: Sequence[int]) -> set[int]:
+    """Which of these ateliers have a portfolio (for the "Photos" buttons)."""
+    if not atelier_ids:
+        return set()
+    rows = await session.scalars(
+        select(FileRef.atelier_id)
+        .where(FileRef.atelier_id.in_(list(atelier_ids)), FileRef.purpose == FilePurpose.PORTFOLIO)
+        .distinct()
+    )
+    return {i for i in rows.all() if i is not None}
+
+
+async def covers(session: AsyncSession, atelier_ids: Sequence[int]) -> dict[int, FileRef]:
+    """Each atelier's cover photo (position 0), for the head of a match list."""
+    if not atelier_ids:
+        return {}
+    rows = await session.scalars(
+        select(FileRef)
+        .where(
+            FileRef.atelier_id.in_(list(atelier_ids)),
+            FileRef.purpose == FilePurpose.PORTFOLIO,
+            FileRef.kind == FileKind.PHOTO,
+        )
+        .order_by(FileRef.atelier_id, FileRef.position, FileRef.id)
+    )
+    found: dict[int, FileRef] = {}
+    for ref in rows.all():
+        if ref.atelier_id is not None:
+            found.setdefault(ref.atelier_id, ref)
+    return found
+
+
+# --- albums: many updates, one answer ---------------------------------------------------------
+
+
+def _album_key(recipient_id: int, group: str) -> str:
+    return f"files:album:{recipient_id}:{group}"[:128]
+
+
+async def note_album_part(
+    session: AsyncSession,
+    *,
+    recipient_id: int,
+    home: Home,
+    where: str,
+    group: str,
+    added: Added,
+    wait: timedelta,
+    now: datetime | None = None,
+) -> None:
+    """One file of an album was handled: the album's answer (a delivery, so a restart between
+    its parts loses nothing) is due `wait` after its latest part, and counts this one."""
+    now = now or utcnow()
+    key = _album_key(recipient_id, group)
+    pending = await session.scalar(
+        select(Delivery).where(
+            Delivery.dedupe_key.startswith(key, autoescape=True),
+            Delivery.state == DeliveryState.PENDING,
+            Delivery.recipient_id == recipient_id,
+        )
+    )
+    payload: dict[str, Any] = (
+        dict(pending.payload)
+        if pending is not None
+        else {"home": home.as_payload(), "where": where, "kept": 0, "problems": {}, "dropped": 0}
+    )
+    if added.file is not None:
+        payload["kept"] = int(payload.get("kept", 0)) + 1
+    if added.problem is not None:
+        problems = dict(payload.get("problems") or {})
+        problems[added.problem] = int(problems.get(added.problem, 0)) + 1
+        payload["problems"] = problems
+    if added.caption_dropped:
+        payload["dropped"] = int(payload.get("dropped", 0)) + 1
+    if pending is not None:
+        await session.execute(
+            update(Delivery)
+            .where(Delivery.id == pending.id)
+            .values(payload=payload, due_at=now + wait)
+            .execution_options(synchronize_session=False)
+        )
+        return
+    # A part arriving after the answer went out starts an answer of its own.
+    answered = await session.scalar(
+        select(func.count())
+        .select_from(Delivery)
+        .where(Delivery.dedupe_key.startswith(key, autoescape=True))
+    )
+    await outbox.schedule(
+        session,
+        kind=KIND_ALBUM,
+        recipient_id=recipient_id,
+        payload=payload,
+        dedupe_key=key if not answered else f"{key}:{answered}"[:128],
+        due_at=now + wait,
+    )
