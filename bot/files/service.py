@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import mimetypes
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import ClassVar
 
 from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,7 +37,6 @@ DOCUMENT_EXTENSIONS = frozenset(
     {".pdf", ".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".heif", ".tif", ".tiff"}
 )
 MAX_CAPTION = 1024  # Telegram's limit for a caption
-KIND_ALBUM = "files_album"  # the one answer to an album, once its last part has arrived
 
 # Why a file was not kept (each has a message in the catalogs, files.problem_<code>).
 NOT_ACCEPTED = "not_accepted"  # a sticker, voice note, video, zip, executable …
@@ -98,24 +97,6 @@ class Home:
     @classmethod
     def portfolio(cls, atelier: Atelier) -> Home:
         return cls(FilePurpose.PORTFOLIO, atelier.owner_id, atelier_id=atelier.id)
-
-    def as_payload(self) -> dict[str, Any]:
-        return {
-            "purpose": self.purpose,
-            "owner_id": self.owner_id,
-            "brief_id": self.brief_id,
-            "atelier_id": self.atelier_id,
-        }
-
-    @classmethod
-    def from_payload(cls, payload: dict[str, Any]) -> Home | None:
-        purpose = payload.get("purpose")
-        if purpose not in (FilePurpose.BRIEF, FilePurpose.PORTFOLIO):
-            return None
-        values = [payload.get(k) for k in ("owner_id", "brief_id", "atelier_id")]
-        if not all(v is None or isinstance(v, int) for v in values):
-            return None
-        return cls(str(purpose), *values)
 
     def where(self) -> ColumnElement[bool]:
         if self.purpose == FilePurpose.PORTFOLIO:
@@ -395,8 +376,40 @@ async def covers(session: AsyncSession, atelier_ids: Sequence[int]) -> dict[int,
 # --- albums: many updates, one answer ---------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class AlbumReceived(outbox.Payload):
+    """The one answer to an album, due once its last part has arrived: where its files went,
+    how many were kept, and why the others were not (problem code -> count)."""
+
+    kind: ClassVar[str] = "files_album"
+    purpose: str
+    owner_id: int | None
+    brief_id: int | None
+    atelier_id: int | None
+    where: str  # the step that asked: interview, registration, brief, portfolio
+    kept: int = 0
+    problems: dict[str, int] = field(default_factory=dict)
+    dropped: int = 0  # captions dropped for carrying a contact
+
+    @property
+    def home(self) -> Home:
+        return Home(self.purpose, self.owner_id, self.brief_id, self.atelier_id)
+
+
 def _album_key(recipient_id: int, group: str) -> str:
-    return f"files:album:{recipient_id}:{group}"[:128]
+    return f"files:album:{recipient_id}:{group}"[:120]
+
+
+def _counted(answer: AlbumReceived, added: Added) -> AlbumReceived:
+    problems = dict(answer.problems)
+    if added.problem is not None:
+        problems[added.problem] = problems.get(added.problem, 0) + 1
+    return replace(
+        answer,
+        kept=answer.kept + (added.file is not None),
+        problems=problems,
+        dropped=answer.dropped + added.caption_dropped,
+    )
 
 
 async def note_album_part(
@@ -421,27 +434,18 @@ async def note_album_part(
             Delivery.recipient_id == recipient_id,
         )
     )
-    payload: dict[str, Any] = (
-        dict(pending.payload)
-        if pending is not None
-        else {"home": home.as_payload(), "where": where, "kept": 0, "problems": {}, "dropped": 0}
-    )
-    if added.file is not None:
-        payload["kept"] = int(payload.get("kept", 0)) + 1
-    if added.problem is not None:
-        problems = dict(payload.get("problems") or {})
-        problems[added.problem] = int(problems.get(added.problem, 0)) + 1
-        payload["problems"] = problems
-    if added.caption_dropped:
-        payload["dropped"] = int(payload.get("dropped", 0)) + 1
     if pending is not None:
+        answer = _counted(AlbumReceived.decode(pending.payload), added)
         await session.execute(
             update(Delivery)
             .where(Delivery.id == pending.id)
-            .values(payload=payload, due_at=now + wait)
+            .values(payload=answer.encode(), due_at=now + wait)
             .execution_options(synchronize_session=False)
         )
         return
+    answer = _counted(
+        AlbumReceived(home.purpose, home.owner_id, home.brief_id, home.atelier_id, where), added
+    )
     # A part arriving after the answer went out starts an answer of its own.
     answered = await session.scalar(
         select(func.count())
@@ -450,9 +454,8 @@ async def note_album_part(
     )
     await outbox.schedule(
         session,
-        kind=KIND_ALBUM,
+        answer,
         recipient_id=recipient_id,
-        payload=payload,
-        dedupe_key=key if not answered else f"{key}:{answered}"[:128],
+        dedupe_key=key if not answered else f"{key}:{answered}",
         due_at=now + wait,
     )

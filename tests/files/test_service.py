@@ -215,7 +215,8 @@ async def test_an_album_gets_one_answer_due_after_its_last_part(
         await session.commit()
     async with session_factory() as session:
         (answer,) = (await session.scalars(select(Delivery))).all()
-        assert answer.kind == files.KIND_ALBUM
-        assert answer.payload["kept"] == 3 and answer.payload["problems"] == {"not_accepted": 1}
-        assert Home.from_payload(answer.payload["home"]) == home
+        assert answer.kind == files.AlbumReceived.kind
+        decoded = files.AlbumReceived.decode(answer.payload)
+        assert (decoded.kept, decoded.problems) == (3, {"not_accepted": 1})
+        assert (decoded.home, decoded.where) == (home, "interview")
         assert answer.due_at == start + timedelta(seconds=3) + wait
