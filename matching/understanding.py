@@ -528,22 +528,29 @@ def _concepts(spans: list[Span]) -> list[Concept]:
     return [Concept(s.id, s.kind, round(s.confidence, 1), s.matched, s.via) for s, _ in ranked]
 
 
+@lru_cache(maxsize=16)
+def _suggestion_vocabulary(
+    kinds: tuple[str, ...],
+) -> tuple[tuple[tuple[str, str, str], ...], tuple[str, ...]]:
+    """Every taxonomy term of these kinds as folded words, with its concept: prepared once per
+    process, not on every suggestion (an import asks for thousands)."""
+    tax = taxonomy()
+    choices = tuple(
+        (" ".join(words(term)), entry.kind, entry.id)
+        for k in kinds
+        for entry in tax.by_kind[k]
+        for term in entry.terms
+    )
+    return choices, tuple(c[0] for c in choices)
+
+
 def _suggest(text: str, kind: str | None, limit: int) -> list[Concept]:
     """Low-confidence guesses for a short unknown answer, so the bot can ask "did you mean ...?"."""
     folded = " ".join(words(text))
     if not folded or len(folded.split()) > 3 or any(ch.isdigit() for ch in folded):
         return []
-    tax = taxonomy()
-    kinds = (kind,) if kind else KINDS
-    choices: list[tuple[str, str, str]] = [
-        (" ".join(words(term)), entry.kind, entry.id)
-        for k in kinds
-        for entry in tax.by_kind[k]
-        for term in entry.terms
-    ]
-    hits = process.extract(
-        folded, [c[0] for c in choices], scorer=fuzz.WRatio, score_cutoff=70, limit=limit * 4
-    )
+    choices, terms = _suggestion_vocabulary((kind,) if kind else KINDS)
+    hits = process.extract(folded, terms, scorer=fuzz.WRatio, score_cutoff=70, limit=limit * 4)
     out: list[Concept] = []
     seen: set[tuple[str, str]] = set()
     for _, score, index in hits:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import pycountry
-from sqlalchemy import JSON, Table, Text, bindparam, cast, insert, select, update
+from sqlalchemy import JSON, Table, Text, bindparam, cast, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import matching
@@ -498,13 +498,13 @@ def _json_list(values: tuple[str, ...]) -> str:
     return json.dumps(list(values))
 
 
-def _values_of(record: AtelierRecord, category_ids: tuple[str, ...]) -> dict[str, Any]:
-    """The columns an import writes; list columns as JSON text, as they are stored."""
+def _values_of(record: AtelierRecord) -> dict[str, Any]:
+    """The columns an import writes but `category_ids`; list columns as JSON text, as they
+    are stored."""
     values: dict[str, Any] = {}
     for name in _WRITTEN:
         value = getattr(record, name)
         values[name] = _json_list(value) if isinstance(value, tuple) else value
-    values["category_ids"] = _json_list(category_ids)
     return values
 
 
@@ -544,8 +544,15 @@ async def _upsert_chunk(
     updates: list[dict[str, Any]] = []
     verifications: list[dict[str, Any]] = []
     for record in chunk:
-        values = _values_of(record, reader.ids(record.specialties))
         row = existing.get(record.ref)
+        values = _values_of(record)
+        if row is not None and row.specialties == values["specialties"]:
+            # Specialties as they were: what was understood of them still stands, and an
+            # unchanged file is compared without understanding anything (or loading the
+            # vocabulary at all).
+            values["category_ids"] = row.category_ids
+        else:
+            values["category_ids"] = _json_list(reader.ids(record.specialties))
         if row is None:
             values["verified"] = True if record.verified is None else record.verified
             values.update(source=AtelierSource.IMPORT, paused=False, listed=True)
@@ -588,12 +595,13 @@ def _decoded(values: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _insert(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """New ateliers: COPY on PostgreSQL, one executemany on SQLite."""
+    """New ateliers: COPY on PostgreSQL, one executemany of plain tuples on SQLite."""
     now = utcnow()
-    for values in rows:
-        values["created_at"] = values["updated_at"] = now
     connection = await session.connection()
-    if connection.dialect.name == "postgresql":
+    dialect = connection.dialect
+    if dialect.name == "postgresql":
+        for values in rows:
+            values["created_at"] = values["updated_at"] = now
         raw = await connection.get_raw_connection()
         await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
             _TABLE.name,
@@ -601,15 +609,23 @@ async def _insert(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
             columns=list(_INSERTED),
         )
         return
-    await connection.execute(
-        insert(_TABLE).values(
-            {
-                name: bindparam(name, type_=Text()) if name in _LIST_FIELDS else bindparam(name)
-                for name in _INSERTED
-            }
-        ),
-        rows,
+    # Every value is already what the driver stores (JSON text, str, int, bool) but the
+    # timestamps, converted once: SQLAlchemy's per-row parameter processing would cost more
+    # than the database's own work.
+    stamp = _TABLE.c.created_at.type.dialect_impl(dialect).bind_processor(dialect)
+    stored_now = stamp(now) if stamp is not None else now
+    for values in rows:
+        values["created_at"] = values["updated_at"] = stored_now
+        values["source"] = str(values["source"])
+    await connection.exec_driver_sql(
+        _SQLITE_INSERT, [tuple(values[name] for name in _INSERTED) for values in rows]
     )
+
+
+_SQLITE_INSERT = (
+    f"INSERT INTO {_TABLE.name} ({', '.join(_INSERTED)}) "
+    f"VALUES ({', '.join('?' for _ in _INSERTED)})"
+)
 
 
 async def import_registry(

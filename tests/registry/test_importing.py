@@ -69,6 +69,25 @@ async def test_import_updates_by_ref(session_factory: async_sessionmaker[AsyncSe
     assert await _count(session_factory) == 2
 
 
+async def test_changed_specialties_are_understood_again_and_the_rest_kept(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    async with session_factory() as session:
+        assert (await import_registry(session, _csv(GOOD, GOOD2))).created == 2
+    shoes = GOOD.replace("knitwear;knitted accessories", "calzature;scarpe")
+    async with session_factory() as session:
+        report = await import_registry(session, _csv(shoes, GOOD2))
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
+    async with session_factory() as session:
+        rows = {a.ref: a for a in await session.scalars(select(Atelier))}
+    assert rows["T001"].category_ids == category_ids_for(["calzature", "scarpe"])
+    assert "knitwear" not in rows["T001"].category_ids
+    assert rows["T002"].category_ids == category_ids_for(["tailoring"])
+    # Written without ORM objects, read back as aware UTC timestamps like any other row.
+    assert rows["T002"].created_at.tzinfo is not None
+    assert rows["T002"].created_at <= rows["T001"].updated_at
+
+
 @pytest.mark.parametrize(
     ("bad_row", "column", "reason"),
     [
