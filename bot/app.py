@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
 from typing import Any
 
-from telegram import LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions
 from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 
 from bot.admin.rendering import RENDERERS as ADMIN_RENDERERS
@@ -123,6 +124,9 @@ def build_application(
         .concurrent_updates(PerChatUpdateProcessor())
         .request(AiohttpRequest(connection_limit=64))
         .get_updates_request(AiohttpRequest(connection_limit=1))
+        # Updates come from bot.ops.feed (long polling that confirms only handled updates,
+        # or the webhook), never from PTB's updater, which confirms them as soon as fetched.
+        .updater(None)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
@@ -147,34 +151,42 @@ def build_application(
     return application
 
 
-def run_polling(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # httpx logs every request URL, and the URL holds the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    # The sweeper runs every few seconds; its every run is not news.
-    if settings.log_level != "DEBUG":
-        logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    application = build_application(settings)
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+def run(settings: Settings, *, webhook: bool = False) -> int:
+    """`bottega run`: the production loop in bot/ops/service.py; returns the exit code."""
+    import asyncio
+
+    from bot.ops.logs import configure_logging
+    from bot.ops.service import serve
+
+    configure_logging(settings)
+    return asyncio.run(serve(settings, webhook=webhook))
 
 
 async def start_polling(application: BotApplication, *, poll_timeout: int = 1) -> None:
-    """Start an application by hand (the terminal chat and tests), as run_polling would."""
+    """Start an application by hand (the terminal chat and tests) with the same long polling
+    as `bottega run`: an update is confirmed to the server only once it is handled."""
+    from bot.ops.feed import Poller, UpdateFeed
+
     await application.initialize()
     if application.post_init is not None:
         await application.post_init(application)
     await application.start()
-    assert application.updater is not None
-    await application.updater.start_polling(
-        poll_interval=0.0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
-    )
+    poller = Poller(UpdateFeed(application), timeout=poll_timeout)
+    extras = runtime_of(application).extras
+    extras["poller"] = poller
+    extras["polling"] = asyncio.create_task(poller.run())
 
 
-async def stop_polling(application: BotApplication) -> None:
-    if application.updater is not None and application.updater.running:
-        await application.updater.stop()
+async def stop_polling(application: BotApplication, *, timeout: float = 8.0) -> None:  # noqa: ASYNC109
+    extras = runtime_of(application).extras
+    poller = extras.pop("poller", None)
+    polling = extras.pop("polling", None)
+    if poller is not None:
+        poller.stop()
+        await poller.feed.drain(timeout)
+        if polling is not None:
+            await asyncio.gather(polling, return_exceptions=True)
+        await poller.confirm()
     if application.running:
         await application.stop()
     if application.post_stop is not None:

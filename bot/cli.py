@@ -489,8 +489,18 @@ def _print_table(result: Any) -> None:
 
 
 @app.command("run")
-def run() -> None:
-    """Run the Telegram bot (long polling)."""
+def run(
+    webhook: Annotated[
+        bool,
+        typer.Option(
+            "--webhook",
+            help="Take updates on a webhook (WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN, "
+            "WEBHOOK_PORT) instead of long polling.",
+        ),
+    ] = False,
+) -> None:
+    """Run the Telegram bot (long polling, or --webhook); on PostgreSQL a second process stands
+    by and takes over when the active one stops."""
     settings = _settings()
     if settings.token is None:
         err.print(
@@ -499,9 +509,17 @@ def run() -> None:
             "and run [bold]bottega run[/bold] again. To try Bottega without Telegram: [bold]bottega chat[/bold]."
         )
         raise typer.Exit(2)
-    from bot.app import run_polling
+    from bot.app import run as run_bot
+    from bot.ops.lock import AnotherProcessError
+    from bot.ops.service import ServiceError
 
-    run_polling(settings)
+    try:
+        code = run_bot(settings, webhook=webhook)
+    except (AnotherProcessError, ServiceError) as exc:
+        _fail(str(exc), 2)
+    except _database_errors() as exc:
+        _database_failure(settings, exc)
+    raise typer.Exit(code)
 
 
 @app.command("chat")

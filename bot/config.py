@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
@@ -48,6 +49,17 @@ class Settings(BaseSettings):
     files_max_bytes: int = Field(default=TELEGRAM_DOWNLOAD_LIMIT, ge=1, le=TELEGRAM_DOWNLOAD_LIMIT)
     # An album arrives as one message per file; it is answered once this long after its last one.
     files_album_wait_seconds: float = Field(default=1.5, gt=0, le=30)
+    # Production: webhook instead of long polling, health and metrics, logs, stopping.
+    webhook_url: str | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
+    webhook_max_connections: int = Field(default=40, ge=1, le=100)
+    health_listen: str = "127.0.0.1"
+    health_port: int | None = Field(default=None, ge=0, le=65535)
+    log_format: str = "text"
+    standby_poll_seconds: float = Field(default=1.0, gt=0, le=5)
+    stop_timeout_seconds: float = Field(default=8.0, gt=0, le=60)
 
     @field_validator("database_url")
     @classmethod
@@ -117,6 +129,48 @@ class Settings(BaseSettings):
             ) from None
         return value
 
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _webhook_https(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+            if not value.startswith(("https://", "http://")):
+                raise ValueError(
+                    "WEBHOOK_URL must be the public https:// URL Telegram posts updates to, "
+                    "e.g. https://bot.example.com/telegram"
+                )
+        return value
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _secret_characters(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
+                raise ValueError(
+                    "WEBHOOK_SECRET must be 1 to 256 characters: letters, digits, _ and - "
+                    "(Telegram's rule for secret_token)"
+                )
+        return value
+
+    @field_validator("health_port", mode="before")
+    @classmethod
+    def _blank_port_is_none(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("log_format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in {"text", "json"}:
+            raise ValueError("LOG_FORMAT must be text or json")
+        return value
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:
@@ -132,6 +186,10 @@ class Settings(BaseSettings):
     @property
     def token(self) -> str | None:
         return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
+
+    @property
+    def webhook_secret_value(self) -> str | None:
+        return self.webhook_secret.get_secret_value() if self.webhook_secret else None
 
     @property
     def is_sqlite(self) -> bool:
