@@ -5,11 +5,13 @@ A pure library: plain frozen dataclasses in and out, no bot, database or schedul
 
 from matching.index import AtelierIndex
 from matching.models import AtelierProfile, BriefQuery, Concept, Match, MatchResult, NearMiss
+from matching.quantities import UNITS, OrderShape, Unit, parse_unit
 from matching.scoring import Weights
 from matching.taxonomy import label, likely_materials, taxonomy_ids
 from matching.understanding import categories_in, normalise_certification, understand
 
 __all__ = [
+    "UNITS",
     "AtelierIndex",
     "AtelierProfile",
     "BriefQuery",
@@ -17,11 +19,14 @@ __all__ = [
     "Match",
     "MatchResult",
     "NearMiss",
+    "OrderShape",
+    "Unit",
     "Weights",
     "categories_in",
     "label",
     "likely_materials",
     "normalise_certification",
+    "parse_unit",
     "taxonomy_ids",
     "understand",
 ]

@@ -14,6 +14,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
 from matching.models import AtelierProfile, BriefQuery, Concept, Match, MatchResult, NearMiss
+from matching.quantities import UNITS, Unit, meets_minimum
 from matching.scoring import Weights, check_language, say
 from matching.taxonomy import label, related_categories, taxonomy
 from matching.text import fold
@@ -54,6 +55,28 @@ _REGION_ALIASES = {
     "brittany": "bretagne",
     "normandy": "normandie",
 }
+
+
+_UNIT_CODE: dict[str, int] = {unit: code for code, unit in enumerate(UNITS)}
+
+
+def unit_word(unit: Unit, lang: str) -> str:
+    """ "colour" / "colore": the unit of a minimum, in the reasons' language."""
+    return say(f"unit_{unit}", lang)
+
+
+def per_unit(brief: BriefQuery, unit: Unit) -> str:
+    """The designer's pieces per `unit`: "60", or "40–100" for a range."""
+    shape = brief.shape
+    low, high = shape.per(brief.quantity, unit), shape.per(brief.high, unit)
+    return f"{low}" if low == high else f"{low}\u2013{high}"
+
+
+def total_of(brief: BriefQuery) -> str:
+    """The order's total pieces: "600", or "500–800" for a range."""
+    if brief.high == brief.quantity:
+        return f"{brief.quantity}"
+    return f"{brief.quantity}\u2013{brief.high}"
 
 
 @lru_cache(maxsize=65_536)
@@ -313,6 +336,7 @@ class AtelierIndex:
         if not hasattr(self, "_eligible"):
             self._eligible: BoolArray = np.zeros(0, dtype=np.bool_)
             self._moq: IntArray = np.zeros(0, dtype=np.int64)
+            self._moq_unit: IntArray = np.zeros(0, dtype=np.int64)  # index into UNITS
             self._max_batch: IntArray = np.zeros(0, dtype=np.int64)
             self._lead: IntArray = np.zeros(0, dtype=np.int64)
             self._handwork: IntArray = np.zeros(0, dtype=np.int64)
@@ -323,6 +347,7 @@ class AtelierIndex:
             self._rating: FloatArray = np.zeros(0, dtype=np.float64)
         self._eligible = _widened(self._eligible, capacity, False)
         self._moq = _widened(self._moq, capacity, 0)
+        self._moq_unit = _widened(self._moq_unit, capacity, 0)
         self._max_batch = _widened(self._max_batch, capacity, 0)
         self._lead = _widened(self._lead, capacity, 0)
         self._handwork = _widened(self._handwork, capacity, 0)
@@ -385,6 +410,7 @@ class AtelierIndex:
             for a in ateliers
         ]
         self._moq[:n] = [a.moq for a in ateliers]
+        self._moq_unit[:n] = [_UNIT_CODE[a.moq_per] for a in ateliers]
         self._max_batch[:n] = [a.max_batch for a in ateliers]
         self._lead[:n] = [a.lead_time_weeks for a in ateliers]
         self._handwork[:n] = [a.handwork_share for a in ateliers]
@@ -456,6 +482,7 @@ class AtelierIndex:
             not atelier.paused or self.include_paused
         )
         self._moq[row] = atelier.moq
+        self._moq_unit[row] = _UNIT_CODE[atelier.moq_per]
         self._max_batch[row] = atelier.max_batch
         self._lead[row] = atelier.lead_time_weeks
         self._handwork[row] = atelier.handwork_share
@@ -588,9 +615,14 @@ class AtelierIndex:
 
     def _failures(self, rows: IntArray, brief: BriefQuery, wanted: _Understood) -> BoolArray:
         """One row per hard constraint, True where the atelier breaks it."""
+        # Like with like: the minimum in the atelier's unit (per style, colour or size) is met
+        # by some order in the designer's range that stays within the atelier's largest batch.
+        units = np.array([brief.shape.units(unit) for unit in UNITS], dtype=np.int64)
+        needed = self._moq[rows] * units[self._moq_unit[rows]]
+        max_batch = self._max_batch[rows]
         checks: list[BoolArray] = [
-            self._moq[rows] > brief.quantity,
-            self._max_batch[rows] < brief.quantity,
+            needed > np.minimum(brief.high, max_batch),
+            max_batch < brief.quantity,
         ]
         if brief.deadline_weeks is not None:
             checks.append(self._lead[rows] > brief.deadline_weeks)
@@ -829,7 +861,16 @@ class AtelierIndex:
             reasons.append(
                 say("techniques", lang, items=", ".join(label(t, lang) for t in techniques))
             )
-        reasons.append(say("moq_ok", lang, moq=atelier.moq, quantity=brief.quantity))
+        unit = atelier.moq_per
+        reasons.append(
+            say(
+                "moq_ok",
+                lang,
+                moq=atelier.moq,
+                unit=unit_word(unit, lang),
+                quantity=per_unit(brief, unit),
+            )
+        )
         if brief.deadline_weeks is not None:
             reasons.append(
                 say("lead_ok", lang, lead=atelier.lead_time_weeks, deadline=brief.deadline_weeks)
@@ -875,11 +916,32 @@ class AtelierIndex:
     ) -> tuple[str, ...]:
         atelier = derived.atelier
         out: list[str] = []
-        if atelier.moq > brief.quantity:
-            out.append(say("moq_fail", lang, moq=atelier.moq, quantity=brief.quantity))
+        unit = atelier.moq_per
+        shape = brief.shape
+        if atelier.moq > shape.per(brief.high, unit):
+            out.append(
+                say(
+                    "moq_fail",
+                    lang,
+                    moq=atelier.moq,
+                    unit=unit_word(unit, lang),
+                    quantity=per_unit(brief, unit),
+                )
+            )
+        elif not meets_minimum(atelier.moq, unit, shape, brief.high, atelier.max_batch):
+            out.append(
+                say(
+                    "moq_over_batch",
+                    lang,
+                    moq=atelier.moq,
+                    unit=unit_word(unit, lang),
+                    needed=atelier.moq * shape.units(unit),
+                    max_batch=atelier.max_batch,
+                )
+            )
         if atelier.max_batch < brief.quantity:
             out.append(
-                say("batch_fail", lang, max_batch=atelier.max_batch, quantity=brief.quantity)
+                say("batch_fail", lang, max_batch=atelier.max_batch, quantity=total_of(brief))
             )
         if brief.deadline_weeks is not None and atelier.lead_time_weeks > brief.deadline_weeks:
             out.append(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from matching.quantities import DEFAULT_UNIT, UNITS, OrderShape, Unit
+
 _COUNTRY_NAMES = {
     "italy": "IT",
     "italia": "IT",
@@ -54,7 +56,7 @@ class AtelierProfile:
     materials: tuple[str, ...] = ()
     techniques: tuple[str, ...] = ()
     moq: int = 1
-    max_batch: int = 1_000_000
+    max_batch: int = 1_000_000  # pieces in one order, in total
     monthly_capacity: int = 0
     lead_time_weeks: int = 1
     handwork_share: int = 0
@@ -65,6 +67,11 @@ class AtelierProfile:
     paused: bool = False
     available_capacity: int | None = None  # free pieces this month, if the atelier said
     rating: float | None = None  # 1-5 average from feedback, if any
+    moq_per: Unit = DEFAULT_UNIT  # what `moq` counts: pieces per style, per colour or per size
+
+    def __post_init__(self) -> None:
+        if self.moq_per not in UNITS:
+            raise ValueError(f"moq_per must be one of {', '.join(UNITS)}, got {self.moq_per!r}")
 
 
 def _field_error(name: str, expected: str, value: object) -> ValueError:
@@ -119,7 +126,7 @@ class BriefQuery:
 
     id: str
     description: str
-    quantity: int
+    quantity: int  # total pieces of the order (the low end of a range)
     deadline_weeks: int | None = None
     country: str | None = None
     region: str | None = None
@@ -127,6 +134,24 @@ class BriefQuery:
     min_handwork_share: int | None = None
     materials: tuple[str, ...] = ()
     category: str | None = None  # taxonomy id confirmed by the designer; overrides the description
+    quantity_high: int | None = None  # total pieces at the high end of a range ("150-250")
+    styles: int = 1
+    colourways: int = 1  # per style
+    sizes: int = 1  # per colourway; 1 is "one size"
+
+    def __post_init__(self) -> None:
+        if self.quantity_high is not None and self.quantity_high < self.quantity:
+            raise ValueError("quantity_high must not be below quantity")
+        OrderShape(self.styles, self.colourways, self.sizes)  # raises on a count below 1
+
+    @property
+    def shape(self) -> OrderShape:
+        return OrderShape(self.styles, self.colourways, self.sizes)
+
+    @property
+    def high(self) -> int:
+        """Total pieces at the high end (the quantity itself when it is not a range)."""
+        return self.quantity if self.quantity_high is None else self.quantity_high
 
     @classmethod
     def from_json(cls, obj: object) -> BriefQuery:
@@ -152,6 +177,15 @@ class BriefQuery:
         region = obj.get("region")
         if region is not None and not isinstance(region, str):
             raise _field_error("region", "a string", region)
+        quantity_high = _optional_int(obj, "quantity_high", 1)
+        if quantity_high is not None and quantity_high < quantity:
+            raise _field_error("quantity_high", f"at least quantity ({quantity})", quantity_high)
+        sizes = obj.get("sizes")
+        if isinstance(sizes, list):
+            labels = _strings(obj, "sizes")
+            size_count: int | None = max(1, len(labels))
+        else:
+            size_count = _optional_int(obj, "sizes", 1)
         category = obj.get("category")
         if category is not None:
             from matching.taxonomy import taxonomy_ids
@@ -169,6 +203,10 @@ class BriefQuery:
             min_handwork_share=_optional_int(obj, "min_handwork_share", 0, 100),
             materials=_strings(obj, "materials"),
             category=category if isinstance(category, str) else None,
+            quantity_high=None if quantity_high == quantity else quantity_high,
+            styles=_optional_int(obj, "styles", 1) or 1,
+            colourways=_optional_int(obj, "colourways", 1) or 1,
+            sizes=size_count or 1,
         )
 
 

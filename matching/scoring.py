@@ -61,7 +61,10 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "related": {"en": "related work: {label}", "it": "lavorazione affine: {label}"},
     "materials": {"en": "works {items}", "it": "lavora {items}"},
     "techniques": {"en": "{items}", "it": "{items}"},
-    "moq_ok": {"en": "MOQ {moq} ≤ your {quantity}", "it": "MOQ {moq} ≤ i tuoi {quantity}"},
+    "moq_ok": {
+        "en": "MOQ {moq} per {unit} ≤ your {quantity} per {unit}",
+        "it": "MOQ {moq} per {unit} ≤ i tuoi {quantity} per {unit}",
+    },
     "lead_ok": {
         "en": "{lead} weeks ≤ your {deadline}",
         "it": "{lead} settimane ≤ le tue {deadline}",
@@ -80,11 +83,22 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "it": "capacità {capacity} pezzi al mese",
     },
     "rating": {"en": "rated {rating}/5", "it": "valutazione {rating}/5"},
-    "moq_fail": {"en": "MOQ {moq} > your {quantity}", "it": "MOQ {moq} > i tuoi {quantity}"},
-    "batch_fail": {
-        "en": "max batch {max_batch} < your {quantity}",
-        "it": "lotto massimo {max_batch} < i tuoi {quantity}",
+    "moq_fail": {
+        "en": "needs {moq} per {unit} — you have {quantity}",
+        "it": "richiede {moq} per {unit} — ne hai {quantity}",
     },
+    "moq_over_batch": {
+        "en": "{moq} per {unit} is {needed} pieces in all — over its max batch of {max_batch}",
+        "it": "{moq} per {unit} fanno {needed} pezzi in tutto — oltre il suo lotto massimo di "
+        "{max_batch}",
+    },
+    "batch_fail": {
+        "en": "max batch {max_batch} pieces < your {quantity} in all",
+        "it": "lotto massimo {max_batch} pezzi < i tuoi {quantity} in tutto",
+    },
+    "unit_style": {"en": "style", "it": "modello"},
+    "unit_colour": {"en": "colour", "it": "colore"},
+    "unit_size": {"en": "size", "it": "taglia"},
     "lead_fail": {
         "en": "lead time {lead} weeks > your {deadline}",
         "it": "consegna in {lead} settimane > le tue {deadline}",

@@ -408,3 +408,31 @@ def test_output_is_utf8_whatever_the_locale(tmp_path: Path) -> None:
     assert matched.returncode == 0, matched.stderr.decode("utf-8", "replace")
     (line,) = [json.loads(x) for x in matched.stdout.decode("utf-8").splitlines()]
     assert line["matches"][0]["name"] == "Atelier 日本 Ñandú"
+
+
+def test_match_compares_minimums_per_colour_and_size(migrated: Invoke, tmp_path: Path) -> None:
+    registry_csv = tmp_path / "units.csv"
+    registry_csv.write_text(
+        HEADER + ",moq_per\n"
+        "U1,Maglificio Colori,IT,,,knitwear,cashmere,,50,2000,900,4,20,,it,a@example.com,,colour\n"
+        "U2,Maglificio Taglie,IT,,,knitwear,cashmere,,100,2000,900,4,20,,it,b@example.com,,size\n",
+        encoding="utf-8",
+    )
+    assert migrated("ateliers", "import", str(registry_csv)).exit_code == 0
+    briefs = tmp_path / "briefs.jsonl"
+    # Today's fields still work; the new ones say 2 styles x 2 colourways x 6 sizes.
+    briefs.write_text(
+        '{"id": "q1", "description": "cashmere jumpers", "quantity": 240, "styles": 2,'
+        ' "colourways": 2, "sizes": ["XS", "S", "M", "L", "XL", "XXL"]}\n'
+        '{"id": "q2", "description": "cashmere jumpers", "quantity": 240}\n',
+        encoding="utf-8",
+    )
+    result = migrated("match", str(briefs))
+    assert result.exit_code == 0, result.output
+    shaped, plain = _json_lines(result)
+    assert [m["ref"] for m in shaped["matches"]] == ["U1"]  # type: ignore[index]
+    assert "MOQ 50 per colour ≤ your 60 per colour" in shaped["matches"][0]["reasons"]  # type: ignore[index]
+    assert shaped["near_misses"][0]["failures"] == ["needs 100 per size — you have 10"]  # type: ignore[index]
+    assert {m["ref"] for m in plain["matches"]} == {"U1", "U2"}  # type: ignore[union-attr]
+    table = migrated("match", str(briefs), "--format", "table")
+    assert "per colour" in table.stdout and "per size" in table.stdout

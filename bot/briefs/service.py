@@ -16,18 +16,24 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import matching
+import parsing
 from bot.db.base import utcnow
-from bot.db.models import Brief, BriefState, IntroRequest, IntroState, User
+from bot.db.models import Brief, BriefState, IntroRequest, IntroState, QuantityUnit, User
+from matching import OrderShape, Unit, parse_unit
 
 
 class BriefAnswers(TypedDict, total=False):
     product: str
     category: str | None
     materials: list[str]
-    quantity: int
+    quantity: int  # the interview's single number (a range's midpoint); low/high are stored
     quantity_low: int
     quantity_high: int
+    quantity_per: str  # what the quantity counts: "style" (the default), "colour" or "size"
     styles: int
+    colourways: int  # per style
+    sizes: int  # per colourway; 1 is one size
+    size_range: str  # the sizes as written: "XS-XL", "one size"
     deadline: str  # ISO date
     budget_amount: str  # decimal as text
     budget_currency: str
@@ -54,10 +60,15 @@ def _apply_answers(brief: Brief, answers: BriefAnswers) -> None:
     brief.product_text = answers.get("product", "")
     brief.category = answers.get("category")
     brief.materials = list(answers.get("materials", []))
-    brief.quantity = answers.get("quantity")
+    low = answers.get("quantity_low") or answers.get("quantity")
+    brief.quantity = low
     high = answers.get("quantity_high")
-    brief.quantity_high = high if high and high != brief.quantity else None
+    brief.quantity_high = high if high and low and high > low else None
+    brief.quantity_per = answers.get("quantity_per") or QuantityUnit.STYLE.value
     brief.styles = answers.get("styles")
+    brief.colourways = answers.get("colourways")
+    brief.sizes = answers.get("sizes")
+    brief.size_range = answers.get("size_range") or None
     deadline = answers.get("deadline")
     brief.deadline = date.fromisoformat(deadline) if deadline else None
     amount = answers.get("budget_amount")
@@ -81,11 +92,19 @@ def answers_of(brief: Brief) -> BriefAnswers:
         "min_handwork_share": brief.min_handwork_share,
     }
     if brief.quantity is not None:
-        answers["quantity"] = brief.quantity
+        high = brief.quantity_high or brief.quantity
+        answers["quantity"] = parsing.Quantity(brief.quantity, high).value
         answers["quantity_low"] = brief.quantity
-        answers["quantity_high"] = brief.quantity_high or brief.quantity
+        answers["quantity_high"] = high
+        answers["quantity_per"] = brief.quantity_per
     if brief.styles is not None:
         answers["styles"] = brief.styles
+    if brief.colourways is not None:
+        answers["colourways"] = brief.colourways
+    if brief.sizes is not None:
+        answers["sizes"] = brief.sizes
+    if brief.size_range:
+        answers["size_range"] = brief.size_range
     if brief.deadline is not None:
         answers["deadline"] = brief.deadline.isoformat()
     if brief.budget_amount is not None:
@@ -131,17 +150,40 @@ async def confirm(
     return brief
 
 
+def order_shape(brief: Brief) -> OrderShape:
+    """Styles, colourways of each and sizes of each colourway; unstated counts are one."""
+    return OrderShape(brief.styles or 1, brief.colourways or 1, brief.sizes or 1)
+
+
+def order_total(brief: Brief) -> tuple[int, int]:
+    """The order's total pieces, low and high (equal unless a range was asked)."""
+    shape, unit = order_shape(brief), unit_of(brief.quantity_per)
+    low = brief.quantity or 1
+    return shape.total(low, unit), shape.total(max(brief.quantity_high or low, low), unit)
+
+
+def unit_of(value: str | None) -> Unit:
+    return parse_unit(value or "") or "style"
+
+
 def query_for(brief: Brief, *, today: date | None = None) -> matching.BriefQuery:
-    """The matcher's view of a brief. Quantities are per style, as ateliers state MOQ per style."""
+    """The matcher's view of a brief: the whole order's pieces and how they split, so each
+    atelier's minimum is compared per style, colour or size as the atelier states it."""
     today = today or utcnow().date()
     deadline_weeks = None
     if brief.deadline is not None:
         deadline_weeks = max(0, (brief.deadline - today).days // 7)
     description = " ".join(part for part in (brief.product_text, " ".join(brief.materials)) if part)
+    shape = order_shape(brief)
+    low, high = order_total(brief)
     return matching.BriefQuery(
         id=str(brief.id),
         description=description,
-        quantity=brief.quantity or 1,
+        quantity=low,
+        quantity_high=high if high > low else None,
+        styles=shape.styles,
+        colourways=shape.colourways,
+        sizes=shape.sizes,
         deadline_weeks=deadline_weeks,
         country=brief.country,
         region=brief.region,

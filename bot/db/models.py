@@ -71,6 +71,14 @@ class FilePurpose(StrEnum):
     PORTFOLIO = "portfolio"  # photos of an atelier's work and workshop
 
 
+class QuantityUnit(StrEnum):
+    """What a quantity counts: pieces per style, per colourway of a style, per size of it."""
+
+    STYLE = "style"
+    COLOUR = "colour"
+    SIZE = "size"
+
+
 class AtelierSource(StrEnum):
     IMPORT = "import"
     BOT = "bot"
@@ -110,6 +118,7 @@ class Atelier(Base):
         CheckConstraint("lead_time_weeks >= 1", name="lead_time_positive"),
         CheckConstraint("handwork_share BETWEEN 0 AND 100", name="handwork_share_percent"),
         CheckConstraint(_values_check("source", AtelierSource), name="source"),
+        CheckConstraint(_values_check("moq_per", QuantityUnit), name="moq_per"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -122,7 +131,11 @@ class Atelier(Base):
     materials: Mapped[list[str]] = mapped_column(default=list)
     techniques: Mapped[list[str]] = mapped_column(default=list)
     moq: Mapped[int]
-    max_batch: Mapped[int]
+    # What the minimum counts: pieces per style, per colour or per size.
+    moq_per: Mapped[str] = mapped_column(
+        String(8), default=QuantityUnit.STYLE, server_default=QuantityUnit.STYLE.value
+    )
+    max_batch: Mapped[int]  # pieces in one order, in total
     monthly_capacity: Mapped[int] = mapped_column(default=0)
     lead_time_weeks: Mapped[int]
     handwork_share: Mapped[int] = mapped_column(default=0)
@@ -166,6 +179,9 @@ class Brief(Base):
     __table_args__ = (
         CheckConstraint(_values_check("state", BriefState), name="state"),
         CheckConstraint("quantity IS NULL OR quantity >= 1", name="quantity_positive"),
+        CheckConstraint(_values_check("quantity_per", QuantityUnit), name="quantity_per"),
+        CheckConstraint("colourways >= 1", name="colourways_positive"),
+        CheckConstraint("sizes >= 1", name="sizes_positive"),
         Index("ix_briefs_state_confirmed_at", "state", "confirmed_at"),
     )
 
@@ -178,9 +194,17 @@ class Brief(Base):
     product_text: Mapped[str] = mapped_column(Text, default="")
     category: Mapped[str | None] = mapped_column(String(64))
     materials: Mapped[list[str]] = mapped_column(default=list)
+    # What the designer asked for, counted per `quantity_per` (style, colour or size): the
+    # number, or the two ends of a range ("150-250"; `quantity_high` is None when exact).
     quantity: Mapped[int | None]
     quantity_high: Mapped[int | None]
+    quantity_per: Mapped[str] = mapped_column(
+        String(8), default=QuantityUnit.STYLE, server_default=QuantityUnit.STYLE.value
+    )
     styles: Mapped[int | None]
+    colourways: Mapped[int | None]  # per style; None when not asked (one)
+    sizes: Mapped[int | None]  # per colourway; 1 is one size; None when not asked (one)
+    size_range: Mapped[str | None] = mapped_column(String(64))  # as written: "XS-XL", "one size"
     deadline: Mapped[date | None] = mapped_column(Date)
     budget_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     budget_currency: Mapped[str | None] = mapped_column(String(3))

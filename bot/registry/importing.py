@@ -23,7 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import matching
 from bot.db.base import utcnow
-from bot.db.models import Atelier, AtelierSource
+from bot.db.models import Atelier, AtelierSource, QuantityUnit
+from matching import parse_unit
 from parsing import MAX_LEAD_TIME_WEEKS
 
 CSV_COLUMNS: tuple[str, ...] = (
@@ -45,7 +46,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "contact",
     "description",
 )
-OPTIONAL_COLUMNS: tuple[str, ...] = ("verified",)
+OPTIONAL_COLUMNS: tuple[str, ...] = ("moq_per", "verified")
 LIST_COLUMNS = frozenset({"specialties", "materials", "techniques", "certifications", "languages"})
 TEXT_LIMITS = {
     "ref": 64,
@@ -94,6 +95,8 @@ class AtelierRecord:
     languages: tuple[str, ...]
     contact: str
     description: str
+    # What the minimum counts (style, colour or size); a file without the column means style.
+    moq_per: str = QuantityUnit.STYLE.value
     # None when the file does not say: a new atelier counts as verified (the operator's own
     # registry), an existing one keeps its state, so a re-import never verifies a pending
     # registration behind the administrator's back.
@@ -234,6 +237,18 @@ def _check_row(line: int, row: dict[str, str], errors: list[RowError]) -> Atelie
             )
         )
     values["languages"] = languages
+
+    moq_per_raw = (row.get("moq_per") or "").strip()
+    unit = parse_unit(moq_per_raw)
+    if unit is None:
+        errors.append(
+            RowError(
+                line,
+                "moq_per",
+                f"{moq_per_raw[:20]!r} is not what a minimum counts: style, colour or size",
+            )
+        )
+    values["moq_per"] = unit or QuantityUnit.STYLE.value
 
     verified_raw = (row.get("verified") or "").strip().lower()
     if not verified_raw:
@@ -665,6 +680,7 @@ def _row_for_export(atelier: Atelier) -> list[str]:
     for column in CSV_COLUMNS:
         value = getattr(atelier, column)
         out.append(";".join(value) if column in LIST_COLUMNS else str(value))
+    out.append(atelier.moq_per)
     out.append("true" if atelier.verified else "false")
     return out
 
@@ -672,7 +688,7 @@ def _row_for_export(atelier: Atelier) -> list[str]:
 async def export_registry(session: AsyncSession, stream: TextIO) -> int:
     """Write every listed atelier in the import format (plus `verified`); returns the count."""
     writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow([*CSV_COLUMNS, "verified"])
+    writer.writerow([*CSV_COLUMNS, *OPTIONAL_COLUMNS])
     count = 0
     result = await session.stream_scalars(
         select(Atelier).where(Atelier.listed.is_(True)).order_by(Atelier.ref)

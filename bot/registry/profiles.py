@@ -31,6 +31,7 @@ _SCALARS = (
     "paused",
     "listed",
     "available_capacity",
+    "moq_per",
 )
 # Ids are read in chunks so a statement's parameters stay few on every database.
 _CHUNK = 1000
@@ -74,6 +75,7 @@ def _profile(row: Sequence[Any], rating: float | None) -> matching.AtelierProfil
         paused,
         listed,
         available_capacity,
+        moq_per,
         specialties,
         materials,
         techniques,
@@ -101,6 +103,7 @@ def _profile(row: Sequence[Any], rating: float | None) -> matching.AtelierProfil
         paused or not listed,
         available_capacity,
         rating,
+        moq_per,
     )
 
 
@@ -127,6 +130,7 @@ def to_profile(atelier: Atelier, rating: float | None = None) -> matching.Atelie
         paused=atelier.paused or not atelier.listed,
         available_capacity=atelier.available_capacity,
         rating=rating,
+        moq_per=matching.parse_unit(atelier.moq_per) or "style",
     )
 
 

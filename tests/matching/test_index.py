@@ -49,10 +49,10 @@ def test_hard_constraints_split_matches_from_labelled_near_misses() -> None:
     assert [m.ref for m in result.matches] == ["A1"]
     failures = {n.ref: n.failures for n in result.near_misses}
     assert failures == {
-        "A2": ("MOQ 150 > your 80",),
+        "A2": ("needs 150 per style — you have 80",),
         "A3": ("lead time 12 weeks > your 10",),
         "A4": ("based in PT, not IT",),
-        "A5": ("max batch 50 < your 80",),
+        "A5": ("max batch 50 pieces < your 80 in all",),
     }
 
 
@@ -62,7 +62,7 @@ def test_reasons_explain_the_match_in_english_and_italian() -> None:
     assert english[:4] == (
         "knitwear (main specialty)",
         "works cashmere",
-        "MOQ 30 ≤ your 80",
+        "MOQ 30 per style ≤ your 80 per style",
         "6 weeks ≤ your 10",
     )
     assert "80 % handwork" in english
@@ -70,7 +70,7 @@ def test_reasons_explain_the_match_in_english_and_italian() -> None:
     assert italian[:4] == (
         "maglieria (specialità principale)",
         "lavora cashmere",
-        "MOQ 30 ≤ i tuoi 80",
+        "MOQ 30 per modello ≤ i tuoi 80 per modello",
         "6 settimane ≤ le tue 10",
     )
     assert "80 % lavorazione a mano" in italian
@@ -83,7 +83,7 @@ def test_near_misses_are_worded_in_italian_too() -> None:
     brief = replace(BRIEF, certifications=("GOTS",), min_handwork_share=90)
     (miss,) = index.match(brief, lang="it").near_misses
     assert miss.failures == (
-        "MOQ 150 > i tuoi 80",
+        "richiede 150 per modello — ne hai 80",
         "senza certificazione GOTS",
         "80 % lavorazione a mano < il tuo 90 %",
     )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matching import AtelierIndex, AtelierProfile, BriefQuery
+from matching.quantities import UNITS
 from matching.understanding import normalise_certification
 
 SPECIALTIES = [
@@ -56,6 +59,7 @@ ateliers = st.builds(
     specialties=st.lists(st.sampled_from(SPECIALTIES), max_size=3).map(tuple),
     materials=st.lists(st.sampled_from(MATERIALS), max_size=3).map(tuple),
     moq=st.integers(1, 500),
+    moq_per=st.sampled_from(UNITS),
     max_batch=st.integers(1, 5000),
     monthly_capacity=st.integers(0, 5000),
     lead_time_weeks=st.integers(1, 26),
@@ -77,13 +81,34 @@ briefs = st.builds(
     certifications=st.lists(st.sampled_from(CERTIFICATIONS), max_size=2).map(tuple),
     min_handwork_share=st.none() | st.integers(0, 100),
     materials=st.lists(st.sampled_from(MATERIALS), max_size=2).map(tuple),
+    styles=st.integers(1, 4),
+    colourways=st.integers(1, 4),
+    sizes=st.sampled_from([1, 1, 3, 5, 7]),
+).flatmap(
+    # Half the briefs are a range ("150-250") above their quantity.
+    lambda b: (st.none() | st.integers(b.quantity, b.quantity * 3)).map(
+        lambda high: replace(b, quantity_high=high)
+    )
 )
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def violations(atelier: AtelierProfile, brief: BriefQuery) -> list[str]:
     broken = []
-    if not atelier.moq <= brief.quantity <= atelier.max_batch:
+    # Some order in the brief's range meets the minimum in the atelier's unit (styles,
+    # colours or sizes of an even split) and stays within the atelier's largest batch.
+    units = {
+        "style": brief.styles,
+        "colour": brief.styles * brief.colourways,
+        "size": brief.styles * brief.colourways * brief.sizes,
+    }[atelier.moq_per]
+    high = brief.quantity if brief.quantity_high is None else brief.quantity_high
+    feasible = [
+        q
+        for q in range(brief.quantity, high + 1)
+        if q // units >= atelier.moq and q <= atelier.max_batch
+    ]
+    if not feasible:
         broken.append("quantity")
     if brief.deadline_weeks is not None and atelier.lead_time_weeks > brief.deadline_weeks:
         broken.append("deadline")

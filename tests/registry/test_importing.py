@@ -241,3 +241,38 @@ def test_a_lead_time_the_bot_would_refuse_is_refused_by_the_import_too() -> None
     records, errors = parse_registry_csv(_csv(longest, too_long))
     assert [r.lead_time_weeks for r in records] == [MAX_LEAD_TIME_WEEKS]
     assert [(e.line, e.column) for e in errors] == [(3, "lead_time_weeks")]
+
+
+def test_moq_per_is_optional_and_defaults_to_style() -> None:
+    records, errors = parse_registry_csv(_csv(GOOD, GOOD2))
+    assert errors == [] and [r.moq_per for r in records] == ["style", "style"]
+    header = HEADER + ",moq_per"
+    records, errors = parse_registry_csv(_csv(GOOD + ",Colour", GOOD2 + ",", header=header))
+    assert errors == [] and [r.moq_per for r in records] == ["colour", "style"]
+    records, errors = parse_registry_csv(_csv(GOOD + ",taglia", GOOD2 + ",color", header=header))
+    assert [r.moq_per for r in records] == ["size", "colour"]
+
+
+def test_a_bad_moq_per_is_an_error_of_its_line() -> None:
+    header = HEADER + ",moq_per"
+    _, errors = parse_registry_csv(_csv(GOOD + ",size", GOOD2 + ",per pair", header=header))
+    assert [(e.line, e.column) for e in errors] == [(3, "moq_per")]
+    assert "style, colour or size" in errors[0].reason
+
+
+async def test_moq_per_is_stored_exported_and_reimported(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    header = HEADER + ",moq_per"
+    async with session_factory() as session:
+        assert (await import_registry(session, _csv(GOOD + ",size", GOOD2, header=header))).ok
+    exported = io.StringIO()
+    async with session_factory() as session:
+        await export_registry(session, exported)
+    rows = {r["ref"]: r for r in csv.DictReader(io.StringIO(exported.getvalue()))}
+    assert (rows["T001"]["moq_per"], rows["T002"]["moq_per"]) == ("size", "style")
+    async with session_factory() as session:
+        report = await import_registry(session, io.StringIO(exported.getvalue()))
+        assert (report.updated, report.unchanged) == (0, 2)
+        stored = await session.scalar(select(Atelier.moq_per).where(Atelier.ref == "T001"))
+    assert stored == "size"
