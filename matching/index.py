@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
 from matching.models import AtelierProfile, BriefQuery, Concept, Match, MatchResult, NearMiss
-from matching.quantities import UNITS, Unit, meets_minimum
+from matching.quantities import UNITS, Unit, meets_minimum, per_style, within_batch
 from matching.scoring import Weights, check_language, say
 from matching.taxonomy import label, related_categories, taxonomy
 from matching.text import fold
@@ -70,13 +70,6 @@ def per_unit(brief: BriefQuery, unit: Unit) -> str:
     shape = brief.shape
     low, high = shape.per(brief.quantity, unit), shape.per(brief.high, unit)
     return f"{low}" if low == high else f"{low}\u2013{high}"
-
-
-def total_of(brief: BriefQuery) -> str:
-    """The order's total pieces: "600", or "500–800" for a range."""
-    if brief.high == brief.quantity:
-        return f"{brief.quantity}"
-    return f"{brief.quantity}\u2013{brief.high}"
 
 
 @lru_cache(maxsize=65_536)
@@ -616,13 +609,15 @@ class AtelierIndex:
     def _failures(self, rows: IntArray, brief: BriefQuery, wanted: _Understood) -> BoolArray:
         """One row per hard constraint, True where the atelier breaks it."""
         # Like with like: the minimum in the atelier's unit (per style, colour or size) is met
-        # by some order in the designer's range that stays within the atelier's largest batch.
-        units = np.array([brief.shape.units(unit) for unit in UNITS], dtype=np.int64)
-        needed = self._moq[rows] * units[self._moq_unit[rows]]
+        # by some order in the designer's range whose styles stay within the atelier's largest
+        # batch (pieces per style).
+        shape = brief.shape
+        units = np.array([per_style(unit, shape) for unit in UNITS], dtype=np.int64)
+        needed = self._moq[rows] * units[self._moq_unit[rows]]  # pieces of each style
         max_batch = self._max_batch[rows]
         checks: list[BoolArray] = [
-            needed > np.minimum(brief.high, max_batch),
-            max_batch < brief.quantity,
+            (needed * shape.styles > brief.high) | (needed > max_batch),
+            max_batch < shape.per(brief.quantity, "style"),
         ]
         if brief.deadline_weeks is not None:
             checks.append(self._lead[rows] > brief.deadline_weeks)
@@ -935,13 +930,18 @@ class AtelierIndex:
                     lang,
                     moq=atelier.moq,
                     unit=unit_word(unit, lang),
-                    needed=atelier.moq * shape.units(unit),
+                    needed=atelier.moq * per_style(unit, shape),
                     max_batch=atelier.max_batch,
                 )
             )
-        if atelier.max_batch < brief.quantity:
+        if not within_batch(atelier.max_batch, shape, brief.quantity):
             out.append(
-                say("batch_fail", lang, max_batch=atelier.max_batch, quantity=total_of(brief))
+                say(
+                    "batch_fail",
+                    lang,
+                    max_batch=atelier.max_batch,
+                    quantity=per_unit(brief, "style"),
+                )
             )
         if brief.deadline_weeks is not None and atelier.lead_time_weeks > brief.deadline_weeks:
             out.append(

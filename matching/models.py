@@ -56,7 +56,7 @@ class AtelierProfile:
     materials: tuple[str, ...] = ()
     techniques: tuple[str, ...] = ()
     moq: int = 1
-    max_batch: int = 1_000_000  # pieces in one order, in total
+    max_batch: int = 1_000_000  # the most pieces of one style it takes on
     monthly_capacity: int = 0
     lead_time_weeks: int = 1
     handwork_share: int = 0

@@ -7,7 +7,8 @@ the commonest first-order mistake, so every comparison here is made in the ateli
 
 The order's total is split evenly: the quantity per unit is the total divided by the number
 of units, rounded down (the smallest share of an even split), so "the minimum is met" always
-holds for every style, colourway and size of the order.
+holds for every style, colourway and size of the order. An atelier's largest batch counts
+pieces of one style, as the bot asks it ("the most pieces per style you can take on").
 """
 
 from __future__ import annotations
@@ -92,8 +93,18 @@ class OrderShape:
         return self.styles == self.colourways == self.sizes == 1
 
 
+def per_style(unit: Unit, shape: OrderShape) -> int:
+    """How many of `unit` one style has: 1 style, its colourways, or its colourways' sizes."""
+    return shape.units(unit) // shape.styles
+
+
 def meets_minimum(moq: int, unit: Unit, shape: OrderShape, high_total: int, max_batch: int) -> bool:
-    """Whether some order in the designer's range reaches the minimum in its unit without
-    going over the atelier's largest batch."""
-    needed = moq * shape.units(unit)
-    return needed <= min(high_total, max_batch)
+    """Whether some order in the designer's range reaches the minimum in its unit without a
+    style going over the atelier's largest batch (which, like the bot asks it, is per style)."""
+    needed = moq * per_style(unit, shape)  # pieces of each style
+    return needed * shape.styles <= high_total and needed <= max_batch
+
+
+def within_batch(max_batch: int, shape: OrderShape, low_total: int) -> bool:
+    """Whether the low end of the order fits the atelier's largest batch per style."""
+    return shape.per(low_total, "style") <= max_batch

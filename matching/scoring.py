@@ -88,13 +88,13 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "it": "richiede {moq} per {unit} — ne hai {quantity}",
     },
     "moq_over_batch": {
-        "en": "{moq} per {unit} is {needed} pieces in all — over its max batch of {max_batch}",
-        "it": "{moq} per {unit} fanno {needed} pezzi in tutto — oltre il suo lotto massimo di "
+        "en": "{moq} per {unit} is {needed} pieces a style — over its max batch of {max_batch}",
+        "it": "{moq} per {unit} fanno {needed} pezzi a modello — oltre il suo lotto massimo di "
         "{max_batch}",
     },
     "batch_fail": {
-        "en": "max batch {max_batch} pieces < your {quantity} in all",
-        "it": "lotto massimo {max_batch} pezzi < i tuoi {quantity} in tutto",
+        "en": "max batch {max_batch} per style < your {quantity} per style",
+        "it": "lotto massimo {max_batch} per modello < i tuoi {quantity} per modello",
     },
     "unit_style": {"en": "style", "it": "modello"},
     "unit_colour": {"en": "colour", "it": "colore"},

@@ -135,7 +135,7 @@ class Atelier(Base):
     moq_per: Mapped[str] = mapped_column(
         String(8), default=QuantityUnit.STYLE, server_default=QuantityUnit.STYLE.value
     )
-    max_batch: Mapped[int]  # pieces in one order, in total
+    max_batch: Mapped[int]  # the most pieces of one style it takes on
     monthly_capacity: Mapped[int] = mapped_column(default=0)
     lead_time_weeks: Mapped[int]
     handwork_share: Mapped[int] = mapped_column(default=0)

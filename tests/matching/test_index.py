@@ -52,7 +52,7 @@ def test_hard_constraints_split_matches_from_labelled_near_misses() -> None:
         "A2": ("needs 150 per style — you have 80",),
         "A3": ("lead time 12 weeks > your 10",),
         "A4": ("based in PT, not IT",),
-        "A5": ("max batch 50 pieces < your 80 in all",),
+        "A5": ("max batch 50 per style < your 80 per style",),
     }
 
 

@@ -96,7 +96,8 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 def violations(atelier: AtelierProfile, brief: BriefQuery) -> list[str]:
     broken = []
     # Some order in the brief's range meets the minimum in the atelier's unit (styles,
-    # colours or sizes of an even split) and stays within the atelier's largest batch.
+    # colours or sizes of an even split) and stays within the atelier's largest batch, which
+    # counts the pieces of one style.
     units = {
         "style": brief.styles,
         "colour": brief.styles * brief.colourways,
@@ -106,7 +107,7 @@ def violations(atelier: AtelierProfile, brief: BriefQuery) -> list[str]:
     feasible = [
         q
         for q in range(brief.quantity, high + 1)
-        if q // units >= atelier.moq and q <= atelier.max_batch
+        if q // units >= atelier.moq and q // brief.styles <= atelier.max_batch
     ]
     if not feasible:
         broken.append("quantity")

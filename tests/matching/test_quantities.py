@@ -74,20 +74,22 @@ def test_an_uneven_split_is_judged_at_its_smallest_share() -> None:
     assert [m.ref for m in index.match(brief(100, sizes=3)).matches] == ["A"]
 
 
-def test_the_largest_batch_is_compared_with_the_whole_order() -> None:
+def test_the_largest_batch_is_compared_with_the_pieces_of_each_style() -> None:
+    # As the bot asks it: "the most pieces per style you can take on".
     index = AtelierIndex.build([knit("SMALL", 10, "style", max_batch=250)])
-    result = index.match(brief(300, styles=3))
+    assert [m.ref for m in index.match(brief(600, styles=3)).matches] == ["SMALL"]
+    result = index.match(brief(900, styles=3))
     assert result.matches == ()
-    assert result.near_misses[0].failures == ("max batch 250 pieces < your 300 in all",)
+    assert result.near_misses[0].failures == ("max batch 250 per style < your 300 per style",)
 
 
 def test_a_minimum_that_only_fits_above_the_largest_batch_is_explained() -> None:
-    # 100 per size over 7 sizes needs 700 pieces; the atelier never takes more than 650.
+    # 100 per size over 7 sizes needs 700 pieces a style; the atelier never takes more than 650.
     index = AtelierIndex.build([knit("X", 100, "size", max_batch=650)])
     result = index.match(brief(600, sizes=7, quantity_high=800))
     assert result.matches == ()
     assert result.near_misses[0].failures == (
-        "100 per size is 700 pieces in all — over its max batch of 650",
+        "100 per size is 700 pieces a style — over its max batch of 650",
     )
 
 
