@@ -1,4 +1,4 @@
-"""Migration 0004 keeps what existing briefs and ateliers meant, both ways, on both databases."""
+"""Migration 0007 keeps what existing briefs and ateliers meant, both ways, on both databases."""
 
 from __future__ import annotations
 
@@ -39,8 +39,8 @@ ATELIER = (
 )
 BRIEF = (
     "INSERT INTO briefs (id, state, language, product_text, materials, quantity, quantity_high,"
-    " styles, certifications, answers, created_at, updated_at) VALUES"
-    " ({id}, 'open', 'en', 'jumpers', '[]', {quantity}, {high}, 3, '[]', '{{}}',"
+    " styles, certifications, created_at, updated_at) VALUES"
+    " ({id}, 'open', 'en', 'jumpers', '[]', {quantity}, {high}, 3, '[]',"
     " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
 )
 
@@ -49,13 +49,13 @@ async def test_existing_rows_keep_their_meaning_up_and_down(url: str) -> None:
     engine = create_engine(url)
     try:
         async with engine.begin() as conn:
-            await _migrate(conn, url, "0003")
+            await _migrate(conn, url, "0006")
             await conn.execute(text(ATELIER))
             # "150-250 per style" was stored as its midpoint 200; "80 per style" as 80.
             await conn.execute(text(BRIEF.format(id=1, quantity=200, high=250)))
             await conn.execute(text(BRIEF.format(id=2, quantity=80, high="NULL")))
         async with engine.begin() as conn:
-            await _migrate(conn, url, "0004")
+            await _migrate(conn, url, "0007")
             atelier = (await conn.execute(text("SELECT moq, moq_per FROM ateliers"))).one()
             assert tuple(atelier) == (50, "style")
             briefs = (
@@ -74,7 +74,7 @@ async def test_existing_rows_keep_their_meaning_up_and_down(url: str) -> None:
                 async with conn.begin_nested():
                     await conn.execute(text("UPDATE ateliers SET moq_per = 'pair'"))
         async with engine.begin() as conn:
-            await _migrate(conn, url, "0003", down=True)
+            await _migrate(conn, url, "0006", down=True)
             briefs = (
                 await conn.execute(text("SELECT quantity, quantity_high FROM briefs ORDER BY id"))
             ).all()

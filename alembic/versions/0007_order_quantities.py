@@ -17,8 +17,8 @@ The columns are added with ALTER TABLE on SQLite too: batch mode would recreate 
 `briefs`, and with foreign keys on, dropping the old table would cascade into introductions,
 feedback and the registry's change triggers.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-03
 """
 
@@ -28,8 +28,8 @@ import sqlalchemy as sa
 
 from alembic import op
 
-revision: str = "0004"
-down_revision: str | None = "0003"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
