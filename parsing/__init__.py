@@ -19,6 +19,8 @@ plain strings. One module per concern:
 * :mod:`parsing.places` — countries, regions, provinces and addresses, with the
   gazetteer of :mod:`parsing.gazetteer`;
 * :mod:`parsing.text` — clean-up, accent folding, free text;
+* :mod:`parsing.details` — the quantity, styles, deadline, place and handwork a longer
+  sentence states ("60 silk blouses, delivery in 10 weeks, made in Tuscany");
 * :mod:`parsing.answers` — word answers (yes, no, skip, none, done, anywhere, flexible,
   don't know, as soon as possible) in English, Italian, French, Spanish and Portuguese.
 
@@ -51,6 +53,7 @@ from parsing.dates import (
     parse_lead_time,
     weeks_until,
 )
+from parsing.details import Details, find_details
 from parsing.money import MAX_BUDGET, Money, MoneyProblem, format_money, parse_budget, parse_money
 from parsing.numbers import (
     Quantity,
@@ -80,6 +83,7 @@ __all__ = [
     "SKIP_WORDS",
     "AnswerWord",
     "Correction",
+    "Details",
     "Money",
     "MoneyProblem",
     "ParseError",
@@ -90,6 +94,7 @@ __all__ = [
     "clean_text",
     "country_name",
     "find_contact",
+    "find_details",
     "fold",
     "fold_words",
     "format_money",

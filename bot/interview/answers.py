@@ -101,6 +101,8 @@ class Answered:
     notes: tuple[tuple[str, dict[str, Any]], ...] = ()
     guess: CategoryGuess | None = None
     forget_guess: bool = False
+    # Questions this answer has answered too (the first message's details): not asked.
+    stated: tuple[str, ...] = ()
 
 
 Answer = Answered | Problem
@@ -139,23 +141,92 @@ def guess_category(text: str) -> CategoryGuess:
     return CategoryGuess("unknown")
 
 
+# A hand technique named in the product ("hand-finished", "ricamato a mano") is some handwork;
+# knitting by hand is most of it.
+SOME_HANDWORK: Final = 30
+HAND_TECHNIQUE_SHARES: Final = {"hand_knitting": 80}
+
+
+def _stated_certifications(text: str) -> list[str]:
+    """Certifications named as such: a code or a name written with a capital ("GOTS",
+    "OEKO-TEX", "SA8000"), never a common word that happens to be one ("step")."""
+    return [
+        c.id
+        for c in matching.understand(text, "certification", limit=6)
+        if c.confidence >= 100 and c.matched and c.matched != c.matched.lower()
+    ]
+
+
+def _stated_handwork(text: str, details: parsing.Details) -> int | None:
+    if details.handwork is not None:
+        return details.handwork
+    shares = [
+        HAND_TECHNIQUE_SHARES.get(c.id, SOME_HANDWORK)
+        for c in matching.understand(text, "technique", limit=5)
+        if c.confidence >= 100 and c.id.startswith("hand_")
+    ]
+    return max(shares, default=None)
+
+
+def stated_in(
+    text: str, asked: Asked, answers: Mapping[str, Any]
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """Every detail a product description states beyond the product ("60 hand-finished silk
+    blouses, delivery in 10 weeks, made in Tuscany"): the values, and the questions they
+    answer, which are then not asked."""
+    details = parsing.find_details(text, asked.lang, today=asked.today)
+    values: dict[str, Any] = {}
+    stated: list[str] = []
+    materials = list(answers.get("materials", []))
+    named = [
+        c.id
+        for c in matching.understand(text, "material", limit=MAX_MATERIALS)
+        if c.confidence >= CONFIDENT
+    ]
+    materials += [m for m in named if m not in materials]
+    values["materials"] = materials[:MAX_MATERIALS]
+    if named:
+        stated.append(MATERIALS)
+    if details.quantity is not None:
+        q = details.quantity
+        values |= {"quantity": q.value, "quantity_low": q.low, "quantity_high": q.high}
+        stated.append(QUANTITY)
+    if details.styles is not None and details.styles <= MAX_STYLES:
+        values["styles"] = details.styles
+        stated.append(STYLES)
+    if details.deadline is not None:
+        values["deadline"] = details.deadline.isoformat()
+        stated.append(DEADLINE)
+    if details.place is not None:
+        values |= {"country": details.place.country, "region": details.place.region}
+        stated.append(PLACE)
+    handwork = _stated_handwork(text, details)
+    if handwork is not None:
+        values["min_handwork_share"] = handwork
+        stated.append(HANDWORK)
+    certifications = _stated_certifications(text)
+    if certifications:
+        chosen = list(answers.get("certifications", []))
+        values["certifications"] = chosen + [c for c in certifications if c not in chosen]
+        stated.append(CERTIFICATIONS)
+    return values, tuple(stated)
+
+
 def parse_product(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer:
-    """The product in the designer's words, the materials it names ("80 merino cardigans"), and
-    the category it suggests, to be confirmed next."""
+    """The product in the designer's words, every detail it states besides ("80 merino
+    cardigans, by March"), and the category it suggests, to be confirmed next."""
     cleaned = parsing.clean_text(text, max_len=MAX_PRODUCT_TEXT)
     if isinstance(cleaned, parsing.ParseError):
         return _problem(cleaned)
     if _said(cleaned, asked.lang, _FINISHED):
         # The product is the one answer a brief cannot do without: a skip word is no product.
         return Answered(go_to=PRODUCT)
-    materials = list(answers.get("materials", []))
-    for concept in matching.understand(cleaned, "material", limit=MAX_MATERIALS):
-        if concept.confidence >= CONFIDENT and concept.id not in materials:
-            materials.append(concept.id)
+    values, stated = stated_in(cleaned, asked, answers)
     return Answered(
-        {"product": cleaned, "materials": materials},
+        {"product": cleaned, **values},
         go_to=CATEGORY,
         guess=guess_category(cleaned),
+        stated=stated,
     )
 
 

@@ -130,7 +130,11 @@ async def _ask(
 async def _next(update: Update, context: BotContext, after: str, *, prefix: str = "") -> str:
     """The following question, or back to the summary once an edited field is answered."""
     data = _data(context)
-    following = steps.following(after, editing=bool(data.get(steps.EDITING)))
+    following = steps.following(
+        after,
+        editing=bool(data.get(steps.EDITING)),
+        stated=frozenset(data.get(steps.STATED, ())),
+    )
     if following == SUMMARY:
         data.pop(steps.EDITING, None)
     return await _ask(update, context, following, prefix=prefix)
@@ -156,8 +160,11 @@ async def _apply(
     if result.forget_guess:
         data.pop(steps.GUESS, None)
     prefix = "\n".join(rendering.note(key, values, lang) for key, values in result.notes)
+    if result.stated:
+        data[steps.STATED] = sorted(set(data.get(steps.STATED, ())) | set(result.stated))
     if result.guess is not None:
-        return await _show_guess(update, context, result.guess)
+        noted = rendering.noted(answers, result.stated, lang)
+        return await _show_guess(update, context, result.guess, prefix=noted)
     if result.stay:
         # A pressed choice updates its own keyboard; a typed one gets the question again.
         return await _ask(update, context, state, prefix=prefix, replace=pressed)
@@ -166,14 +173,16 @@ async def _apply(
     return await _next(update, context, state, prefix=prefix)
 
 
-async def _show_guess(update: Update, context: BotContext, guess: rules.CategoryGuess) -> str:
+async def _show_guess(
+    update: Update, context: BotContext, guess: rules.CategoryGuess, *, prefix: str = ""
+) -> str:
     data = _data(context)
     data[steps.STATE] = CATEGORY
     data.pop(steps.GUESS, None)
     if guess.kind == "one":
         data[steps.GUESS] = guess.ids[0]
     text, buttons = rendering.guessed(guess, lang_of(context, update))
-    await say(update, context, text, buttons)
+    await say(update, context, f"{prefix}\n\n{text}" if prefix else text, buttons)
     return CATEGORY
 
 
@@ -188,6 +197,7 @@ async def begin(update: Update, context: BotContext) -> str:
     data[steps.ANSWERS] = {}
     data.pop(steps.BRIEF_ID, None)
     data.pop(steps.EDITING, None)
+    data.pop(steps.STATED, None)
     # Nothing is written yet: the person becomes a designer when a brief is confirmed.
     data[steps.STATE] = PRODUCT
     await say(update, context, t("designer.start", lang_of(context, update)))

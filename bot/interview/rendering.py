@@ -182,6 +182,40 @@ def problem(problem: rules.Problem, lang: str) -> str:
     return t(key, lang, **problem.values)
 
 
+def _quantity(a: Mapping[str, Any], lang: str) -> str | None:
+    low, high = a.get("quantity_low"), a.get("quantity_high")
+    return parsing.format_quantity(parsing.Quantity(low, high), lang) if low and high else None
+
+
+def _deadline(a: Mapping[str, Any], lang: str) -> str | None:
+    deadline = a.get("deadline")
+    return format_date(date.fromisoformat(deadline), "long", locale=lang) if deadline else None
+
+
+def noted(a: Mapping[str, Any], stated: tuple[str, ...], lang: str) -> str:
+    """What the first message stated besides the product, said back before the category is
+    confirmed ("" when it stated nothing more)."""
+    items: list[str] = []
+    if MATERIALS in stated:
+        items.append(_labels(list(a.get("materials", [])), lang))
+    if QUANTITY in stated:
+        items.append(t("designer.noted_quantity", lang, quantity=_quantity(a, lang)))
+    if STYLES in stated:
+        items.append(t("designer.noted_styles", lang, styles=a.get("styles")))
+    if DEADLINE in stated:
+        items.append(t("designer.noted_deadline", lang, deadline=_deadline(a, lang)))
+    if PLACE in stated:
+        items.append(t("designer.noted_place", lang, place=_place(a, lang)))
+    if HANDWORK in stated:
+        share = a.get("min_handwork_share")
+        items.append(t("designer.noted_handwork", lang, percent=share))
+    if CERTIFICATIONS in stated:
+        items.append(_labels(list(a.get("certifications", [])), lang))
+    if not items:
+        return ""
+    return t("designer.noted", lang, details=" · ".join(items))
+
+
 def _country_name(code: str, lang: str) -> str:
     return str(Locale.parse(lang).territories.get(code, code))
 
@@ -201,11 +235,6 @@ def _place(a: Mapping[str, Any], lang: str) -> str:
 
 def summary(a: Mapping[str, Any], lang: str) -> tuple[str, Rows]:
     not_given = t("designer.not_given", lang)
-    low, high = a.get("quantity_low"), a.get("quantity_high")
-    quantity = (
-        parsing.format_quantity(parsing.Quantity(low, high), lang) if low and high else not_given
-    )
-    deadline = a.get("deadline")
     budget = (
         parsing.format_money(
             parsing.Money(Decimal(a["budget_amount"]), a.get("budget_currency", "EUR")), lang
@@ -220,11 +249,9 @@ def summary(a: Mapping[str, Any], lang: str) -> tuple[str, Rows]:
         product=a.get("product", not_given),
         category=label(a.get("category"), lang),
         materials=_labels(list(a.get("materials", [])), lang) or not_given,
-        quantity=quantity,
+        quantity=_quantity(a, lang) or not_given,
         styles=a.get("styles", not_given),
-        deadline=format_date(date.fromisoformat(deadline), "long", locale=lang)
-        if deadline
-        else not_given,
+        deadline=_deadline(a, lang) or not_given,
         budget=budget,
         place=_place(a, lang),
         handwork=t("designer.at_least_percent", lang, percent=share)

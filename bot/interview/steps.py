@@ -78,7 +78,9 @@ STATE: Final = "brief_state"
 BRIEF_ID: Final = "brief_id"
 EDITING: Final = "brief_editing"
 GUESS: Final = "brief_guess"
-KEYS: Final = (ANSWERS, BRIEF_ID, STATE, EDITING, GUESS)
+# The questions the first message already answered ("60 silk blouses, by March"): not asked.
+STATED: Final = "brief_stated"
+KEYS: Final = (ANSWERS, BRIEF_ID, STATE, EDITING, GUESS, STATED)
 
 # Special values of the choice buttons next to the taxonomy ids: "none of these – keep my
 # words", "something else", "done".
@@ -104,10 +106,12 @@ MAX_CERTIFICATIONS_TEXT: Final = 200
 MAX_SHORT_ANSWER: Final = 200
 
 
-def following(after: str, *, editing: bool) -> str:
-    """The question after `after`: the next one of a new brief, or the summary once an edited
-    field is answered."""
-    nxt = FOLLOWING[after]
+def following(after: str, *, editing: bool, stated: frozenset[str] = frozenset()) -> str:
+    """The question after `after`: the next one of a new brief that is not answered yet
+    (`stated`), or the summary once an edited field is answered."""
     if editing and after not in EDIT_CONTINUES:
         return SUMMARY
+    nxt = FOLLOWING[after]
+    while nxt in stated and nxt != SUMMARY and not editing:
+        nxt = FOLLOWING[nxt]
     return nxt

@@ -61,8 +61,8 @@ async def _until_quantity(api: LocalBotAPI) -> None:
     await api.user_sends(DESIGNER, "/brief", language_code="en")
     await api.wait_for(DESIGNER, contains="What is the product?")
     understood = await _say(api, "cardigan in merino", "I understood: knitwear")
-    materials = await _tap(api, understood, "Yes", "Which materials?")
-    await _tap(api, materials, "Done", "How many pieces per style?")
+    # The materials were in the first message: the next question is the quantity.
+    await _tap(api, understood, "Yes", "How many pieces per style?")
 
 
 async def _until_summary(api: LocalBotAPI) -> SentMessage:
@@ -129,7 +129,7 @@ async def test_italian_designer_types_what_the_buttons_say(bottega: RunningBot) 
     api = bottega.api
     await api.user_sends(DESIGNER, "/brief", language_code="it")
     await api.wait_for(DESIGNER, contains="Qual è il prodotto?")
-    await _say(api, "cardigan in merino", "Ho capito: maglieria")
+    await _say(api, "cardigan", "Ho capito: maglieria")
     await _say(api, "sì", "Quali materiali")
     await _say(api, "fatto", "Quanti pezzi per modello")
     await _say(api, "circa duecento", "Quanti modelli")
@@ -166,8 +166,7 @@ async def test_typed_yes_confirms_the_category_and_keeps_the_product(bottega: Ru
     await api.user_sends(DESIGNER, "/brief")
     await api.wait_for(DESIGNER, contains="What is the product?")
     await _say(api, "cardigan in merino", "I understood: knitwear")
-    await _say(api, "Yes!", "Which materials?")
-    await _say(api, "done", "How many pieces per style?")
+    await _say(api, "Yes!", "How many pieces per style?")
     await _say(api, "80", "How many styles")
     await _say(api, "2", "By when")
     await _say(api, "in 20 weeks", "budget per piece")
@@ -221,7 +220,7 @@ async def test_forged_interview_buttons_are_asked_again_and_store_nothing(
     api = bottega.api
     await api.user_sends(DESIGNER, "/brief")
     await api.wait_for(DESIGNER, contains="What is the product?")
-    await _say(api, "cardigan in merino", "I understood")
+    await _say(api, "cardigans", "I understood")
     await _forge(api, "iv:cat:nonsense")
     materials = await api.wait_for(DESIGNER, contains="use the buttons")
     assert "Which of these is closest" in (materials.text or "")

@@ -24,7 +24,7 @@ async def test_terminal_chat_plays_an_interview(database_url: str) -> None:
     await load_registry(create_session_factory(engine), OWNED_ATELIER_CSV)
     await engine.dispose()
 
-    typed = _script(["1", "cashmere jumpers", "1", "/quit"])
+    typed = _script(["1", "jumpers", "1", "/quit"])
 
     def read_line(prompt: str) -> str:
         try:

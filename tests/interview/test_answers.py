@@ -24,14 +24,19 @@ def test_every_question_reads_typed_answers() -> None:
     assert set(rules.PARSERS) == steps.QUESTIONS
 
 
-def test_the_product_keeps_the_words_and_the_materials_it_names() -> None:
+def test_the_product_keeps_the_words_and_every_detail_it_states() -> None:
     result = typed(steps.PRODUCT, "80 merino cardigans, hand finished")
     assert isinstance(result, Answered)
     assert result.values == {
         "product": "80 merino cardigans, hand finished",
         "materials": ["merino"],
+        "quantity": 80,
+        "quantity_low": 80,
+        "quantity_high": 80,
+        "min_handwork_share": rules.SOME_HANDWORK,
     }
     assert result.guess == rules.CategoryGuess("one", ("knitwear",))
+    assert result.stated == (steps.MATERIALS, steps.QUANTITY, steps.HANDWORK)
 
 
 @pytest.mark.parametrize(
@@ -216,3 +221,65 @@ def test_following_questions_and_edits() -> None:
     assert steps.following(steps.CATEGORY, editing=True) == steps.SUMMARY
     assert steps.following(steps.HANDWORK, editing=True) == steps.CERTIFICATIONS
     assert set(steps.EDIT_TARGETS.values()) <= steps.QUESTIONS
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "values", "stated"),
+    [
+        (
+            "60 hand-finished silk blouses, delivery in 10 weeks, made in Tuscany",
+            "en",
+            {
+                "materials": ["silk"],
+                "quantity": 60,
+                "deadline": "2027-02-11",
+                "country": "IT",
+                "region": "Toscana",
+                "min_handwork_share": 30,
+            },
+            ("materials", "quantity", "deadline", "place", "handwork"),
+        ),
+        (
+            "60 camicette di seta rifinite a mano, consegna tra 10 settimane, prodotte in Toscana",
+            "it",
+            {"quantity": 60, "deadline": "2027-02-11", "region": "Toscana"},
+            ("materials", "quantity", "deadline", "place", "handwork"),
+        ),
+        (
+            "150-250 linen shirts in 3 styles, 80% handmade, by March, GOTS",
+            "en",
+            {
+                "quantity_low": 150,
+                "quantity_high": 250,
+                "styles": 3,
+                "deadline": "2027-03-31",
+                "min_handwork_share": 80,
+                "certifications": ["gots"],
+            },
+            ("materials", "quantity", "styles", "deadline", "handwork", "certifications"),
+        ),
+        (
+            "about 200 t-shirts, 45 € each, from Portugal",
+            "en",
+            {"quantity": 200, "country": "PT"},
+            ("quantity", "place"),
+        ),
+        # A common word that names a certification is not one; a price is no quantity.
+        ("one step at a time: 45 € jackets", "en", {}, ()),
+        ("jumpers", "en", {}, ()),
+    ],
+)
+def test_the_first_message_states_details(
+    text: str, lang: str, values: dict[str, object], stated: tuple[str, ...]
+) -> None:
+    found, said = rules.stated_in(text, Asked(lang, TODAY), {})
+    assert {k: found.get(k) for k in values} == values
+    assert said == stated
+
+
+def test_stated_questions_are_not_asked() -> None:
+    stated = frozenset({steps.MATERIALS, steps.QUANTITY, steps.PLACE, steps.HANDWORK})
+    assert steps.following(steps.CATEGORY, editing=False, stated=stated) == steps.STYLES
+    assert steps.following(steps.BUDGET, editing=False, stated=stated) == steps.CERTIFICATIONS
+    # Editing goes back to the summary, whatever the first message said.
+    assert steps.following(steps.PRODUCT, editing=True, stated=stated) == steps.CATEGORY
