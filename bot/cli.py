@@ -701,7 +701,7 @@ async def _deliver_now(settings: Settings, factory: Any) -> Any:
         return await sweep(
             bot,
             factory,
-            concurrency=4,
+            in_flight=settings.outbox_sends_in_flight,
             pacer=ChatPacer(settings.send_rate_per_chat_per_second),
         )
 

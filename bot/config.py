@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     log_format: str = "text"
     standby_poll_seconds: float = Field(default=1.0, gt=0, le=5)
     stop_timeout_seconds: float = Field(default=8.0, gt=0, le=60)
+    # Sends under way at once per process; a kill -9 may repeat at most this many messages.
+    outbox_sends_in_flight: int = Field(default=1, ge=1, le=64)
 
     @field_validator("database_url")
     @classmethod

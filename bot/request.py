@@ -8,11 +8,15 @@ one process. This plugs into PTB's `BaseRequest`, so everything above it is unch
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+from bot.outbox.metrics import TOO_MANY_REQUESTS
 
 
 class AiohttpRequest(BaseRequest):
@@ -92,6 +96,8 @@ class AiohttpRequest(BaseRequest):
             body = form
         try:
             async with self._session.request(method, url, data=body, timeout=timeout) as response:
+                if response.status == HTTPStatus.TOO_MANY_REQUESTS:
+                    TOO_MANY_REQUESTS.inc()  # also the ones the rate limiter retries itself
                 return response.status, await response.read()
         except TimeoutError as error:
             raise TimedOut from error

@@ -1,17 +1,29 @@
 """Sweeping the outbox: claim due rows atomically, render, send within Telegram's limits, record.
 
-Claiming is one UPDATE … RETURNING over a sub-select of due rows: on PostgreSQL the sub-select
-takes `FOR UPDATE SKIP LOCKED`, so several processes sweep without waiting on or double-claiming
-each other; SQLite serialises writers, and the `state` guard in the UPDATE does the rest. A claimed
-row carries a lease and its claimer's id: if the process dies, the row is claimed again once the
-lease has expired, and a late answer from the old claimer can no longer change it.
+Claiming is one UPDATE … RETURNING over a MATERIALIZED CTE of due rows: on PostgreSQL the CTE takes
+`FOR UPDATE SKIP LOCKED`, so several processes sweep without waiting on or double-claiming each
+other. (Written as `id IN (sub-select … LIMIT n FOR UPDATE SKIP LOCKED)` the sub-select may be
+evaluated again while the UPDATE re-checks rows that others changed meanwhile, and each
+evaluation picks a fresh set: one claim for 40 rows once took 900. A materialized CTE is
+evaluated once.) SQLite serialises writers, and the `state` guard in the UPDATE does the rest.
 
-A sweep is a small pipeline so the sending rate, not the database, sets the pace: a producer
-claims and renders batches, a pool of senders sends them (the bot's AIORateLimiter keeps the
-overall rate, a `ChatPacer` the per-chat rate), and outcomes are written back in bulk a few times
-a second. Outcomes: sent; `Forbidden` → the user is marked unreachable and their deliveries
-cancelled; `RetryAfter` → due again after the wait, without using up an attempt; other errors →
-retried with exponential backoff, and marked failed with the reason after `MAX_ATTEMPTS`.
+A claimed row carries a short lease (`LEASE`, 6 s) and its claimer's id. While the sweep runs, a
+keeper renews the leases of all the rows it holds every `RENEW_EVERY` (1.5 s); if the process
+dies, its rows are free for any other sweeper within one lease, and a late answer from the old
+claimer can no longer change them. A send starts only while the lease is known to hold for a
+while yet and the row is still this worker's, so a process that stalled past its lease never
+sends a row someone else has taken.
+
+A kill -9 can always cost the message whose send was in flight (Telegram may have delivered it,
+the outcome was not recorded yet): it is sent again by whoever picks the row up. To keep that to
+one message per kill, each send's outcome is committed before the next send starts, and a process
+has `in_flight` sends under way at a time (one by default; n allow n duplicates per kill). What
+the sender waits for — claiming, rendering, pacing — is done ahead, so the one in flight is never
+idle for long.
+
+Outcomes: sent; `Forbidden` → the user is marked unreachable and their deliveries cancelled;
+`RetryAfter` → due again after the wait, without using up an attempt; other errors → retried with
+exponential backoff, and marked failed with the reason after `MAX_ATTEMPTS`.
 
 What the sweeper needs from the renderers is only `renderer_for(kind)` and `Outgoing` (from
 `bot.core.renderers`): wherever the renderers live, they register there before a sweep runs. The
@@ -27,7 +39,8 @@ import logging
 import os
 import socket
 import warnings
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -43,19 +56,24 @@ from bot.core.renderers import Outgoing, renderer_for
 from bot.core.replies import keyboard
 from bot.db.base import utcnow
 from bot.db.models import Delivery, DeliveryState, User
+from bot.outbox import metrics
 from bot.outbox.pacing import ChatPacer
 from bot.outbox.payloads import PayloadError
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-LEASE = timedelta(minutes=2)
+LEASE = timedelta(seconds=6)
+RENEW_EVERY = timedelta(seconds=1.5)
+# A send starts only while the lease is known to hold for this share of it yet (2 s of 6).
+LEASE_MARGIN_SHARE = 1 / 3
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=1)
 # A chat whose next free slot is further away than this is retried later instead of holding a
 # sender (many messages queued for one person must not stall everyone else's).
 MAX_CHAT_WAIT_SECONDS = 3.0
-FLUSH_EVERY_SECONDS = 0.25
+# How far into the rendered rows a sender looks for one whose chat is free now.
+PACING_LOOKAHEAD = 64
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
 # Kinds a user can opt out of with /digest off (checked again right before sending).
 OPT_OUT_KINDS = frozenset({"digest"})
@@ -68,6 +86,14 @@ class SweepReport:
     dropped: int = 0
     retried: int = 0
     failed: int = 0
+
+    def __iadd__(self, other: SweepReport) -> SweepReport:
+        self.claimed += other.claimed
+        self.sent += other.sent
+        self.dropped += other.dropped
+        self.retried += other.retried
+        self.failed += other.failed
+        return self
 
 
 def backoff(attempts: int) -> timedelta:
@@ -95,14 +121,14 @@ async def claim_due(
         and_(Delivery.state == DeliveryState.CLAIMED, Delivery.lease_until < now),
     )
     async with session_factory() as session:
-        candidates = (
-            select(Delivery.id).where(due).order_by(Delivery.due_at, Delivery.id).limit(limit)
-        )
+        picked = select(Delivery.id).where(due).order_by(Delivery.due_at, Delivery.id).limit(limit)
         if session.get_bind().dialect.name == "postgresql":
-            candidates = candidates.with_for_update(skip_locked=True)
+            picked = picked.with_for_update(skip_locked=True)
+        # Evaluated once, whatever the UPDATE re-checks (see the module's docstring).
+        chosen = picked.cte("chosen").prefix_with("MATERIALIZED")
         statement = (
             update(Delivery)
-            .where(Delivery.id.in_(candidates.scalar_subquery()), due)
+            .where(Delivery.id.in_(select(chosen.c.id)), due)
             .values(
                 state=DeliveryState.CLAIMED,
                 lease_until=now + lease,
@@ -115,6 +141,28 @@ async def claim_due(
         ids = list((await session.scalars(statement)).all())
         await session.commit()
     return sorted(ids)
+
+
+async def renew_leases(
+    session_factory: async_sessionmaker[AsyncSession],
+    *,
+    worker: str,
+    now: datetime | None = None,
+    lease: timedelta = LEASE,
+) -> set[int]:
+    """Extend the lease of every row `worker` holds; returns the ids it still holds."""
+    async with session_factory() as session:
+        ids = (
+            await session.scalars(
+                update(Delivery)
+                .where(Delivery.state == DeliveryState.CLAIMED, Delivery.claimed_by == worker)
+                .values(lease_until=_clock(now) + lease)
+                .returning(Delivery.id)
+                .execution_options(synchronize_session=False)
+            )
+        ).all()
+        await session.commit()
+    return set(ids)
 
 
 async def send_outgoing(
@@ -152,9 +200,11 @@ class _Retry:
 
 @dataclass(slots=True)
 class _Ledger:
-    """Outcomes waiting to be written back, in bulk."""
+    """Outcomes waiting to be written back: after each send (one outcome), or in bulk for what
+    was decided without sending (cancelled or failed at render time, rows given back)."""
 
     worker: str
+    report: SweepReport = field(default_factory=SweepReport)
     sent: list[int] = field(default_factory=list)
     cancelled: list[tuple[int, str]] = field(default_factory=list)
     failed: list[tuple[int, str]] = field(default_factory=list)
@@ -169,6 +219,38 @@ class _Ledger:
             + len(self.retries)
             + len(self.blocked_chats)
         )
+
+    # Each outcome is counted in the sweep's report and in the process's metrics, by kind.
+
+    def mark_sent(self, delivery_id: int, kind: str) -> None:
+        self.sent.append(delivery_id)
+        self.report.sent += 1
+        metrics.SENT.labels(kind).inc()
+
+    def mark_dropped(self, delivery_id: int, kind: str, reason: str) -> None:
+        self.cancelled.append((delivery_id, reason[:500]))
+        self.report.dropped += 1
+        metrics.DROPPED.labels(kind).inc()
+
+    def mark_failed(self, delivery_id: int, kind: str, reason: str) -> None:
+        self.failed.append((delivery_id, reason[:500]))
+        self.report.failed += 1
+        metrics.FAILED.labels(kind).inc()
+
+    def mark_retry(self, kind: str, retry: _Retry, *, counted: bool = True) -> None:
+        self.retries.append(retry)
+        if counted:
+            self.report.retried += 1
+            metrics.RETRIED.labels(kind).inc()
+
+    def retry_or_fail(
+        self, delivery_id: int, kind: str, attempts: int, error: str, now: datetime | None
+    ) -> None:
+        if attempts >= MAX_ATTEMPTS:
+            self.mark_failed(delivery_id, kind, f"gave up after {attempts} attempts: {error}")
+        else:
+            retry = _Retry(delivery_id, _clock(now) + backoff(attempts), error, refund=False)
+            self.mark_retry(kind, retry)
 
     async def flush(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         if not len(self):
@@ -202,7 +284,7 @@ class _Ledger:
                 await session.execute(
                     update(Delivery)
                     .where(Delivery.id == delivery_id, *mine)
-                    .values(state=DeliveryState.FAILED, lease_until=None, last_error=reason[:500])
+                    .values(state=DeliveryState.FAILED, lease_until=None, last_error=reason)
                 )
             for retry in retries:
                 values: dict[str, object] = {
@@ -222,12 +304,13 @@ class _Ledger:
             await session.commit()
 
 
-# --- one delivery -----------------------------------------------------------------------------
+# --- rendering --------------------------------------------------------------------------------
 
 
 @dataclass(slots=True)
 class _Prepared:
     delivery_id: int
+    kind: str
     chat_id: int
     attempts: int
     outgoing: Outgoing
@@ -264,10 +347,10 @@ async def _prepare(
     session_factory: async_sessionmaker[AsyncSession],
     ids: list[int],
     ledger: _Ledger,
-    report: SweepReport,
     now: datetime | None,
 ) -> list[_Prepared]:
-    """Render claimed deliveries in one session; renderers see the current facts."""
+    """Render claimed deliveries in one session; renderers see the current facts. Outcomes
+    decided here (nothing to send) go to `ledger`."""
     prepared: list[_Prepared] = []
     async with session_factory() as session:
         writes = _watch_writes(session)
@@ -284,28 +367,27 @@ async def _prepare(
             )
         ).all()
         for delivery, recipient in rows:
+            kind = delivery.kind
             if delivery.attempts > MAX_ATTEMPTS:
-                ledger.failed.append(
-                    (delivery.id, f"gave up after {MAX_ATTEMPTS} attempts: {delivery.last_error}")
+                ledger.mark_failed(
+                    delivery.id,
+                    kind,
+                    f"gave up after {MAX_ATTEMPTS} attempts: {delivery.last_error}",
                 )
-                report.failed += 1
                 continue
             reason = _undeliverable(delivery, recipient)
             if reason is not None:
-                ledger.cancelled.append((delivery.id, reason))
-                report.dropped += 1
+                ledger.mark_dropped(delivery.id, kind, reason)
                 continue
-            rendering = renderer_for(delivery.kind)
+            rendering = renderer_for(kind)
             if rendering is None:
-                ledger.failed.append((delivery.id, f"unknown kind {delivery.kind!r}"))
-                report.failed += 1
+                ledger.mark_failed(delivery.id, kind, f"unknown kind {kind!r}")
                 continue
             try:
                 payload = rendering.payload.decode(delivery.payload)
             except PayloadError as exc:
                 log.error("delivery %s: %s", delivery.id, exc)
-                ledger.failed.append((delivery.id, str(exc)[:500]))
-                report.failed += 1
+                ledger.mark_failed(delivery.id, kind, str(exc))
                 continue
             try:
                 writes.clear()
@@ -315,95 +397,141 @@ async def _prepare(
                     await session.commit()
             except Exception as exc:
                 await session.rollback()
-                log.exception("rendering delivery %s (%s) failed", delivery.id, delivery.kind)
-                _retry_or_fail(ledger, report, delivery.id, delivery.attempts, repr(exc), now)
+                log.exception("rendering delivery %s (%s) failed", delivery.id, kind)
+                ledger.retry_or_fail(delivery.id, kind, delivery.attempts, repr(exc), now)
                 continue
             if outgoing is None:
-                ledger.cancelled.append((delivery.id, "nothing to say any more"))
-                report.dropped += 1
+                ledger.mark_dropped(delivery.id, kind, "nothing to say any more")
                 continue
             assert recipient is not None and recipient.telegram_id is not None
             prepared.append(
-                _Prepared(delivery.id, recipient.telegram_id, delivery.attempts, outgoing)
+                _Prepared(delivery.id, kind, recipient.telegram_id, delivery.attempts, outgoing)
             )
     return prepared
 
 
-def _retry_or_fail(
-    ledger: _Ledger,
-    report: SweepReport,
-    delivery_id: int,
-    attempts: int,
-    error: str,
-    now: datetime | None,
-) -> None:
-    if attempts >= MAX_ATTEMPTS:
-        ledger.failed.append((delivery_id, f"gave up after {attempts} attempts: {error}"))
-        report.failed += 1
-    else:
-        ledger.retries.append(
-            _Retry(delivery_id, _clock(now) + backoff(attempts), error, refund=False)
-        )
-        report.retried += 1
+# --- sending ----------------------------------------------------------------------------------
+
+
+def _retry_after(exc: RetryAfter) -> timedelta:
+    with warnings.catch_warnings():  # int vs timedelta, changing in PTB 23
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        after = exc.retry_after
+    return after if isinstance(after, timedelta) else timedelta(seconds=float(after))
 
 
 async def _send(
     bot: Bot,
     item: _Prepared,
     ledger: _Ledger,
-    report: SweepReport,
     pacer: ChatPacer | None,
     now: datetime | None,
 ) -> None:
+    """Send one rendered delivery; its outcome goes to `ledger`."""
     if pacer is not None and pacer.delay(item.chat_id) > MAX_CHAT_WAIT_SECONDS:
         wait = timedelta(seconds=pacer.delay(item.chat_id))
-        ledger.retries.append(_Retry(item.delivery_id, _clock(now) + wait, "paced", refund=True))
-        report.retried += 1
+        ledger.mark_retry(
+            item.kind, _Retry(item.delivery_id, _clock(now) + wait, "paced", refund=True)
+        )
         return
     try:
         await send_outgoing(bot, item.chat_id, item.outgoing, pacer=pacer)
     except Forbidden as exc:
         ledger.blocked_chats.append(item.chat_id)
-        ledger.cancelled.append((item.delivery_id, f"forbidden: {exc.message}"[:500]))
-        report.dropped += 1
+        ledger.mark_dropped(item.delivery_id, item.kind, f"forbidden: {exc.message}")
     except RetryAfter as exc:
         # The limiter already waited and retried; give the row back, the attempt not counted.
-        with warnings.catch_warnings():  # int vs timedelta, changing in PTB 23
-            warnings.simplefilter("ignore", PTBDeprecationWarning)
-            after = exc.retry_after
-        wait = after if isinstance(after, timedelta) else timedelta(seconds=float(after))
-        ledger.retries.append(
-            _Retry(item.delivery_id, _clock(now) + wait, "rate limited", refund=True)
-        )
-        report.retried += 1
+        retry = _Retry(item.delivery_id, _clock(now) + _retry_after(exc), "rate limited", True)
+        ledger.mark_retry(item.kind, retry)
     except BadRequest as exc:
-        ledger.failed.append((item.delivery_id, f"bad request: {exc.message}"))
-        report.failed += 1
+        ledger.mark_failed(item.delivery_id, item.kind, f"bad request: {exc.message}")
     except TelegramError as exc:
-        _retry_or_fail(ledger, report, item.delivery_id, item.attempts, repr(exc), now)
+        ledger.retry_or_fail(item.delivery_id, item.kind, item.attempts, repr(exc), now)
     except Exception as exc:
         log.exception("sending delivery %s failed unexpectedly", item.delivery_id)
-        _retry_or_fail(ledger, report, item.delivery_id, item.attempts, repr(exc), now)
+        ledger.retry_or_fail(item.delivery_id, item.kind, item.attempts, repr(exc), now)
     else:
-        ledger.sent.append(item.delivery_id)
-        report.sent += 1
+        ledger.mark_sent(item.delivery_id, item.kind)
 
 
-async def deliver_one(
-    bot: Bot,
-    session_factory: async_sessionmaker[AsyncSession],
-    delivery_id: int,
-    report: SweepReport,
-    *,
-    worker: str = WORKER_ID,
-    pacer: ChatPacer | None = None,
-    now: datetime | None = None,
-) -> None:
-    """Render and send one delivery already claimed by `worker`, and record the outcome."""
-    ledger = _Ledger(worker)
-    for item in await _prepare(session_factory, [delivery_id], ledger, report, now):
-        await _send(bot, item, ledger, report, pacer, now)
-    await ledger.flush(session_factory)
+class _Lease:
+    """What this worker knows of its claims: which rows it holds, and until when (by the event
+    loop's clock) their leases hold at least."""
+
+    def __init__(self, lease: timedelta) -> None:
+        self.lease = lease.total_seconds()
+        self.margin = self.lease * LEASE_MARGIN_SHARE
+        self.held: set[int] = set()
+        self.holds_until = float("-inf")
+        self.lost = False
+
+    def claimed(self, ids: Iterable[int], started: float) -> None:
+        if not self.held:
+            self.holds_until = started + self.lease
+        self.held.update(ids)
+
+    def renewed(self, before: set[int], still: set[int], started: float) -> None:
+        """A renewal that began at `started` while holding `before` found `still` held: drop
+        the rows it no longer holds (claimed since are kept)."""
+        self.held -= before - still
+        self.holds_until = started + self.lease
+
+    def release(self, delivery_id: int) -> None:
+        self.held.discard(delivery_id)
+
+    def may_send(self, delivery_id: int) -> bool:
+        loop_time = asyncio.get_running_loop().time()
+        return delivery_id in self.held and loop_time + self.margin < self.holds_until
+
+
+class _Pool:
+    """Rendered deliveries waiting for a sender. A sender takes the first one whose chat is free
+    now (within `PACING_LOOKAHEAD`), so one busy chat does not hold the others up."""
+
+    def __init__(self, pacer: ChatPacer | None) -> None:
+        self.pacer = pacer
+        self.items: deque[_Prepared] = deque()
+        self.changed = asyncio.Condition()
+        self.closed = False
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    async def add(self, items: list[_Prepared]) -> None:
+        async with self.changed:
+            self.items.extend(items)
+            self.changed.notify_all()
+
+    async def close(self) -> None:
+        async with self.changed:
+            self.closed = True
+            self.changed.notify_all()
+
+    async def wait_below(self, size: int) -> None:
+        async with self.changed:
+            await self.changed.wait_for(lambda: len(self.items) < size or self.closed)
+
+    async def take(self) -> _Prepared | None:
+        """The next delivery to send, or None once the pool is closed and empty."""
+        async with self.changed:
+            await self.changed.wait_for(lambda: bool(self.items) or self.closed)
+            if not self.items:
+                return None
+            index = 0
+            if self.pacer is not None:
+                for position in range(min(len(self.items), PACING_LOOKAHEAD)):
+                    if self.pacer.delay(self.items[position].chat_id) == 0:
+                        index = position
+                        break
+            item = self.items[index]
+            del self.items[index]
+            self.changed.notify_all()
+            return item
+
+    def drain(self) -> list[_Prepared]:
+        items = list(self.items)
+        self.items.clear()
+        return items
 
 
 # --- the sweep --------------------------------------------------------------------------------
@@ -414,58 +542,102 @@ async def sweep(
     session_factory: async_sessionmaker[AsyncSession],
     *,
     batch: int = 100,
-    concurrency: int = 20,
+    in_flight: int = 1,
     now: datetime | None = None,
     worker: str = WORKER_ID,
     lease: timedelta = LEASE,
+    renew_every: timedelta = RENEW_EVERY,
     pacer: ChatPacer | None = None,
     keep_going: Callable[[], bool] = lambda: True,
 ) -> SweepReport:
     """Deliver everything due now; returns what happened.
 
-    `keep_going` is asked before each batch and each send: when it turns false (the application
-    is stopping) no more rows are claimed and rows claimed but not yet sent are given back.
+    `in_flight` sends run at a time, each one's outcome committed before that sender starts its
+    next. `keep_going` is asked before each batch and each send: when it turns false (the
+    application is stopping) no more rows are claimed and rows claimed but not yet sent are
+    given back.
     """
+    loop = asyncio.get_running_loop()
+    held = _Lease(lease)
+    pool = _Pool(pacer)
     report = SweepReport()
-    ledger = _Ledger(worker)
-    queue: asyncio.Queue[_Prepared | None] = asyncio.Queue(maxsize=max(1, batch))
-    done = asyncio.Event()
+    decided = _Ledger(worker, report)  # outcomes reached without sending
+    finished = asyncio.Event()
+    unsent: list[_Prepared] = []
+
+    def going() -> bool:
+        return keep_going() and not held.lost
 
     async def produce() -> None:
         try:
-            while keep_going():
+            while going():
+                await pool.wait_below(max(1, batch))
+                await metrics.refresh_backlog(session_factory, now)
+                started = loop.time()
                 ids = await claim_due(
                     session_factory, now=now, limit=batch, worker=worker, lease=lease
                 )
                 if not ids:
                     break
+                held.claimed(ids, started)
                 report.claimed += len(ids)
-                for item in await _prepare(session_factory, ids, ledger, report, now):
-                    await queue.put(item)
+                await pool.add(await _prepare(session_factory, ids, decided, now))
+                await decided.flush(session_factory)
         finally:
-            for _ in range(concurrency):
-                await queue.put(None)
+            await pool.close()
 
     async def send() -> None:
-        while (item := await queue.get()) is not None:
-            if not keep_going():
-                ledger.retries.append(
-                    _Retry(item.delivery_id, _clock(now), "released at shutdown", refund=True)
-                )
+        ledger = _Ledger(worker, report)
+        while (item := await pool.take()) is not None:
+            if not going():
+                unsent.append(item)
+                await pool.close()  # the producer stops, the other senders drain
                 continue
-            await _send(bot, item, ledger, report, pacer, now)
+            if not held.may_send(item.delivery_id) and item.delivery_id in held.held:
+                # The loop was busy (a long render) past the last renewal: renew, then decide.
+                with contextlib.suppress(Exception):
+                    await renew()
+            if not held.may_send(item.delivery_id):
+                # Not sure the row is still ours: leave it to whoever holds it now.
+                held.release(item.delivery_id)
+                continue
+            await _send(bot, item, ledger, pacer, now)
+            await ledger.flush(session_factory)  # before this sender's next send
+            held.release(item.delivery_id)
 
-    async def record() -> None:
-        while not done.is_set():
+    renewing = asyncio.Lock()
+
+    async def renew() -> None:
+        async with renewing:
+            started, before = loop.time(), set(held.held)
+            still = await renew_leases(session_factory, worker=worker, now=now, lease=lease)
+            held.renewed(before, still, started)
+
+    async def keep_leases() -> None:
+        while not finished.is_set():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(done.wait(), FLUSH_EVERY_SECONDS)
-            await ledger.flush(session_factory)
+                await asyncio.wait_for(finished.wait(), renew_every.total_seconds())
+            if finished.is_set() or not held.held:
+                continue
+            try:
+                await renew()
+            except Exception:
+                log.exception("renewing the outbox leases of %s failed", worker)
+                if loop.time() + held.margin >= held.holds_until:
+                    held.lost = True
+                    await pool.close()
 
-    recorder = asyncio.create_task(record())
+    keeper = asyncio.create_task(keep_leases())
     try:
-        await asyncio.gather(produce(), *(send() for _ in range(concurrency)))
+        await asyncio.gather(produce(), *(send() for _ in range(max(1, in_flight))))
     finally:
-        done.set()
-        await recorder
-        await ledger.flush(session_factory)
+        finished.set()
+        await keeper
+        # Rows rendered but not sent (stopping, or a lease in doubt) go back, due now.
+        for item in unsent + pool.drain():
+            retry = _Retry(item.delivery_id, _clock(now), "released unsent", refund=True)
+            decided.mark_retry(item.kind, retry, counted=False)
+        await decided.flush(session_factory)
+        with contextlib.suppress(Exception):  # a gauge is not worth failing the sweep for
+            await metrics.refresh_backlog(session_factory, now)
     return report

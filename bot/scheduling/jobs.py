@@ -25,8 +25,6 @@ DIGEST_PLAN_EVERY_SECONDS = 10 * 60
 CAPACITY_PLAN_EVERY_SECONDS = 6 * 60 * 60
 # Claim about two seconds' worth of sending at a time, within sane bounds.
 SECONDS_PER_BATCH = 2.0
-# Senders in flight ≈ rate × a request's round trip; more only thrashes the HTTP pool.
-SECONDS_IN_FLIGHT = 0.02
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
@@ -73,7 +71,7 @@ async def _sweep_once(application: AnyApplication, runtime: Runtime) -> None:
             application.bot,
             runtime.session_factory,
             batch=batch,
-            concurrency=max(4, min(32, int(rate * SECONDS_IN_FLIGHT))),
+            in_flight=runtime.settings.outbox_sends_in_flight,
             worker=_worker(runtime),
             pacer=_pacer(runtime),
             keep_going=lambda: application.running,

@@ -3,12 +3,15 @@ Telegram answer (blocked, flood control, transient failure) ends in the right st
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import outbox
+from bot.db.base import utcnow
 from bot.db.models import Delivery, DeliveryState, User
 from bot.digest.service import DigestBrief, WeeklyDigest
 from bot.outbox.sweeper import LEASE, MAX_ATTEMPTS, claim_due, sweep
@@ -259,3 +262,74 @@ async def test_a_digest_row_written_before_payloads_were_typed_is_still_sent(
     decoded = WeeklyDigest.decode(old)
     assert decoded.briefs[0].deadline == date(2026, 5, 11)
     assert WeeklyDigest.decode(decoded.encode()) == decoded
+
+
+class _RecordingBot(FakeBot):
+    """Before each send, reads what the database says was sent so far."""
+
+    def __init__(self, factory: Factory, pause: float = 0.0) -> None:
+        super().__init__()
+        self.factory = factory
+        self.pause = pause
+        self.recorded_before_each: list[int] = []
+        self.sending = asyncio.Event()
+
+    async def send_message(self, chat_id: int, text: str, **kw: Any) -> None:
+        async with self.factory() as session:
+            recorded = await session.scalar(
+                select(func.count())
+                .select_from(Delivery)
+                .where(Delivery.state == DeliveryState.SENT)
+            )
+        self.recorded_before_each.append(int(recorded or 0))
+        self.sending.set()
+        if self.pause:
+            await asyncio.sleep(self.pause)
+        await super().send_message(chat_id, text, **kw)
+
+
+async def test_each_send_is_recorded_before_the_next_one_starts(session_factory: Factory) -> None:
+    people = [await add_user(session_factory, 520 + n) for n in range(6)]
+    for n, person in enumerate(people):
+        await _schedule(session_factory, person, f"k:seq:{n}", timedelta(0), Ping(n=n))
+    bot = _RecordingBot(session_factory)
+
+    report = await sweep(bot, session_factory, now=T0)  # type: ignore[arg-type]
+
+    assert report.sent == 6
+    # Whatever a kill -9 interrupts, at most the one message in flight lacks its outcome.
+    assert bot.recorded_before_each == [0, 1, 2, 3, 4, 5]
+
+
+async def test_a_live_sweeper_keeps_its_claims_past_the_lease(session_factory: Factory) -> None:
+    people = [await add_user(session_factory, 530 + n) for n in range(4)]
+    for n, person in enumerate(people):
+        await _schedule(session_factory, person, f"k:long:{n}", timedelta(0))
+    lease = timedelta(seconds=0.8)
+    bot = _RecordingBot(session_factory, pause=0.4)  # four sends: twice the lease
+    rival_claims: list[int] = []
+
+    async def rival() -> None:
+        # Another process sweeping meanwhile, on the real clock, from the first send on.
+        await bot.sending.wait()
+        while not sweeping.done():
+            rival_claims.extend(
+                await claim_due(session_factory, now=utcnow(), worker="rival", lease=lease)
+            )
+            await asyncio.sleep(0.1)
+
+    sweeping = asyncio.ensure_future(
+        sweep(
+            bot,  # type: ignore[arg-type]
+            session_factory,
+            now=None,
+            worker="alive",
+            lease=lease,
+            renew_every=timedelta(seconds=0.2),
+        )
+    )
+    await asyncio.gather(sweeping, rival())
+
+    assert sweeping.result().sent == 4
+    assert rival_claims == []
+    assert sorted(chat for chat, _ in bot.sent) == [530, 531, 532, 533]
