@@ -683,27 +683,73 @@ def digest_send_now(
 
 
 async def _deliver_now(settings: Settings, factory: Any) -> Any:
-    from telegram.ext import AIORateLimiter, ExtBot
-
     from bot.app import install_renderers
-    from bot.outbox.pacing import ChatPacer
-    from bot.outbox.sweeper import sweep
+    from bot.outbox.standalone import deliver
 
     install_renderers()
-    bot: ExtBot[None] = ExtBot(
-        settings.token or "",
-        base_url=settings.telegram_api_base_url,
-        rate_limiter=AIORateLimiter(  # type: ignore[arg-type]
-            overall_max_rate=settings.send_rate_per_second, max_retries=3
+    return await deliver(settings, factory)
+
+
+outbox_app = typer.Typer(help="The outbox: messages waiting to be sent.", no_args_is_help=True)
+app.add_typer(outbox_app, name="outbox")
+
+
+@outbox_app.command("deliver")
+def outbox_deliver(
+    watch: Annotated[
+        bool,
+        typer.Option(
+            "--watch/--once",
+            help="Keep sweeping every SWEEP_INTERVAL_SECONDS until SIGTERM or Ctrl-C, or sweep "
+            "once and exit.",
         ),
+    ] = False,
+) -> None:
+    """Send the due deliveries from this process (needs TELEGRAM_BOT_TOKEN). Safe beside
+    running bots: rows are claimed, never sent twice in normal operation."""
+    from bot.app import install_renderers
+    from bot.db import create_engine, create_session_factory
+    from bot.outbox.standalone import deliver
+
+    settings = _settings()
+    if settings.token is None:
+        err.print("[red]outbox deliver needs TELEGRAM_BOT_TOKEN.[/red]")
+        raise typer.Exit(2)
+    install_renderers()
+    import logging
+
+    from bot.outbox.sweeper import WORKER_ID
+
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    async with bot:
-        return await sweep(
-            bot,
-            factory,
-            in_flight=settings.outbox_sends_in_flight,
-            pacer=ChatPacer(settings.send_rate_per_chat_per_second),
-        )
+
+    def ready() -> None:
+        _say(f"Delivering as {WORKER_ID}" + (" until stopped." if watch else " once."))
+
+    def report(sweep: Any) -> None:
+        if sweep.claimed:
+            _say(
+                f"Sent {sweep.sent}, dropped {sweep.dropped}, retried {sweep.retried}, "
+                f"failed {sweep.failed}."
+            )
+
+    async def work() -> Any:
+        engine = create_engine(settings.database_url)
+        try:
+            return await deliver(
+                settings,
+                create_session_factory(engine),
+                watch=watch,
+                on_sweep=report,
+                on_ready=ready,
+            )
+        finally:
+            await engine.dispose()
+
+    total = _run_db(settings, work())
+    if not watch and not total.claimed:
+        _say("Nothing due.")
 
 
 def main() -> None:

@@ -571,7 +571,8 @@ async def sweep(
     async def produce() -> None:
         try:
             while going():
-                await pool.wait_below(max(1, batch))
+                # Half a batch ahead at most: rows wait rendered for a sender only briefly.
+                await pool.wait_below(max(1, batch // 2))
                 await metrics.refresh_backlog(session_factory, now)
                 started = loop.time()
                 ids = await claim_due(
@@ -595,11 +596,18 @@ async def sweep(
                 continue
             if not held.may_send(item.delivery_id) and item.delivery_id in held.held:
                 # The loop was busy (a long render) past the last renewal: renew, then decide.
-                with contextlib.suppress(Exception):
+                try:
                     await renew()
+                except Exception:
+                    log.exception("renewing the outbox leases of %s failed", worker)
             if not held.may_send(item.delivery_id):
-                # Not sure the row is still ours: leave it to whoever holds it now.
+                # Not sure the row is still ours: give it back if it is (to whoever sweeps
+                # next), leave it to whoever holds it now if it is not.
+                log.warning("delivery %s: lease in doubt, given back unsent", item.delivery_id)
                 held.release(item.delivery_id)
+                retry = _Retry(item.delivery_id, _clock(now), "lease in doubt", refund=True)
+                ledger.mark_retry(item.kind, retry, counted=False)
+                await ledger.flush(session_factory)
                 continue
             await _send(bot, item, ledger, pacer, now)
             await ledger.flush(session_factory)  # before this sender's next send

@@ -23,8 +23,8 @@ DIGEST_JOB = "digest-plan"
 CAPACITY_JOB = "capacity-plan"
 DIGEST_PLAN_EVERY_SECONDS = 10 * 60
 CAPACITY_PLAN_EVERY_SECONDS = 6 * 60 * 60
-# Claim about two seconds' worth of sending at a time, within sane bounds.
-SECONDS_PER_BATCH = 2.0
+# Claim about a second's worth of sending at a time, within sane bounds.
+SECONDS_PER_BATCH = 1.0
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
@@ -66,6 +66,8 @@ async def sweep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _sweep_once(application: AnyApplication, runtime: Runtime) -> None:
     rate = runtime.settings.send_rate_per_second
     batch = max(20, min(1000, int(rate * SECONDS_PER_BATCH)))
+    # Renderers rank and label with the index: built (off the event loop) before rows are held.
+    await runtime.match_index.get()
     with using_match_index(runtime.match_index.get):
         report = await sweep(
             application.bot,
