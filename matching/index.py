@@ -15,7 +15,7 @@ from rapidfuzz.utils import default_process
 
 from matching.models import AtelierProfile, BriefQuery, Concept, Match, MatchResult, NearMiss
 from matching.quantities import UNITS, Unit, meets_minimum, per_style, within_batch
-from matching.scoring import Weights, check_language, say
+from matching.scoring import WEAK_SCORE, Weights, check_language, say
 from matching.taxonomy import label, related_categories, taxonomy
 from matching.text import fold
 from matching.understanding import (
@@ -773,13 +773,15 @@ class AtelierIndex:
             assert derived is not None
             if fit:
                 ceiling = score
+            shown = score if fit else min(score, ceiling)
             out.append(
                 Match(
                     ref,
                     derived.atelier.name,
-                    score if fit else min(score, ceiling),
+                    shown,
                     self._reasons(derived, brief, wanted, lang),
                     derived.atelier,
+                    weak=not fit or shown < WEAK_SCORE,
                 )
             )
         return tuple(out)
@@ -850,6 +852,12 @@ class AtelierIndex:
                     lang,
                     items=", ".join(label(m, lang) for m in dict.fromkeys(worked)),
                 )
+            )
+        elif wanted.materials:
+            # Said out loud: a silk brief matched to cotton and viscose makers must not read
+            # as if the material were no concern.
+            reasons.append(
+                say("no_material", lang, items=", ".join(label(m, lang) for m in wanted.materials))
             )
         techniques = [t for t in wanted.techniques if t in derived.techniques]
         if techniques:

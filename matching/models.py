@@ -230,6 +230,9 @@ class Match:
     score: float  # 0-100, one decimal
     reasons: tuple[str, ...]
     atelier: AtelierProfile
+    # Meets every requirement but fits loosely: it does not make the product asked for (a
+    # related or another trade), or it scores below `scoring.WEAK_SCORE`. Show it as such.
+    weak: bool = False
 
 
 @dataclass(frozen=True, slots=True)

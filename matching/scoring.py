@@ -7,6 +7,12 @@ from dataclasses import dataclass, fields
 LANGUAGES = ("en", "it")
 
 
+# A match scoring below this (out of 100) is labelled weak, whatever its trade: an atelier whose
+# main specialty is the product and that works the material scores about 80 or more, one that
+# lists the product among other specialties about 55, other trades 20-40.
+WEAK_SCORE = 50.0
+
+
 @dataclass(frozen=True, slots=True)
 class Weights:
     """Points each signal can earn; the score is the sum scaled to 0-100.
@@ -60,6 +66,10 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "secondary": {"en": "{label} (also makes it)", "it": "{label} (tra le loro specialità)"},
     "related": {"en": "related work: {label}", "it": "lavorazione affine: {label}"},
     "materials": {"en": "works {items}", "it": "lavora {items}"},
+    "no_material": {
+        "en": "does not list {items} among its materials",
+        "it": "non indica {items} tra i materiali",
+    },
     "techniques": {"en": "{items}", "it": "{items}"},
     "moq_ok": {
         "en": "MOQ {moq} per {unit} ≤ your {quantity} per {unit}",

@@ -24,6 +24,7 @@ from bot.briefs.buttons import (
     PickAtelier,
     RequestPicked,
 )
+from bot.briefs.rendering import product_label, quantity_text
 from bot.core.replies import Buttons, answer_stale, drop_buttons, keyboard, lang_of, on_button, say
 from bot.i18n import t
 from bot.intros import service as intro_service
@@ -32,6 +33,7 @@ from bot.runtime import BotContext
 
 PAGE = 5
 NEAR_MISSES = 3
+TITLE_LIMIT = 80
 UNCHECKED, CHECKED = "☐", "☑"
 
 
@@ -45,33 +47,59 @@ def _place(atelier: matching.AtelierProfile) -> str:
     return ", ".join(part for part in (atelier.city, atelier.country) if part)
 
 
-def render_matches(
-    result: matching.MatchResult, product: str, lang: str, *, offset: int, with_near_misses: bool
-) -> str:
-    lines = [t("briefs.matches_header", lang, product=product[:80])]
-    for rank, match in enumerate(result.matches[offset:], start=offset + 1):
-        a = match.atelier
-        lines.append(
-            t(
-                "briefs.match_line",
-                lang,
-                rank=rank,
-                name=match.name,
-                place=_place(a),
-                score=round(match.score),
-                reasons=" · ".join(match.reasons),
-                handwork=a.handwork_share,
-                moq=a.moq,
-                lead=a.lead_time_weeks,
-            )
-        )
-    if with_near_misses and result.near_misses:
-        near = [t("briefs.near_header", lang)]
-        near += [
+def _card(rank: int, match: matching.Match, lang: str) -> str:
+    return t(
+        "briefs.match_line",
+        lang,
+        rank=rank,
+        name=match.name,
+        place=_place(match.atelier),
+        score=round(match.score),
+        reasons=" · ".join(match.reasons),
+    )
+
+
+def _near_block(misses: tuple[matching.NearMiss, ...], lang: str) -> str:
+    return "\n".join(
+        [t("briefs.near_header", lang)]
+        + [
             t("briefs.near_line", lang, name=n.name, failures=", ".join(n.failures))
-            for n in result.near_misses[:NEAR_MISSES]
+            for n in misses[:NEAR_MISSES]
         ]
-        lines.append("\n".join(near))
+    )
+
+
+def render_matches(
+    result: matching.MatchResult,
+    product: str,
+    lang: str,
+    *,
+    offset: int,
+    with_near_misses: bool,
+    asked: int = 0,
+) -> str:
+    """One page of matches: the ones that fit, the near misses that make the product, then
+    the weaker ones (another trade, a low score) under their own label; what the matcher did
+    not understand and how it ranked, and how many ateliers were already asked."""
+    title = product_label(product, None, lang, limit=TITLE_LIMIT)
+    page = list(enumerate(result.matches[offset:], start=offset + 1))
+    strong = [(rank, m) for rank, m in page if not m.weak]
+    weak = [(rank, m) for rank, m in page if m.weak]
+    if strong or offset:
+        lines = [t("briefs.matches_header", lang, product=title)]
+    else:
+        lines = [t("briefs.no_strong_header", lang, product=title)]
+    if offset == 0:
+        lines += [t("briefs.note_line", lang, note=note) for note in result.notes]
+    lines += [_card(rank, m, lang) for rank, m in strong]
+    if with_near_misses and result.near_misses:
+        lines.append(_near_block(result.near_misses, lang))
+    if weak:
+        lines.append(
+            "\n\n".join([t("briefs.weak_header", lang)] + [_card(r, m, lang) for r, m in weak])
+        )
+    if asked and offset == 0:
+        lines.append(t("briefs.already_requested", lang, count=asked))
     lines.append(t("briefs.pick_hint", lang))
     return "\n\n".join(lines)
 
@@ -117,18 +145,18 @@ async def show_matches(
     )
     page = result.matches[offset:]
     if not page:
-        key = "briefs.no_matches" if offset == 0 else "briefs.no_more"
-        text = t(key, lang)
-        if offset == 0 and result.near_misses:
-            text += (
-                "\n\n"
-                + t("briefs.near_header", lang)
-                + "\n"
-                + "\n".join(
-                    t("briefs.near_line", lang, name=n.name, failures=", ".join(n.failures))
-                    for n in result.near_misses
-                )
-            )
+        if offset:
+            text = t("briefs.no_more", lang)
+        elif asked:
+            # Every atelier that fits has been asked already: say so, not "nobody fits".
+            text = t("briefs.already_requested", lang, count=len(asked))
+        else:
+            text = t("briefs.no_matches", lang)
+        if offset == 0:
+            notes = [t("briefs.note_line", lang, note=note) for note in result.notes]
+            text = "\n\n".join([text, *notes])
+            if result.near_misses:
+                text += "\n\n" + _near_block(result.near_misses, lang)
         await say(
             update, context, text, [[(t("briefs.edit_button", lang), EditBrief(brief_id).encode())]]
         )
@@ -139,7 +167,14 @@ async def show_matches(
     await say(
         update,
         context,
-        render_matches(result, product, lang, offset=offset, with_near_misses=offset == 0),
+        render_matches(
+            result,
+            product,
+            lang,
+            offset=offset,
+            with_near_misses=offset == 0,
+            asked=len(asked),
+        ),
         _match_buttons(brief_id, shown, picks, lang, more_from=more_from),
     )
 
@@ -270,8 +305,8 @@ async def list_briefs(update: Update, context: BotContext) -> None:
                 "briefs.list_item",
                 lang,
                 id=brief.id,
-                product=brief.product_text[:60],
-                quantity=brief.quantity or "?",
+                product=product_label(brief.product_text, brief.category, lang, limit=60),
+                quantity=quantity_text(brief, lang),
                 state=t(f"briefs.state.{brief.state}", lang),
             )
         )

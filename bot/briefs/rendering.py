@@ -8,6 +8,7 @@ from babel.dates import format_date
 
 import matching
 import parsing
+from bot.db.models import Brief
 from bot.i18n import t
 from bot.intros.views import BriefFacts
 
@@ -30,12 +31,7 @@ def brief_lines(facts: BriefFacts, lang: str) -> list[str]:
     if facts.materials:
         materials = ", ".join(matching.label(m, lang) for m in facts.materials)
         lines.append(t("intros.brief_materials", lang, materials=materials))
-    if facts.quantity is not None:
-        high = max(facts.quantity_high or facts.quantity, facts.quantity)
-        quantity = parsing.format_quantity(parsing.Quantity(facts.quantity, high), lang)
-        lines.append(t("intros.brief_quantity", lang, quantity=quantity))
-    if facts.styles:
-        lines.append(t("intros.brief_styles", lang, styles=facts.styles))
+    lines += order_lines(facts, lang)
     if facts.deadline is not None:
         deadline = format_date(facts.deadline, format="long", locale=lang)
         lines.append(t("intros.brief_deadline", lang, deadline=deadline))
@@ -56,11 +52,95 @@ def brief_lines(facts: BriefFacts, lang: str) -> list[str]:
     return lines
 
 
+def unit_label(unit: str, lang: str) -> str:
+    """ "colour" / "colore": what a quantity counts."""
+    return t(f"briefs.unit_{matching.parse_unit(unit) or 'style'}", lang)
+
+
+def order_lines(facts: BriefFacts, lang: str) -> list[str]:
+    """How many, per what, and how the order splits: "Quantity: 60 pieces per colour",
+    "Styles: 3 · colourways per style: 2 · sizes: S-XL", "In all: 360 pieces"."""
+    if facts.quantity is None:
+        return []
+    low = facts.quantity
+    high = max(facts.quantity_high or low, low)
+    quantity = parsing.format_quantity(parsing.Quantity(low, high), lang)
+    lines = [
+        t(
+            "intros.brief_quantity",
+            lang,
+            quantity=quantity,
+            unit=unit_label(facts.quantity_per, lang),
+        )
+    ]
+    split: list[str] = []
+    if facts.styles:
+        split.append(t("intros.brief_styles", lang, styles=facts.styles))
+    if facts.colourways:
+        split.append(t("briefs.order_colourways", lang, colourways=facts.colourways))
+    if facts.sizes:
+        sizes = facts.size_range or (
+            t("briefs.order_one_size", lang) if facts.sizes == 1 else str(facts.sizes)
+        )
+        split.append(t("briefs.order_sizes", lang, sizes=sizes))
+    if split:
+        lines.append(" · ".join(split))
+    shape = matching.OrderShape(facts.styles or 1, facts.colourways or 1, facts.sizes or 1)
+    unit = matching.parse_unit(facts.quantity_per) or "style"
+    total_low, total_high = shape.total(low, unit), shape.total(high, unit)
+    if (total_low, total_high) != (low, high):
+        total = parsing.format_quantity(parsing.Quantity(total_low, total_high), lang)
+        lines.append(t("briefs.order_total", lang, total=total))
+    return lines
+
+
+def quantity_text(brief: Brief, lang: str) -> str:
+    """A stored brief's quantity in short: "150–250 pcs per colour"; "?" before one is given."""
+    if brief.quantity is None:
+        return "?"
+    high = max(brief.quantity_high or brief.quantity, brief.quantity)
+    quantity = parsing.format_quantity(parsing.Quantity(brief.quantity, high), lang)
+    return t(
+        "briefs.quantity_short", lang, quantity=quantity, unit=unit_label(brief.quantity_per, lang)
+    )
+
+
+def shorten(text: str, limit: int | None) -> str:
+    """`text` within `limit` characters, cut at a word with an ellipsis when it is longer."""
+    text = " ".join(text.split())
+    if limit is None or len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut and not text[limit - 1].isspace():
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.-–") + "…"
+
+
 def product_label(product: str, category: str | None, lang: str, *, limit: int | None = 80) -> str:
     """What the designer called it, or the category's name when they said nothing."""
     if product.strip():
-        return product.strip()[:limit]
+        return shorten(product, limit)
     return matching.label(category, lang) if category else "–"
+
+
+def labelled_offer(offer: matching.Match | matching.NearMiss, lang: str) -> str:
+    """The next atelier to ask when none fits well: a near miss that makes the product says
+    what fails, a weak match says it is one."""
+    if isinstance(offer, matching.NearMiss):
+        return t(
+            "briefs.next_near_miss",
+            lang,
+            name=offer.name,
+            score=round(offer.score),
+            failures=", ".join(offer.failures),
+        )
+    return t(
+        "briefs.next_weak",
+        lang,
+        name=offer.name,
+        score=round(offer.score),
+        reasons=" · ".join(offer.reasons),
+    )
 
 
 def match_line(rank: int, match: matching.Match, lang: str) -> str:

@@ -47,6 +47,10 @@ def _facts(item: DigestBrief) -> BriefFacts:
         region=item.region,
         min_handwork_share=item.min_handwork_share,
         certifications=item.certifications,
+        quantity_per=item.quantity_per,
+        colourways=item.colourways,
+        sizes=item.sizes,
+        size_range=item.size_range,
     )
 
 

@@ -88,6 +88,10 @@ class DigestBrief:
     region: str | None = None
     min_handwork_share: int | None = None
     certifications: tuple[str, ...] = ()
+    quantity_per: str = "style"
+    colourways: int | None = None
+    sizes: int | None = None
+    size_range: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,6 +351,10 @@ def _anonymous_brief(brief: Brief, atelier: Atelier) -> DigestBrief:
         region=brief.region,
         min_handwork_share=brief.min_handwork_share,
         certifications=tuple(brief.certifications)[:6],
+        quantity_per=brief.quantity_per,
+        colourways=brief.colourways,
+        sizes=brief.sizes,
+        size_range=brief.size_range,
     )
 
 

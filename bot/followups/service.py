@@ -102,13 +102,22 @@ async def nudge_matches(
 
 async def next_match(
     session: AsyncSession, index: matching.AtelierIndex, brief: Brief, lang: str
-) -> matching.Match | None:
-    """The best atelier not yet asked for this brief (offered after a decline or an expiry)."""
+) -> matching.Match | matching.NearMiss | None:
+    """The best atelier not yet asked for this brief (offered after a decline or an expiry):
+    one that fits well; failing that, the nearest miss that makes the product (it says what
+    fails); failing that, a weak match (labelled as such by whoever shows it)."""
     if brief.state not in (BriefState.OPEN, BriefState.MATCHED):
         return None
     asked = await brief_service.asked_refs(session, brief.id)
-    result = index.match(brief_service.query_for(brief), top=1, lang=lang, exclude=asked)
-    return next((m for m in result.matches if m.ref not in asked), None)
+    result = index.match(
+        brief_service.query_for(brief), top=1, lang=lang, exclude=asked, near_misses=1
+    )
+    matches = [m for m in result.matches if m.ref not in asked]
+    strong = next((m for m in matches if not m.weak), None)
+    if strong is not None:
+        return strong
+    near = next((n for n in result.near_misses if n.ref not in asked), None)
+    return near or next(iter(matches), None)
 
 
 # --- "How did it go?" ----------------------------------------------------------------------------

@@ -10,7 +10,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.briefs.rendering import brief_lines, country_name, match_line, product_label
+import matching
+from bot.briefs.rendering import (
+    brief_lines,
+    country_name,
+    labelled_offer,
+    match_line,
+    product_label,
+)
 from bot.core.renderers import Outgoing, Rendering, match_index
 from bot.db.models import Atelier, Brief, IntroRequest, IntroState, User
 from bot.followups import service as followups
@@ -123,14 +130,16 @@ async def render_declined(
     )
     if following is None:
         return Outgoing(text + "\n\n" + t("intros.no_next_match", lang))
-    reasons = " · ".join(following.reasons)
-    text += "\n\n" + t(
-        "intros.next_match",
-        lang,
-        name=following.name,
-        score=f"{following.score:.0f}",
-        reasons=reasons,
-    )
+    if isinstance(following, matching.NearMiss) or following.weak:
+        text += "\n\n" + labelled_offer(following, lang)
+    else:
+        text += "\n\n" + t(
+            "intros.next_match",
+            lang,
+            name=following.name,
+            score=f"{following.score:.0f}",
+            reasons=" · ".join(following.reasons),
+        )
     row = request_intro_row(t("intros.request_next", lang), view.brief.brief_id, following.ref)
     return Outgoing(text, [row] if row else [])
 
@@ -177,7 +186,10 @@ async def render_expire(session: AsyncSession, message: IntroExpiry, user: User)
     following = await followups.next_match(session, await match_index(session), brief, lang)
     if following is None:
         return Outgoing(text + "\n\n" + t("followups.no_next_match", lang))
-    text += "\n\n" + t("followups.next_match", lang) + "\n" + match_line(1, following, lang)
+    if isinstance(following, matching.NearMiss) or following.weak:
+        text += "\n\n" + labelled_offer(following, lang)
+    else:
+        text += "\n\n" + t("followups.next_match", lang) + "\n" + match_line(1, following, lang)
     row = request_intro_row(
         t("followups.request_button", lang, name=following.name), brief.id, following.ref
     )

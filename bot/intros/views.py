@@ -32,6 +32,10 @@ class BriefFacts:
     region: str | None
     min_handwork_share: int | None
     certifications: tuple[str, ...]
+    quantity_per: str = "style"  # what `quantity` counts: style, colour or size
+    colourways: int | None = None  # per style
+    sizes: int | None = None  # per colourway
+    size_range: str | None = None  # as written: "XS-XL"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +72,10 @@ def facts_of(brief: Brief) -> BriefFacts:
         region=brief.region,
         min_handwork_share=brief.min_handwork_share,
         certifications=tuple(brief.certifications),
+        quantity_per=brief.quantity_per,
+        colourways=brief.colourways,
+        sizes=brief.sizes,
+        size_range=brief.size_range,
     )
 
 
