@@ -12,6 +12,7 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 
 from bot.admin.rendering import RENDERERS as ADMIN_RENDERERS
 from bot.ateliers import handlers as atelier_registration
+from bot.briefs.rendering import RENDERERS as BRIEF_RENDERERS
 from bot.config import Settings
 from bot.core import handlers as common
 from bot.core.application import BottegaApplication
@@ -66,6 +67,7 @@ def install_renderers() -> None:
         FEEDBACK_RENDERERS,
         DIGEST_RENDERERS,
         ADMIN_RENDERERS,
+        BRIEF_RENDERERS,
     ):
         register_renderers(renderers)
 

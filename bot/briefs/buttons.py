@@ -43,5 +43,15 @@ class EditBrief(ButtonData):
 @dataclass(frozen=True)
 class BriefAction(ButtonData):
     PREFIX = "b"
-    action: str = choice("show", "pause", "resume", "close")
+    # "close" asks first; "closeok" closes, "keep" leaves it open; a closed brief may "reopen".
+    action: str = choice("show", "pause", "resume", "close", "closeok", "keep", "reopen")
     brief_id: int = number(1)
+
+
+@dataclass(frozen=True)
+class PauseBrief(ButtonData):
+    """Pause a brief for some weeks (0: until it is resumed)."""
+
+    PREFIX = "bp"
+    brief_id: int = number(1)
+    weeks: int = number(0, 12)

@@ -8,8 +8,10 @@ on every press, so a forged or stale button can never act on someone else's brie
 from __future__ import annotations
 
 import contextlib
+from datetime import timedelta
 from typing import Any
 
+from babel.dates import format_date
 from telegram import Message, Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CommandHandler
@@ -21,11 +23,13 @@ from bot.briefs.buttons import (
     BriefAction,
     EditBrief,
     MoreMatches,
+    PauseBrief,
     PickAtelier,
     RequestPicked,
 )
 from bot.briefs.rendering import product_label, quantity_text
 from bot.core.replies import Buttons, answer_stale, drop_buttons, keyboard, lang_of, on_button, say
+from bot.db.base import utcnow
 from bot.i18n import t
 from bot.intros import service as intro_service
 from bot.intros.buttons import RequestIntro
@@ -340,6 +344,13 @@ async def list_briefs(update: Update, context: BotContext) -> None:
                     BriefAction("close", brief.id).encode(),
                 )
             )
+        elif brief.designer_id is not None:
+            row.append(
+                (
+                    t("briefs.reopen_button", lang, id=brief.id),
+                    BriefAction("reopen", brief.id).encode(),
+                )
+            )
         if row:
             buttons.append(row)
     await say(update, context, "\n".join(lines), buttons)
@@ -357,19 +368,92 @@ async def brief_action(update: Update, context: BotContext, button: BriefAction)
         await query.answer()
         await show_matches(update, context, brief_id)
         return
+    if action in ("pause", "close", "keep"):
+        # Asked first: how long a pause lasts; whether to close it really.
+        if not await _owned(update, context, brief_id):
+            await answer_stale(update, context)
+            return
+        await query.answer()
+        if action == "pause":
+            await say(
+                update,
+                context,
+                t("briefs.pause_how_long", lang, id=brief_id),
+                _pause_buttons(brief_id, lang),
+            )
+        elif action == "close":
+            await say(
+                update,
+                context,
+                t("briefs.close_confirm", lang, id=brief_id),
+                [
+                    [
+                        (t("briefs.close_yes", lang), BriefAction("closeok", brief_id).encode()),
+                        (t("briefs.close_keep", lang), BriefAction("keep", brief_id).encode()),
+                    ]
+                ],
+            )
+        else:
+            await say(update, context, t("briefs.close_kept", lang, id=brief_id))
+        return
+    changed = await _change(update, context, brief_id, "close" if action == "closeok" else action)
+    if not changed:
+        return
+    if action == "closeok":
+        await say(
+            update,
+            context,
+            t("briefs.closed", lang, id=brief_id),
+            [
+                [
+                    (
+                        t("briefs.reopen_button", lang, id=brief_id),
+                        BriefAction("reopen", brief_id).encode(),
+                    )
+                ]
+            ],
+        )
+        return
+    done = {"resume": "briefs.resumed", "reopen": "briefs.reopened"}[action]
+    await say(update, context, t(done, lang, id=brief_id))
+
+
+def _pause_buttons(brief_id: int, lang: str) -> list[list[tuple[str, str]]]:
+    weeks = [
+        (t("briefs.pause_weeks", lang, weeks=n), PauseBrief(brief_id, n).encode())
+        for n in brief_service.PAUSE_WEEKS
+    ]
+    return [weeks, [(t("briefs.pause_until_resumed", lang), PauseBrief(brief_id, 0).encode())]]
+
+
+async def _change(
+    update: Update, context: BotContext, brief_id: int, action: str, *, pause_weeks: int = 0
+) -> bool:
+    query = update.callback_query
+    assert query is not None
     session = context.uow.session
     user = await context.uow.user()
     try:
-        await brief_service.change_state(session, brief_id, user, action)
+        await brief_service.change_state(session, brief_id, user, action, pause_weeks=pause_weeks)
     except brief_service.BriefError as exc:
         if exc.code == "not_yours":
             await answer_stale(update, context)
         else:
-            await query.answer(t("briefs.state_not_now", lang), show_alert=True)
-        return
+            await query.answer(t("briefs.state_not_now", lang_of(context, update)), show_alert=True)
+        return False
     await query.answer()
-    done = {"pause": "briefs.paused", "resume": "briefs.resumed", "close": "briefs.closed"}[action]
-    await say(update, context, t(done, lang, id=brief_id))
+    return True
+
+
+async def pause_pressed(update: Update, context: BotContext, button: PauseBrief) -> None:
+    if not await _change(update, context, button.brief_id, "pause", pause_weeks=button.weeks):
+        return
+    lang = lang_of(context, update)
+    if button.weeks:
+        until = format_date((utcnow() + timedelta(weeks=button.weeks)).date(), "long", locale=lang)
+        await say(update, context, t("briefs.paused_for", lang, id=button.brief_id, until=until))
+    else:
+        await say(update, context, t("briefs.paused", lang, id=button.brief_id))
 
 
 def build_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
@@ -379,5 +463,6 @@ def build_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
         on_button(MoreMatches, show_more),
         on_button(RequestIntro, request_one),
         on_button(BriefAction, brief_action),
+        on_button(PauseBrief, pause_pressed),
         CommandHandler("briefs", list_briefs),
     ]

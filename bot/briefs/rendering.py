@@ -3,12 +3,18 @@ identifies the designer), the product's short name, one ranked match on a line."
 
 from __future__ import annotations
 
+from typing import Any
+
 from babel import Locale
 from babel.dates import format_date
+from sqlalchemy.ext.asyncio import AsyncSession
 
 import matching
 import parsing
-from bot.db.models import Brief
+from bot.briefs import service as brief_service
+from bot.briefs.service import BriefPauseEnds
+from bot.core.renderers import Outgoing, Rendering
+from bot.db.models import Brief, User
 from bot.i18n import t
 from bot.intros.views import BriefFacts
 
@@ -155,3 +161,20 @@ def match_line(rank: int, match: matching.Match, lang: str) -> str:
         score=round(match.score),
         reasons=" · ".join(match.reasons),
     )
+
+
+# --- a pause's end date ----------------------------------------------------------------------------
+
+
+async def render_pause_ends(
+    session: AsyncSession, message: BriefPauseEnds, user: User
+) -> Outgoing | None:
+    """The pause is over: the brief opens again and its designer hears so (nothing when it was
+    resumed or closed meanwhile)."""
+    brief = await brief_service.end_pause(session, message.brief_id, user.id)
+    if brief is None:
+        return None
+    return Outgoing(t("briefs.pause_ended", user.language, id=brief.id))
+
+
+RENDERERS: tuple[Rendering[Any], ...] = (Rendering(BriefPauseEnds, render_pause_ends),)

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import TypedDict
+from typing import ClassVar, TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import matching
 import parsing
+from bot import outbox
 from bot.db.base import utcnow
 from bot.db.models import Brief, BriefState, IntroRequest, IntroState, QuantityUnit, User
 from matching import OrderShape, Unit, parse_unit
@@ -35,6 +36,7 @@ class BriefAnswers(TypedDict, total=False):
     sizes: int  # per colourway; 1 is one size
     size_range: str  # the sizes as written: "XS-XL", "one size"
     deadline: str  # ISO date
+    deadline_word: str  # no date: "flexible", "dont_know" or "asap"
     budget_amount: str  # decimal as text
     budget_currency: str
     country: str | None
@@ -53,7 +55,10 @@ class BriefError(Exception):
 
 
 def missing_answers(answers: BriefAnswers) -> list[str]:
-    return [name for name in REQUIRED_ANSWERS if answers.get(name) in (None, "")]
+    given = {name for name in REQUIRED_ANSWERS if answers.get(name) not in (None, "")}
+    if answers.get("deadline_word"):
+        given.add("deadline")  # "flexible", "don't know", "as soon as possible": no date
+    return [name for name in REQUIRED_ANSWERS if name not in given]
 
 
 def _apply_answers(brief: Brief, answers: BriefAnswers) -> None:
@@ -107,6 +112,8 @@ def answers_of(brief: Brief) -> BriefAnswers:
         answers["size_range"] = brief.size_range
     if brief.deadline is not None:
         answers["deadline"] = brief.deadline.isoformat()
+    elif brief.confirmed_at is not None:
+        answers["deadline_word"] = "flexible"  # confirmed without a date
     if brief.budget_amount is not None:
         answers["budget_amount"] = str(brief.budget_amount)
         answers["budget_currency"] = brief.budget_currency or "EUR"
@@ -146,6 +153,25 @@ async def confirm(
         brief.state = BriefState.OPEN
     brief.confirmed_at = utcnow()
     designer.role = designer.role or "designer"
+    await session.flush()
+    return brief
+
+
+async def _open_state(session: AsyncSession, brief: Brief) -> str:
+    """Open, or matched when introductions were already requested for it."""
+    requested = await session.scalar(
+        select(IntroRequest.id).where(IntroRequest.brief_id == brief.id).limit(1)
+    )
+    return BriefState.MATCHED if requested else BriefState.OPEN
+
+
+async def end_pause(session: AsyncSession, brief_id: int, designer_id: int) -> Brief | None:
+    """A pause's end date came: the brief opens again, unless it was resumed, closed or given
+    away meanwhile (then None, and nothing is said)."""
+    brief = await session.get(Brief, brief_id)
+    if brief is None or brief.designer_id != designer_id or brief.state != BriefState.PAUSED:
+        return None
+    brief.state = await _open_state(session, brief)
     await session.flush()
     return brief
 
@@ -234,9 +260,27 @@ async def overview(session: AsyncSession, designer: User) -> list[BriefOverview]
     return result
 
 
+@dataclass(frozen=True, slots=True)
+class BriefPauseEnds(outbox.Payload):
+    """A paused brief's chosen end date: it opens again by itself, and its designer is told."""
+
+    kind: ClassVar[str] = "brief_pause_ends"
+    brief_id: int
+
+
+# A pause lasts 1, 2 or 4 weeks, or (0) until the designer resumes the brief.
+PAUSE_WEEKS = (1, 2, 4)
+MAX_PAUSE_WEEKS = 12
+
+
+def _pause_end_prefix(brief_id: int) -> str:
+    return f"brief:{brief_id}:pause_ends"
+
+
 _TRANSITIONS: dict[str, dict[str, str]] = {
     "pause": {BriefState.OPEN: BriefState.PAUSED, BriefState.MATCHED: BriefState.PAUSED},
     "resume": {BriefState.PAUSED: BriefState.OPEN},
+    "reopen": {BriefState.CLOSED: BriefState.OPEN},
     "close": {
         BriefState.OPEN: BriefState.CLOSED,
         BriefState.MATCHED: BriefState.CLOSED,
@@ -245,18 +289,40 @@ _TRANSITIONS: dict[str, dict[str, str]] = {
 }
 
 
-async def change_state(session: AsyncSession, brief_id: int, designer: User, action: str) -> Brief:
-    """Pause, resume or close a brief; closing withdraws requests still waiting for an answer."""
-    from bot import outbox
-
+async def change_state(
+    session: AsyncSession,
+    brief_id: int,
+    designer: User,
+    action: str,
+    *,
+    pause_weeks: int = 0,
+    now: datetime | None = None,
+) -> Brief:
+    """Pause (for `pause_weeks`, or until resumed when 0), resume, close or reopen a brief;
+    closing withdraws requests still waiting for an answer."""
     brief = await owned_brief(session, brief_id, designer)
     target = _TRANSITIONS.get(action, {}).get(brief.state)
     if target is None:
         raise BriefError("not_now")
-    if action == "resume" and await session.scalar(
-        select(IntroRequest.id).where(IntroRequest.brief_id == brief.id).limit(1)
-    ):
-        target = BriefState.MATCHED
+    if not 0 <= pause_weeks <= MAX_PAUSE_WEEKS:
+        raise BriefError("not_now")
+    if action in ("resume", "reopen"):
+        target = await _open_state(session, brief)
+        brief.closed_at = None
+    if action in ("pause", "resume", "reopen"):
+        # A new pause replaces an earlier end date; resuming by hand leaves none behind.
+        await outbox.cancel_matching(
+            session, key_prefix=_pause_end_prefix(brief.id), reason="pause changed"
+        )
+    if action == "pause" and pause_weeks and brief.designer_id is not None:
+        until = (now or utcnow()) + timedelta(weeks=pause_weeks)
+        await outbox.schedule(
+            session,
+            BriefPauseEnds(brief.id),
+            recipient_id=brief.designer_id,
+            due_at=until,
+            dedupe_key=f"{_pause_end_prefix(brief.id)}:{until.isoformat()}",
+        )
     brief.state = target
     if target == BriefState.CLOSED:
         brief.closed_at = utcnow()

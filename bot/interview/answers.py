@@ -23,6 +23,9 @@ from bot.interview.steps import (
     CERTIFICATIONS,
     COUNTRY,
     DEADLINE,
+    DEADLINE_ASAP,
+    DEADLINE_DONT_KNOW,
+    DEADLINE_FLEXIBLE,
     DONE,
     FALLBACK_MATERIALS,
     HANDWORK,
@@ -31,6 +34,7 @@ from bot.interview.steps import (
     MAX_CERTIFICATIONS_TEXT,
     MAX_MATERIALS,
     MAX_MATERIALS_TEXT,
+    MAX_PIECES,
     MAX_PRODUCT_TEXT,
     MAX_SHORT_ANSWER,
     MAX_STYLES,
@@ -109,7 +113,12 @@ Answer = Answered | Problem
 Parser = Callable[[str, Asked, Mapping[str, Any]], Answer]
 
 
-def _problem(error: parsing.ParseError) -> Problem:
+def _problem(error: parsing.ParseError, *, limit: int = MAX_SHORT_ANSWER) -> Problem:
+    """The re-ask of a parse error; a limit that was passed is said ("at most 200 characters")."""
+    if error.code == "too_long":
+        return Problem("too_long", {"limit": limit})
+    if error.code == "too_large" and error.detail.isdigit():
+        return Problem("too_large_at_most", {"limit": int(error.detail)})
     return Problem(error.code)
 
 
@@ -118,7 +127,9 @@ def _said(text: str, lang: str, meanings: frozenset[parsing.AnswerWord]) -> bool
 
 
 def _short(text: str) -> str | Problem:
-    return Problem("too_long") if len(text) > MAX_SHORT_ANSWER else text
+    return (
+        Problem("too_long", {"limit": MAX_SHORT_ANSWER}) if len(text) > MAX_SHORT_ANSWER else text
+    )
 
 
 def _known(kind: str) -> frozenset[str]:
@@ -217,7 +228,7 @@ def parse_product(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer
     cardigans, by March"), and the category it suggests, to be confirmed next."""
     cleaned = parsing.clean_text(text, max_len=MAX_PRODUCT_TEXT)
     if isinstance(cleaned, parsing.ParseError):
-        return _problem(cleaned)
+        return _problem(cleaned, limit=MAX_PRODUCT_TEXT)
     if _said(cleaned, asked.lang, _FINISHED):
         # The product is the one answer a brief cannot do without: a skip word is no product.
         return Answered(go_to=PRODUCT)
@@ -286,7 +297,7 @@ def toggle_material(choice: str, answers: Mapping[str, Any]) -> Answer:
 def parse_materials(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer:
     cleaned = parsing.clean_text(text, max_len=MAX_MATERIALS_TEXT)
     if isinstance(cleaned, parsing.ParseError):
-        return _problem(cleaned)
+        return _problem(cleaned, limit=MAX_MATERIALS_TEXT)
     if _said(cleaned, asked.lang, _FINISHED):
         return Answered()
     found = [
@@ -328,7 +339,7 @@ def toggle_certification(choice: str, answers: Mapping[str, Any]) -> Answer:
 def parse_certifications(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer:
     cleaned = parsing.clean_text(text, max_len=MAX_CERTIFICATIONS_TEXT)
     if isinstance(cleaned, parsing.ParseError):
-        return _problem(cleaned)
+        return _problem(cleaned, limit=MAX_CERTIFICATIONS_TEXT)
     if _said(cleaned, asked.lang, _FINISHED):
         return Answered()
     found = [
@@ -350,7 +361,7 @@ def parse_quantity(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answe
     short = _short(text)
     if isinstance(short, Problem):
         return short
-    quantity = parsing.parse_quantity(short, asked.lang)
+    quantity = parsing.parse_quantity(short, asked.lang, maximum=MAX_PIECES)
     if isinstance(quantity, parsing.ParseError):
         return _problem(quantity)
     return Answered(
@@ -368,6 +379,8 @@ def parse_styles(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer:
         return short
     count = parsing.parse_count(short, asked.lang, maximum=MAX_STYLES)
     if isinstance(count, parsing.ParseError):
+        if count.code == "too_large":
+            return Problem("too_many_styles", {"limit": MAX_STYLES})
         return _problem(count)
     return Answered({"styles": count})
 
@@ -380,10 +393,25 @@ def parse_deadline(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answe
     short = _short(text)
     if isinstance(short, Problem):
         return short
+    word = parsing.answer_word(short, asked.lang, expected=parsing.DEADLINE_WORDS)
+    if word is not None:
+        return Answered({"deadline_word": _DEADLINE_WORDS[word]}, forget=("deadline",))
     deadline = parsing.parse_deadline(short, asked.lang, today=asked.today)
     if isinstance(deadline, parsing.ParseError):
+        if deadline.code == "asap":  # "asap please", "il prima possibile, grazie"
+            return Answered({"deadline_word": DEADLINE_ASAP}, forget=("deadline",))
         return _problem(deadline)
-    return Answered({"deadline": deadline.isoformat()})
+    return Answered({"deadline": deadline.isoformat()}, forget=("deadline_word",))
+
+
+# A deadline without a date: flexible, not known yet, or as soon as possible (then ateliers
+# with the shortest lead times are the ones to ask).
+_DEADLINE_WORDS: Final = {
+    parsing.AnswerWord.FLEXIBLE: DEADLINE_FLEXIBLE,
+    parsing.AnswerWord.DONT_KNOW: DEADLINE_DONT_KNOW,
+    parsing.AnswerWord.SKIP: DEADLINE_DONT_KNOW,
+    parsing.AnswerWord.ASAP: DEADLINE_ASAP,
+}
 
 
 _NO_BUDGET: Final = ("budget_amount", "budget_currency")

@@ -111,13 +111,26 @@ def _text(update: Update) -> str:
 
 # --- asking ------------------------------------------------------------------------------------
 
+# /back goes this many questions back at most.
+MAX_HISTORY = 40
+
+
+def _move(context: BotContext, state: str) -> None:
+    """Make `state` the open question, remembering the one before it for /back."""
+    data = _data(context)
+    current = data.get(steps.STATE)
+    if isinstance(current, str) and current in steps.QUESTIONS and current != state:
+        history = [s for s in data.get(steps.HISTORY, []) if s in steps.QUESTIONS]
+        data[steps.HISTORY] = [*history, current][-MAX_HISTORY:]
+    data[steps.STATE] = state
+
 
 async def _ask(
     update: Update, context: BotContext, state: str, *, prefix: str = "", replace: bool = False
 ) -> str:
     """Move to `state` and put its question in front of the designer."""
     lang = lang_of(context, update)
-    _data(context)[steps.STATE] = state
+    _move(context, state)
     text, buttons = rendering.question(state, _answers(context), lang)
     text = f"{prefix}\n\n{text}" if prefix else text
     if replace:
@@ -177,7 +190,7 @@ async def _show_guess(
     update: Update, context: BotContext, guess: rules.CategoryGuess, *, prefix: str = ""
 ) -> str:
     data = _data(context)
-    data[steps.STATE] = CATEGORY
+    _move(context, CATEGORY)
     data.pop(steps.GUESS, None)
     if guess.kind == "one":
         data[steps.GUESS] = guess.ids[0]
@@ -198,6 +211,7 @@ async def begin(update: Update, context: BotContext) -> str:
     data.pop(steps.BRIEF_ID, None)
     data.pop(steps.EDITING, None)
     data.pop(steps.STATED, None)
+    data.pop(steps.HISTORY, None)
     # Nothing is written yet: the person becomes a designer when a brief is confirmed.
     data[steps.STATE] = PRODUCT
     await say(update, context, t("designer.start", lang_of(context, update)))
@@ -223,6 +237,8 @@ async def edit_existing(update: Update, context: BotContext, button: EditBrief) 
     data = _data(context)
     data[steps.ANSWERS] = dict(brief_service.answers_of(brief))
     data[steps.BRIEF_ID] = button.brief_id
+    data.pop(steps.HISTORY, None)
+    data.pop(steps.STATE, None)
     return await _ask(update, context, SUMMARY)
 
 
@@ -352,6 +368,19 @@ async def reask_after_unknown_command(update: Update, context: BotContext) -> bo
     )
 
 
+async def back(update: Update, context: BotContext) -> str:
+    """/back: the question before the current one, its answer kept until it is answered again."""
+    data = _data(context)
+    lang = lang_of(context, update)
+    history = [s for s in data.get(steps.HISTORY, []) if s in steps.QUESTIONS]
+    if not history:
+        return await _ask(update, context, _state(context), prefix=t("designer.back_first", lang))
+    previous = history.pop()
+    data[steps.HISTORY] = history
+    data[steps.STATE] = previous  # going back is not a step forward to remember
+    return await _ask(update, context, previous, prefix=t("designer.went_back", lang))
+
+
 async def cancel(update: Update, context: BotContext) -> int:
     _forget_interview(context)
     await say(update, context, t("common.cancelled", lang_of(context, update)))
@@ -441,6 +470,7 @@ def _conversation(text: filters.BaseFilter) -> ConversationHandler[BotContext]:
         fallbacks=[
             MessageHandler(filters.UpdateType.EDITED, edited),
             CommandHandler("cancel", cancel, filters=new_message),
+            CommandHandler("back", back, filters=new_message),
             CommandHandler(["brief", "new"], begin, filters=new_message),
             MessageHandler(~filters.COMMAND & ~filters.TEXT, not_text),
             CallbackQueryHandler(stray_button, pattern=r"^iv:"),

@@ -37,6 +37,7 @@ from bot.interview.steps import (
     HANDWORK,
     HANDWORK_CHOICES,
     MATERIALS,
+    MAX_STYLES,
     NONE_OF_THESE,
     PLACE,
     PRODUCT,
@@ -116,7 +117,7 @@ def question(state: str, answers: Mapping[str, Any], lang: str) -> tuple[str, Ro
     if state == QUANTITY:
         return t("designer.ask_quantity", lang), None
     if state == STYLES:
-        return t("designer.ask_styles", lang), [
+        return t("designer.ask_styles", lang, limit=MAX_STYLES), [
             [(str(n), ChooseStyles(n).encode()) for n in STYLE_CHOICES]
         ]
     if state == DEADLINE:
@@ -179,7 +180,10 @@ def problem(problem: rules.Problem, lang: str) -> str:
     key = f"designer.error.{problem.code}"
     if key not in catalog("en"):
         key = "designer.error.default"
-    return t(key, lang, **problem.values)
+    values = dict(problem.values)
+    if isinstance(values.get("limit"), int):
+        values["limit"] = parsing.format_quantity(values["limit"], lang)
+    return t(key, lang, **values)
 
 
 def _quantity(a: Mapping[str, Any], lang: str) -> str | None:
@@ -190,6 +194,11 @@ def _quantity(a: Mapping[str, Any], lang: str) -> str | None:
 def _deadline(a: Mapping[str, Any], lang: str) -> str | None:
     deadline = a.get("deadline")
     return format_date(date.fromisoformat(deadline), "long", locale=lang) if deadline else None
+
+
+def _deadline_word(a: Mapping[str, Any], lang: str) -> str | None:
+    word = a.get("deadline_word")
+    return t(f"designer.deadline_{word}", lang) if word else None
 
 
 def noted(a: Mapping[str, Any], stated: tuple[str, ...], lang: str) -> str:
@@ -251,7 +260,7 @@ def summary(a: Mapping[str, Any], lang: str) -> tuple[str, Rows]:
         materials=_labels(list(a.get("materials", [])), lang) or not_given,
         quantity=_quantity(a, lang) or not_given,
         styles=a.get("styles", not_given),
-        deadline=_deadline(a, lang) or not_given,
+        deadline=_deadline(a, lang) or _deadline_word(a, lang) or not_given,
         budget=budget,
         place=_place(a, lang),
         handwork=t("designer.at_least_percent", lang, percent=share)

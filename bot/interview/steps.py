@@ -80,7 +80,13 @@ EDITING: Final = "brief_editing"
 GUESS: Final = "brief_guess"
 # The questions the first message already answered ("60 silk blouses, by March"): not asked.
 STATED: Final = "brief_stated"
-KEYS: Final = (ANSWERS, BRIEF_ID, STATE, EDITING, GUESS, STATED)
+# The questions asked before the current one, for /back.
+HISTORY: Final = "brief_history"
+KEYS: Final = (ANSWERS, BRIEF_ID, STATE, EDITING, GUESS, STATED, HISTORY)
+# Deadline answers without a date, by the word answer that gives them.
+DEADLINE_FLEXIBLE: Final = "flexible"
+DEADLINE_DONT_KNOW: Final = "dont_know"
+DEADLINE_ASAP: Final = "asap"
 
 # Special values of the choice buttons next to the taxonomy ids: "none of these – keep my
 # words", "something else", "done".
@@ -96,8 +102,10 @@ FALLBACK_MATERIALS: Final = ("cotton", "wool", "silk", "linen", "leather", "cash
 PLACE_CHOICES: Final = ("IT", "any", "region", "other")
 MATERIAL_BUTTONS: Final = 10
 
-# Limits.
-MAX_STYLES: Final = 500
+# Limits, each said in the question or the re-ask. A small brand's collection is a few dozen
+# styles at most; a larger one is several briefs.
+MAX_STYLES: Final = 50
+MAX_PIECES: Final = 100_000
 MAX_MATERIALS: Final = 8
 MAX_PRODUCT_TEXT: Final = 500
 MAX_MATERIALS_TEXT: Final = 300

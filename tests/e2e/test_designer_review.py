@@ -399,7 +399,8 @@ async def test_a_paused_brief_takes_no_introductions(bottega: RunningBot) -> Non
     api = bottega.api
     results, brief_id = await _confirmed(api)
     listing = await _say(api, "/briefs", "Your briefs")
-    await _tap(api, listing, f"Pause #{brief_id}", "is paused")
+    how_long = await _tap(api, listing, f"Pause #{brief_id}", "for how long?")
+    await _tap(api, how_long, "Until I resume it", "is paused")
     await api.press(DESIGNER, results, "☐ 1. ")
     picked = await api.wait_for(DESIGNER, lambda m: "Request introductions (1)" in m.button_texts)
     answer = await api.wait_for_answer(

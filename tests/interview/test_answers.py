@@ -48,7 +48,9 @@ def test_a_skip_word_is_never_a_product(text: str, lang: str) -> None:
 
 
 def test_a_product_too_long_is_refused() -> None:
-    assert typed(steps.PRODUCT, "x" * (steps.MAX_PRODUCT_TEXT + 1)) == Problem("too_long")
+    assert typed(steps.PRODUCT, "x" * (steps.MAX_PRODUCT_TEXT + 1)) == Problem(
+        "too_long", {"limit": steps.MAX_PRODUCT_TEXT}
+    )
 
 
 def test_an_unknown_product_offers_every_category() -> None:
@@ -158,7 +160,6 @@ def test_quantities(text: str, values: dict[str, int]) -> None:
     [
         (steps.QUANTITY, "-5", "negative"),
         (steps.QUANTITY, "a lot", "not_a_number"),
-        (steps.QUANTITY, "8" * 201, "too_long"),
         (steps.STYLES, "0", "zero"),
         (steps.DEADLINE, "15/03/2020", "in_the_past"),
         (steps.HANDWORK, "150", "out_of_range"),
@@ -169,7 +170,9 @@ def test_bad_numbers_and_dates_are_problems(state: str, text: str, code: str) ->
 
 
 def test_deadline_is_kept_as_an_iso_date() -> None:
-    assert typed(steps.DEADLINE, "in 10 weeks") == Answered({"deadline": "2027-02-11"})
+    assert typed(steps.DEADLINE, "in 10 weeks") == Answered(
+        {"deadline": "2027-02-11"}, forget=("deadline_word",)
+    )
 
 
 def test_budget_and_its_skip() -> None:
@@ -283,3 +286,27 @@ def test_stated_questions_are_not_asked() -> None:
     assert steps.following(steps.BUDGET, editing=False, stated=stated) == steps.CERTIFICATIONS
     # Editing goes back to the summary, whatever the first message said.
     assert steps.following(steps.PRODUCT, editing=True, stated=stated) == steps.CATEGORY
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "word"),
+    [
+        ("asap", "en", "asap"),
+        ("il prima possibile", "it", "asap"),
+        ("flexible", "en", "flexible"),
+        ("non lo so", "it", "dont_know"),
+        ("skip", "en", "dont_know"),
+    ],
+)
+def test_a_deadline_without_a_date(text: str, lang: str, word: str) -> None:
+    assert typed(steps.DEADLINE, text, Asked(lang, TODAY)) == Answered(
+        {"deadline_word": word}, forget=("deadline",)
+    )
+
+
+def test_limits_are_said() -> None:
+    assert typed(steps.STYLES, "100") == Problem("too_many_styles", {"limit": steps.MAX_STYLES})
+    assert typed(steps.QUANTITY, "2000000") == Problem(
+        "too_large_at_most", {"limit": steps.MAX_PIECES}
+    )
+    assert typed(steps.DEADLINE, "x" * 201) == Problem("too_long", {"limit": 200})
