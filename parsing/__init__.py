@@ -18,6 +18,7 @@ plain strings. One module per concern:
 * :mod:`parsing.contacts` — e-mail addresses and phone numbers;
 * :mod:`parsing.places` — countries, regions, provinces and addresses, with the
   gazetteer of :mod:`parsing.gazetteer`;
+* :mod:`parsing.sizes` — size ranges ("XS-XL", "38-46", "one size");
 * :mod:`parsing.text` — clean-up, accent folding, free text;
 * :mod:`parsing.details` — the quantity, styles, deadline, place and handwork a longer
   sentence states ("60 silk blouses, delivery in 10 weeks, made in Tuscany");
@@ -72,6 +73,7 @@ from parsing.places import (
     parse_region,
     region_label,
 )
+from parsing.sizes import MAX_SIZES, Sizes, parse_sizes
 from parsing.text import clean_text, fold, fold_words
 
 __all__ = [
@@ -80,6 +82,7 @@ __all__ = [
     "MAX_BUDGET",
     "MAX_INPUT_CHARS",
     "MAX_LEAD_TIME_WEEKS",
+    "MAX_SIZES",
     "SKIP_WORDS",
     "AnswerWord",
     "Correction",
@@ -89,6 +92,7 @@ __all__ = [
     "ParseError",
     "Place",
     "Quantity",
+    "Sizes",
     "answer_word",
     "answer_words",
     "clean_text",
@@ -113,6 +117,7 @@ __all__ = [
     "parse_place",
     "parse_quantity",
     "parse_region",
+    "parse_sizes",
     "region_label",
     "weeks_until",
 ]

@@ -49,7 +49,12 @@ _NOT_PIECES_BEFORE: Final = re.compile(
 )
 _STYLES: Final = re.compile(
     rf"({_NUMBER})\s*(?:different\s+|diversi\s+)?"
-    r"(?:styles?|models?|modell[io]|colou?rways?|designs?|varianti|referenze)\b",
+    r"(?:styles?|models?|modell[io]|designs?|referenze)\b",
+    re.IGNORECASE,
+)
+_COLOURWAYS: Final = re.compile(
+    rf"({_NUMBER})\s*(?:different\s+|diversi\s+)?"
+    r"(?:colou?rways?|colou?rs?|colori|varianti(?: colore)?|varianti di colore)\b",
     re.IGNORECASE,
 )
 _HAND: Final = r"(?:hand[\s-]?(?:made|work|finish\w*|craft\w*)?|by hand|a mano|manual\w*)"
@@ -73,6 +78,8 @@ class Details:
 
     quantity: Quantity | None = None
     styles: int | None = None
+    #: Colourways of each style ("in 2 colourways", "3 colori").
+    colourways: int | None = None
     deadline: date | None = None
     place: Place | None = None
     #: A stated minimum share of handwork: "80 % handmade" -> 80, "handmade" -> 80.
@@ -121,6 +128,7 @@ def find_details(text: str, lang: str = "en", *, today: date) -> Details:
     prepared = prepared.translate(DASHES)
     quantity: Quantity | None = None
     styles: int | None = None
+    colourways: int | None = None
     deadline: date | None = None
     place: Place | None = None
     for clause in _CLAUSES.split(prepared):
@@ -131,6 +139,13 @@ def find_details(text: str, lang: str = "en", *, today: date) -> Details:
                 if not isinstance(count, ParseError):
                     styles = count
                 clause = clause[: counted.start()] + clause[counted.end() :]
+        if colourways is None:
+            coloured = _COLOURWAYS.search(clause)
+            if coloured is not None:
+                count = parse_count(coloured.group(1), lang)
+                if not isinstance(count, ParseError):
+                    colourways = count
+                clause = clause[: coloured.start()] + clause[coloured.end() :]
         words = clause.split()
         if not words:
             continue
@@ -146,4 +161,4 @@ def find_details(text: str, lang: str = "en", *, today: date) -> Details:
             named = parse_place(rest, lang)
             if not isinstance(named, ParseError) and not named.corrections:
                 place = named
-    return Details(quantity, styles, deadline, place, _handwork_in(prepared))
+    return Details(quantity, styles, colourways, deadline, place, _handwork_in(prepared))

@@ -9,6 +9,7 @@ rule here is tested on plain strings (tests/interview/test_answers.py).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,6 +22,7 @@ from bot.interview.steps import (
     CATEGORY,
     CERTIFICATION_CHOICES,
     CERTIFICATIONS,
+    COLOURWAYS,
     COUNTRY,
     DEADLINE,
     DEADLINE_ASAP,
@@ -32,6 +34,7 @@ from bot.interview.steps import (
     MATERIAL_BUTTONS,
     MATERIALS,
     MAX_CERTIFICATIONS_TEXT,
+    MAX_COLOURWAYS,
     MAX_MATERIALS,
     MAX_MATERIALS_TEXT,
     MAX_PIECES,
@@ -39,10 +42,13 @@ from bot.interview.steps import (
     MAX_SHORT_ANSWER,
     MAX_STYLES,
     NONE_OF_THESE,
+    ONE_SIZE,
     PLACE,
     PRODUCT,
     QUANTITY,
     REGION,
+    SIZE_CHOICES,
+    SIZES,
     SOMETHING_ELSE,
     STYLES,
     SUMMARY,
@@ -205,6 +211,9 @@ def stated_in(
     if details.styles is not None and details.styles <= MAX_STYLES:
         values["styles"] = details.styles
         stated.append(STYLES)
+    if details.colourways is not None and details.colourways <= MAX_COLOURWAYS:
+        values["colourways"] = details.colourways
+        stated.append(COLOURWAYS)
     if details.deadline is not None:
         values["deadline"] = details.deadline.isoformat()
         stated.append(DEADLINE)
@@ -361,7 +370,10 @@ def parse_quantity(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answe
     short = _short(text)
     if isinstance(short, Problem):
         return short
-    quantity = parsing.parse_quantity(short, asked.lang, maximum=MAX_PIECES)
+    per = _PER_UNIT.search(short)
+    unit = matching.parse_unit(per.group(1)) if per is not None else None
+    counted = short[: per.start()] + short[per.end() :] if per is not None and unit else short
+    quantity = parsing.parse_quantity(counted, asked.lang, maximum=MAX_PIECES)
     if isinstance(quantity, parsing.ParseError):
         return _problem(quantity)
     return Answered(
@@ -369,8 +381,49 @@ def parse_quantity(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answe
             "quantity": quantity.value,
             "quantity_low": quantity.low,
             "quantity_high": quantity.high,
+            "quantity_per": unit or "style",
         }
     )
+
+
+# "20 per size", "30 per colore", "50 a taglia": what the quantity counts (pieces per style when
+# nothing is said, as the question asks).
+_PER_UNIT: Final = re.compile(r"\b(?:per|a|each|ogni|for each)\s+(\w+)\s*$", re.IGNORECASE)
+
+
+def parse_colourways(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer:
+    short = _short(text)
+    if isinstance(short, Problem):
+        return short
+    count = parsing.parse_count(short, asked.lang, maximum=MAX_COLOURWAYS)
+    if isinstance(count, parsing.ParseError):
+        if count.code == "too_large":
+            return Problem("too_many_colourways", {"limit": MAX_COLOURWAYS})
+        return _problem(count)
+    return Answered({"colourways": count})
+
+
+def choose_colourways(colourways: int) -> Answer:
+    return Answered({"colourways": colourways})
+
+
+def parse_sizes(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer:
+    """ "XS-XL", "38-46", "S, M, L", "5 sizes", "one size" / "taglia unica"."""
+    short = _short(text)
+    if isinstance(short, Problem):
+        return short
+    sizes = parsing.parse_sizes(short, asked.lang)
+    if isinstance(sizes, parsing.ParseError):
+        if sizes.code == "too_large":
+            return Problem("too_many_sizes", {"limit": parsing.MAX_SIZES})
+        return _problem(sizes)
+    return Answered({"sizes": sizes.count, "size_range": sizes.label})
+
+
+def choose_sizes(choice: str) -> Answer:
+    if choice == ONE_SIZE:
+        return Answered({"sizes": 1, "size_range": ""})
+    return parse_sizes(SIZE_CHOICES[choice], Asked("en", date.min), {})
 
 
 def parse_styles(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer:
@@ -507,6 +560,8 @@ PARSERS: Final[dict[str, Parser]] = {
     MATERIALS: parse_materials,
     QUANTITY: parse_quantity,
     STYLES: parse_styles,
+    COLOURWAYS: parse_colourways,
+    SIZES: parse_sizes,
     DEADLINE: parse_deadline,
     BUDGET: parse_budget,
     PLACE: parse_place,

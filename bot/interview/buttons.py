@@ -9,12 +9,20 @@ from dataclasses import dataclass
 
 from bot.core.callbacks import ButtonData, choice, number, text
 from bot.core.roles import StartInterview
-from bot.interview.steps import MAX_STYLES, PLACE_CHOICES
+from bot.interview.steps import (
+    MAX_COLOURWAYS,
+    MAX_STYLES,
+    ONE_SIZE,
+    PLACE_CHOICES,
+    SIZE_CHOICES,
+)
 
 __all__ = [
     "ChooseCategory",
+    "ChooseColourways",
     "ChooseHandwork",
     "ChoosePlace",
+    "ChooseSizes",
     "ChooseStyles",
     "ConfirmBrief",
     "EditAnswer",
@@ -43,6 +51,18 @@ class ToggleMaterial(ButtonData):
 class ChooseStyles(ButtonData):
     PREFIX = "iv:sty"
     styles: int = number(1, MAX_STYLES)
+
+
+@dataclass(frozen=True)
+class ChooseColourways(ButtonData):
+    PREFIX = "iv:col"
+    colourways: int = number(1, MAX_COLOURWAYS)
+
+
+@dataclass(frozen=True)
+class ChooseSizes(ButtonData):
+    PREFIX = "iv:size"
+    sizes: str = choice(ONE_SIZE, *SIZE_CHOICES)
 
 
 @dataclass(frozen=True)

@@ -45,8 +45,10 @@ from bot.interview import answers as rules
 from bot.interview import rendering, steps
 from bot.interview.buttons import (
     ChooseCategory,
+    ChooseColourways,
     ChooseHandwork,
     ChoosePlace,
+    ChooseSizes,
     ChooseStyles,
     ConfirmBrief,
     EditAnswer,
@@ -59,6 +61,7 @@ from bot.interview.steps import (
     BUDGET,
     CATEGORY,
     CERTIFICATIONS,
+    COLOURWAYS,
     COUNTRY,
     DEADLINE,
     HANDWORK,
@@ -67,6 +70,7 @@ from bot.interview.steps import (
     PRODUCT,
     QUANTITY,
     REGION,
+    SIZES,
     STYLES,
     SUMMARY,
 )
@@ -278,6 +282,14 @@ async def styles_pressed(update: Update, context: BotContext, button: ChooseStyl
     return await _pressed(update, context, STYLES, rules.choose_styles(button.styles))
 
 
+async def colourways_pressed(update: Update, context: BotContext, button: ChooseColourways) -> str:
+    return await _pressed(update, context, COLOURWAYS, rules.choose_colourways(button.colourways))
+
+
+async def sizes_pressed(update: Update, context: BotContext, button: ChooseSizes) -> str:
+    return await _pressed(update, context, SIZES, rules.choose_sizes(button.sizes))
+
+
 async def budget_skipped(update: Update, context: BotContext) -> str:
     return await _pressed(update, context, BUDGET, rules.skip_budget())
 
@@ -444,6 +456,14 @@ def _conversation(text: filters.BaseFilter) -> ConversationHandler[BotContext]:
             STYLES: [
                 on_button(ChooseStyles, styles_pressed, malformed=_use_buttons),
                 typed(STYLES),
+            ],
+            COLOURWAYS: [
+                on_button(ChooseColourways, colourways_pressed, malformed=_use_buttons),
+                typed(COLOURWAYS),
+            ],
+            SIZES: [
+                on_button(ChooseSizes, sizes_pressed, malformed=_use_buttons),
+                typed(SIZES),
             ],
             DEADLINE: [typed(DEADLINE)],
             BUDGET: [on_plain_button(SkipBudget, budget_skipped), typed(BUDGET)],

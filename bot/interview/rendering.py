@@ -17,8 +17,10 @@ from bot.i18n import catalog, t
 from bot.interview import answers as rules
 from bot.interview.buttons import (
     ChooseCategory,
+    ChooseColourways,
     ChooseHandwork,
     ChoosePlace,
+    ChooseSizes,
     ChooseStyles,
     ConfirmBrief,
     EditAnswer,
@@ -30,6 +32,8 @@ from bot.interview.steps import (
     BUDGET,
     CATEGORY,
     CERTIFICATIONS,
+    COLOURWAY_CHOICES,
+    COLOURWAYS,
     COUNTRY,
     DEADLINE,
     DONE,
@@ -37,12 +41,16 @@ from bot.interview.steps import (
     HANDWORK,
     HANDWORK_CHOICES,
     MATERIALS,
+    MAX_COLOURWAYS,
     MAX_STYLES,
     NONE_OF_THESE,
+    ONE_SIZE,
     PLACE,
     PRODUCT,
     QUANTITY,
     REGION,
+    SIZE_CHOICES,
+    SIZES,
     SOMETHING_ELSE,
     STYLE_CHOICES,
     STYLES,
@@ -120,6 +128,18 @@ def question(state: str, answers: Mapping[str, Any], lang: str) -> tuple[str, Ro
         return t("designer.ask_styles", lang, limit=MAX_STYLES), [
             [(str(n), ChooseStyles(n).encode()) for n in STYLE_CHOICES]
         ]
+    if state == COLOURWAYS:
+        return t("designer.ask_colourways", lang, limit=MAX_COLOURWAYS), [
+            [(str(n), ChooseColourways(n).encode()) for n in COLOURWAY_CHOICES]
+        ]
+    if state == SIZES:
+        return t("designer.ask_sizes", lang), [
+            [(t("designer.one_size", lang), ChooseSizes(ONE_SIZE).encode())],
+            [
+                (typed.replace("-", "–"), ChooseSizes(word).encode())
+                for word, typed in SIZE_CHOICES.items()
+            ],
+        ]
     if state == DEADLINE:
         return t("designer.ask_deadline", lang), None
     if state == BUDGET:
@@ -191,6 +211,41 @@ def _quantity(a: Mapping[str, Any], lang: str) -> str | None:
     return parsing.format_quantity(parsing.Quantity(low, high), lang) if low and high else None
 
 
+def _unit(a: Mapping[str, Any]) -> matching.Unit:
+    return matching.parse_unit(str(a.get("quantity_per") or "")) or "style"
+
+
+def _per(a: Mapping[str, Any], lang: str) -> str | None:
+    """ "80 per style", "20 per size"."""
+    quantity = _quantity(a, lang)
+    if quantity is None:
+        return None
+    return t(f"designer.per_{_unit(a)}", lang, quantity=quantity)
+
+
+def _sizes(a: Mapping[str, Any], lang: str) -> str | None:
+    sizes = a.get("sizes")
+    if not sizes:
+        return None
+    if sizes == 1 and not a.get("size_range"):
+        return t("designer.one_size", lang)
+    return t("designer.sizes_count", lang, range=a.get("size_range") or "", count=sizes).strip(" ·")
+
+
+def total(a: Mapping[str, Any], lang: str) -> str | None:
+    """The order's total pieces: the quantity times the styles, colourways and sizes it counts
+    ("80 per style × 3 styles = 240 pieces"), a range when the quantity was one."""
+    low, high = a.get("quantity_low"), a.get("quantity_high")
+    if not (low and high and a.get("styles")):
+        return None
+    shape = matching.OrderShape(
+        int(a.get("styles") or 1), int(a.get("colourways") or 1), int(a.get("sizes") or 1)
+    )
+    unit = _unit(a)
+    pieces = parsing.Quantity(shape.total(int(low), unit), shape.total(int(high), unit))
+    return t("designer.total_pieces", lang, total=parsing.format_quantity(pieces, lang))
+
+
 def _deadline(a: Mapping[str, Any], lang: str) -> str | None:
     deadline = a.get("deadline")
     return format_date(date.fromisoformat(deadline), "long", locale=lang) if deadline else None
@@ -211,6 +266,8 @@ def noted(a: Mapping[str, Any], stated: tuple[str, ...], lang: str) -> str:
         items.append(t("designer.noted_quantity", lang, quantity=_quantity(a, lang)))
     if STYLES in stated:
         items.append(t("designer.noted_styles", lang, styles=a.get("styles")))
+    if COLOURWAYS in stated:
+        items.append(t("designer.noted_colourways", lang, colourways=a.get("colourways")))
     if DEADLINE in stated:
         items.append(t("designer.noted_deadline", lang, deadline=_deadline(a, lang)))
     if PLACE in stated:
@@ -258,7 +315,10 @@ def summary(a: Mapping[str, Any], lang: str) -> tuple[str, Rows]:
         product=a.get("product", not_given),
         category=label(a.get("category"), lang),
         materials=_labels(list(a.get("materials", [])), lang) or not_given,
-        quantity=_quantity(a, lang) or not_given,
+        quantity=_per(a, lang) or not_given,
+        colourways=a.get("colourways", not_given),
+        sizes=_sizes(a, lang) or not_given,
+        total=total(a, lang) or not_given,
         styles=a.get("styles", not_given),
         deadline=_deadline(a, lang) or _deadline_word(a, lang) or not_given,
         budget=budget,

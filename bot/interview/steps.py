@@ -15,6 +15,8 @@ CATEGORY: Final = "category"
 MATERIALS: Final = "materials"
 QUANTITY: Final = "quantity"
 STYLES: Final = "styles"
+COLOURWAYS: Final = "colourways"
+SIZES: Final = "sizes"
 DEADLINE: Final = "deadline"
 BUDGET: Final = "budget"
 PLACE: Final = "place"
@@ -31,6 +33,8 @@ ORDER: Final[tuple[str, ...]] = (
     MATERIALS,
     QUANTITY,
     STYLES,
+    COLOURWAYS,
+    SIZES,
     DEADLINE,
     BUDGET,
     PLACE,
@@ -47,7 +51,9 @@ FOLLOWING: Final[dict[str, str]] = {
     CATEGORY: MATERIALS,
     MATERIALS: QUANTITY,
     QUANTITY: STYLES,
-    STYLES: DEADLINE,
+    STYLES: COLOURWAYS,
+    COLOURWAYS: SIZES,
+    SIZES: DEADLINE,
     DEADLINE: BUDGET,
     BUDGET: PLACE,
     PLACE: HANDWORK,
@@ -66,6 +72,8 @@ EDIT_TARGETS: Final[dict[str, str]] = {
     "materials": MATERIALS,
     "quantity": QUANTITY,
     "styles": STYLES,
+    "colourways": COLOURWAYS,
+    "sizes": SIZES,
     "deadline": DEADLINE,
     "budget": BUDGET,
     "place": PLACE,
@@ -96,6 +104,10 @@ DONE: Final = "."
 
 # Offered choices.
 STYLE_CHOICES: Final = (1, 2, 3, 4, 5, 6)
+COLOURWAY_CHOICES: Final = (1, 2, 3, 4, 5, 6)
+# Size ranges offered as buttons (the button's word -> the range as typed).
+SIZE_CHOICES: Final[dict[str, str]] = {"xs_xl": "XS-XL", "s_l": "S-L", "38_46": "38-46"}
+ONE_SIZE: Final = "one"
 HANDWORK_CHOICES: Final = (30, 50, 80)
 CERTIFICATION_CHOICES: Final = ("gots", "oeko_tex", "grs", "lwg", "bluesign", "sa8000")
 FALLBACK_MATERIALS: Final = ("cotton", "wool", "silk", "linen", "leather", "cashmere")
@@ -106,6 +118,7 @@ MATERIAL_BUTTONS: Final = 10
 # styles at most; a larger one is several briefs.
 MAX_STYLES: Final = 50
 MAX_PIECES: Final = 100_000
+MAX_COLOURWAYS: Final = 20
 MAX_MATERIALS: Final = 8
 MAX_PRODUCT_TEXT: Final = 500
 MAX_MATERIALS_TEXT: Final = 300

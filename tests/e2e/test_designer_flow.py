@@ -48,7 +48,9 @@ async def _interview_until_summary(api: LocalBotAPI) -> SentMessage:
     await _answer(api, "-5", "can't be negative")
     await _answer(api, "a lot", "I need a number")
     styles = await _answer(api, "80", "How many styles")
-    deadline = await _press(api, styles, "3", "By when")
+    colourways = await _press(api, styles, "3", "How many colourways")
+    sizes = await _press(api, colourways, "2", "Which sizes")
+    deadline = await _press(api, sizes, "XS–XL", "By when")
     assert deadline
     await _answer(api, "15/03/2020", "in the past")
     await _answer(api, "in 12 weeks", "budget per piece")
@@ -114,6 +116,10 @@ async def test_italian_designer_with_typos_gets_matches_in_italian(bottega: Runn
     await api.user_sends(user, "cento")
     styles = await api.wait_for(user, contains="Quanti modelli")
     await api.user_sends(user, "2")
+    await api.wait_for(user, contains="Quante varianti colore")
+    await api.user_sends(user, "1")
+    await api.wait_for(user, contains="In quali taglie")
+    await api.user_sends(user, "taglia unica")
     await api.wait_for(user, contains="Entro quando")
     await api.user_sends(user, "tra 10 settimane")
     budget = await api.wait_for(user, contains="budget")
@@ -150,7 +156,7 @@ async def test_interview_resumes_at_the_same_question_after_a_restart(database_u
             await api.user_sends(DESIGNER, "120")
             await api.wait_for(DESIGNER, contains="How many styles")
             await api.user_sends(DESIGNER, "4")
-            await api.wait_for(DESIGNER, contains="By when")
+            await api.wait_for(DESIGNER, contains="How many colourways")
 
 
 @pytest.mark.parametrize(
@@ -256,11 +262,12 @@ async def test_a_photo_instead_of_a_deadline_is_reasked(bottega: RunningBot) -> 
     understood = await _answer(api, "cashmere jumpers", "I understood")
     await _press(api, understood, "Yes", "How many pieces per style?")
     await _answer(api, "about 200", "How many styles")
-    await _answer(api, "2", "By when")
+    await _answer(api, "2", "How many colourways")
+    await _answer(api, "1", "Which sizes")
+    await _answer(api, "one size", "By when")
     await api.user_sends_photo(DESIGNER)
     reask = await api.wait_for(DESIGNER, contains="only read text")
     assert "By when" in (reask.text or "")
-    await _answer(api, "asap", "number of weeks")
     await _answer(api, "marzo", "budget per piece")
 
 

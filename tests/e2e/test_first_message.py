@@ -29,7 +29,9 @@ async def test_the_first_message_details_are_kept_and_not_asked_again(bottega: R
         assert detail in text, detail
     # Materials and quantity were given: the next question is the number of styles.
     styles = await _tap(api, understood, "Yes", "How many styles")
-    budget = await _tap(api, styles, "2", "budget per piece")
+    colourways = await _tap(api, styles, "2", "How many colourways")
+    sizes = await _tap(api, colourways, "1", "Which sizes")
+    budget = await _tap(api, sizes, "S–L", "budget per piece")
     # Place and handwork were given too: on to the certifications.
     certifications = await _tap(api, budget, "Skip", "certifications")
     summary = await _tap(api, certifications, "Done", "Your brief:")
@@ -39,6 +41,7 @@ async def test_the_first_message_details_are_kept_and_not_asked_again(bottega: R
     assert "Where: Tuscany, Italy" in summary_text
     assert "Handwork: at least 30 %" in summary_text
     assert "Delivery by: —" not in summary_text
+    assert "Sizes: S–L · 3 sizes" in summary_text and "Total: 120 pieces" in summary_text
 
 
 async def test_italian_first_message_with_range_styles_deadline_and_certification(
@@ -59,11 +62,15 @@ async def test_italian_first_message_with_range_styles_deadline_and_certificatio
         assert detail in text, detail
     assert "lavorazione a mano: almeno 80 %" in text and "GOTS" in text
     # Everything but the budget and the place was given.
-    budget = await _tap(api, understood, "Sì", "budget")
+    colourways = await _tap(api, understood, "Sì", "Quante varianti colore")
+    sizes = await _tap(api, colourways, "2", "In quali taglie")
+    budget = await _tap(api, sizes, "Taglia unica", "budget")
     place = await _tap(api, budget, "Salta", "Dove deve")
     summary = await _tap(api, place, "Ovunque", "La tua richiesta")
     summary_text = summary.text or ""
     assert "× 3" in summary_text and "GOTS" in summary_text and "80 %" in summary_text
+    # 150–250 per style × 3 styles.
+    assert "Totale: 450–750 pezzi" in summary_text
 
 
 async def test_a_product_alone_asks_every_question_as_before(bottega: RunningBot) -> None:

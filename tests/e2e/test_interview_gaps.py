@@ -44,13 +44,16 @@ async def test_back_goes_one_question_back_and_the_interview_goes_on(bottega: Ru
     assert "Which materials?" in (back.text or "")
     await _tap(api, back, "Done", "How many pieces per style?")
     await _say(api, "120", "How many styles")
-    await _say(api, "2", "By when")
+    await _say(api, "2", "How many colourways")
+    await _say(api, "1", "Which sizes")
+    await _say(api, "one size", "By when")
     await _say(api, "in 20 weeks", "budget")
     await _say(api, "skip", "Where should it be made?")
     await _say(api, "anywhere", "minimum share")
     await _say(api, "none", "certifications")
     summary = await _say(api, "none", "Your brief:")
     assert "120 per style × 2" in (summary.text or "")
+    assert "Total: 240 pieces" in (summary.text or "")
 
 
 async def test_back_in_italian(bottega: RunningBot) -> None:
@@ -65,7 +68,9 @@ async def test_a_deadline_can_be_flexible_unknown_or_as_soon_as_possible(
     api = bottega.api
     await _until_quantity(bottega)
     await _say(api, "80", "How many styles")
-    asked = await _say(api, "2", "By when")
+    await _say(api, "2", "How many colourways")
+    await _say(api, "1", "Which sizes")
+    asked = await _say(api, "one size", "By when")
     assert "flexible" in (asked.text or "")
     await _say(api, "asap", "budget per piece")
     await _say(api, "skip", "Where should it be made?")
@@ -84,7 +89,9 @@ async def test_non_lo_so_is_a_deadline_not_known_yet(bottega: RunningBot) -> Non
     api = bottega.api
     await _until_quantity(bottega, "it")
     await _say(api, "80", "Quanti modelli")
-    await _say(api, "2", "Entro quando")
+    await _say(api, "2", "Quante varianti colore")
+    await _say(api, "1", "In quali taglie")
+    await _say(api, "taglia unica", "Entro quando")
     await _say(api, "non lo so", "budget")
     await _say(api, "salta", "Dove deve")
     await _say(api, "ovunque", "lavorazione a mano")
@@ -100,7 +107,7 @@ async def test_the_number_of_styles_has_a_stated_limit(bottega: RunningBot) -> N
     assert "up to 50 in one brief" in (asked.text or "")
     refused = await _say(api, "100", "at most 50 styles")
     assert "How many styles" in (refused.text or "")
-    await _say(api, "50", "By when")
+    await _say(api, "50", "How many colourways")
 
 
 async def test_too_long_says_the_limit(bottega: RunningBot) -> None:

@@ -44,7 +44,11 @@ async def test_skip_words_answer_every_optional_question_and_never_become_a_prod
     await _say(api, "sì" if lang == "it" else "yes", asked_materials)
     await _say(api, materials, "pezzi per modello" if lang == "it" else "pieces per style")
     await _say(api, "80", "modelli" if lang == "it" else "How many styles")
-    await _say(api, "2", "Entro quando" if lang == "it" else "By when")
+    await _say(api, "2", "varianti colore" if lang == "it" else "How many colourways")
+    await _say(api, "1", "In quali taglie" if lang == "it" else "Which sizes")
+    await _say(
+        api, "taglia unica" if lang == "it" else "one size", "Entro" if lang == "it" else "By when"
+    )
     await _say(api, "in 20 weeks" if lang == "en" else "tra 20 settimane", "budget")
     await _say(api, words[0], "Dove deve" if lang == "it" else "Where should it be made?")
     await _say(api, "ovunque" if lang == "it" else "anywhere", asked_handwork)

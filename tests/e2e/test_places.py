@@ -29,7 +29,14 @@ async def _until_where(api: LocalBotAPI, user: int, lang: str = "en") -> SentMes
     await api.press(user, understood, words[1])
     styles = await api.wait_for(user, lambda m: "3" in m.button_texts)
     await api.press(user, styles, "3")
-    await api.wait_for(user, lambda m: m.message_id > styles.message_id)
+    colourways = await api.wait_for(
+        user, lambda m: "6" in m.button_texts and m.message_id > styles.message_id
+    )
+    await api.press(user, colourways, "1")
+    one_size = "Taglia unica" if lang == "it" else "One size"
+    sizes = await api.wait_for(user, lambda m: one_size in m.button_texts)
+    await api.press(user, sizes, one_size)
+    await api.wait_for(user, lambda m: m.message_id > sizes.message_id)
     await api.user_sends(user, "in 12 weeks" if lang == "en" else "tra 12 settimane")
     budget = await api.wait_for(user, contains="budget")
     await api.user_sends(user, "45 €")

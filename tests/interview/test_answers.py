@@ -310,3 +310,39 @@ def test_limits_are_said() -> None:
         "too_large_at_most", {"limit": steps.MAX_PIECES}
     )
     assert typed(steps.DEADLINE, "x" * 201) == Problem("too_long", {"limit": 200})
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "per"),
+    [
+        ("80", 80, "style"),
+        ("20 per size", 20, "size"),
+        ("30 per colore", 30, "colour"),
+        ("50 a taglia", 50, "size"),
+        ("40 each colourway", 40, "colour"),
+    ],
+)
+def test_the_quantity_says_what_it_counts(text: str, low: int, per: str) -> None:
+    result = typed(steps.QUANTITY, text)
+    assert isinstance(result, Answered)
+    assert (result.values["quantity_low"], result.values["quantity_per"]) == (low, per)
+
+
+def test_colourways_and_sizes() -> None:
+    assert typed(steps.COLOURWAYS, "3") == Answered({"colourways": 3})
+    assert typed(steps.COLOURWAYS, "40") == Problem(
+        "too_many_colourways", {"limit": steps.MAX_COLOURWAYS}
+    )
+    assert rules.choose_colourways(2) == Answered({"colourways": 2})
+    assert typed(steps.SIZES, "XS-XL") == Answered({"sizes": 5, "size_range": "XS–XL"})
+    assert typed(steps.SIZES, "taglia unica", IT) == Answered({"sizes": 1, "size_range": ""})
+    assert typed(steps.SIZES, "banana") == Problem("not_sizes")
+    assert rules.choose_sizes(steps.ONE_SIZE) == Answered({"sizes": 1, "size_range": ""})
+    assert rules.choose_sizes("38_46") == Answered({"sizes": 5, "size_range": "38–46"})
+
+
+def test_the_order_asks_colourways_and_sizes_after_the_styles() -> None:
+    assert steps.following(steps.STYLES, editing=False) == steps.COLOURWAYS
+    assert steps.following(steps.COLOURWAYS, editing=False) == steps.SIZES
+    assert steps.following(steps.SIZES, editing=False) == steps.DEADLINE
+    assert {"colourways", "sizes"} <= set(steps.EDIT_TARGETS)

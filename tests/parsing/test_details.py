@@ -26,7 +26,7 @@ TODAY = date(2026, 12, 3)
             "it",
             {"quantity": Quantity(150, 250), "styles": 3, "deadline": date(2027, 3, 31)},
         ),
-        ("40 bags in 2 colourways", "en", {"quantity": Quantity(40, 40), "styles": 2}),
+        ("40 bags in 2 colourways", "en", {"quantity": Quantity(40, 40), "colourways": 2}),
         ("giacche fatte a mano, circa 100 pezzi", "it", {"handwork": 80}),
         ("shirts, 70% handwork", "en", {"handwork": 70}),
         ("dresses size 42, 30 pieces", "en", {"quantity": Quantity(30, 30)}),
@@ -37,6 +37,7 @@ def test_details_in_a_sentence(text: str, lang: str, expected: dict[str, object]
     got = {
         "quantity": found.quantity,
         "styles": found.styles,
+        "colourways": found.colourways,
         "deadline": found.deadline,
         "region": found.place.region if found.place else None,
         "handwork": found.handwork,
