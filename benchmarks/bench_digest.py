@@ -111,6 +111,8 @@ class _FloorOutcomes:
                 password=self.url.password,
                 database=self.url.database,
             )
+            # As the outbox records outcomes: durable against the sender's death, not the server's.
+            await self.pg.execute("SET synchronous_commit = off")
             await self.pg.execute("DROP TABLE IF EXISTS floor_deliveries")
             await self.pg.execute(ddl)
             await self.pg.executemany("INSERT INTO floor_deliveries VALUES ($1, $2, $3)", rows)

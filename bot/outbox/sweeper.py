@@ -43,9 +43,10 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import and_, event, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import Table, and_, bindparam, event, or_, select, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
@@ -189,6 +190,20 @@ async def send_outgoing(
 
 # --- outcomes ---------------------------------------------------------------------------------
 
+_ASYNC_COMMIT = text("SET LOCAL synchronous_commit = off")
+_deliveries = cast(Table, Delivery.__table__)
+_MARK_SENT = (
+    update(_deliveries)
+    .where(
+        _deliveries.c.id == bindparam("delivery_id"),
+        _deliveries.c.state == DeliveryState.CLAIMED,
+        _deliveries.c.claimed_by == bindparam("worker"),
+    )
+    .values(
+        state=DeliveryState.SENT, sent_at=bindparam("sent_at"), lease_until=None, last_error=None
+    )
+)
+
 
 @dataclass(slots=True)
 class _Retry:
@@ -253,6 +268,26 @@ class _Ledger:
             self.mark_retry(kind, retry)
 
     async def flush(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        if len(self):
+            async with session_factory() as session:
+                await self.flush_into(session)
+
+    async def flush_sent(self, connection: AsyncConnection) -> bool:
+        """The common case — one message sent, nothing else to write — as one plain UPDATE and
+        its commit on `connection`; False (nothing written) when the ledger holds more."""
+        if len(self) != 1 or len(self.sent) != 1:
+            return False
+        delivery_id = self.sent.pop()
+        if connection.dialect.name == "postgresql":
+            await connection.execute(_ASYNC_COMMIT)  # see flush_into
+        await connection.execute(
+            _MARK_SENT, {"delivery_id": delivery_id, "worker": self.worker, "sent_at": utcnow()}
+        )
+        await connection.commit()
+        return True
+
+    async def flush_into(self, session: AsyncSession) -> None:
+        """Write the outcomes in one transaction of `session`, and commit it."""
         if not len(self):
             return
         sent, self.sent = self.sent, []
@@ -261,47 +296,52 @@ class _Ledger:
         retries, self.retries = self.retries, []
         blocked, self.blocked_chats = self.blocked_chats, []
         mine = (Delivery.state == DeliveryState.CLAIMED, Delivery.claimed_by == self.worker)
-        async with session_factory() as session:
-            if sent:
-                await session.execute(
-                    update(Delivery)
-                    .where(Delivery.id.in_(sent), *mine)
-                    .values(
-                        state=DeliveryState.SENT,
-                        sent_at=utcnow(),
-                        lease_until=None,
-                        last_error=None,
-                    )
-                    .execution_options(synchronize_session=False)
+        if session.get_bind().dialect.name == "postgresql":
+            # An outcome needs to survive this process, not a crash of PostgreSQL itself: the
+            # server has it (and every session sees it) once COMMIT returns, without waiting
+            # for the disk. A database crash may forget the last fraction of a second of
+            # outcomes, and those messages are sent again; none is lost.
+            await session.execute(_ASYNC_COMMIT)
+        if sent:
+            await session.execute(
+                update(Delivery)
+                .where(Delivery.id.in_(sent), *mine)
+                .values(
+                    state=DeliveryState.SENT,
+                    sent_at=utcnow(),
+                    lease_until=None,
+                    last_error=None,
                 )
-            for delivery_id, reason in cancelled:
-                await session.execute(
-                    update(Delivery)
-                    .where(Delivery.id == delivery_id, *mine)
-                    .values(state=DeliveryState.CANCELLED, lease_until=None, last_error=reason)
-                )
-            for delivery_id, reason in failed:
-                await session.execute(
-                    update(Delivery)
-                    .where(Delivery.id == delivery_id, *mine)
-                    .values(state=DeliveryState.FAILED, lease_until=None, last_error=reason)
-                )
-            for retry in retries:
-                values: dict[str, object] = {
-                    "state": DeliveryState.PENDING,
-                    "due_at": retry.due_at,
-                    "lease_until": None,
-                    "claimed_by": None,
-                    "last_error": retry.error[:500],
-                }
-                if retry.refund:
-                    values["attempts"] = Delivery.attempts - 1
-                await session.execute(
-                    update(Delivery).where(Delivery.id == retry.delivery_id, *mine).values(values)
-                )
-            for chat_id in blocked:
-                await users.mark_unreachable(session, chat_id)
-            await session.commit()
+                .execution_options(synchronize_session=False)
+            )
+        for delivery_id, reason in cancelled:
+            await session.execute(
+                update(Delivery)
+                .where(Delivery.id == delivery_id, *mine)
+                .values(state=DeliveryState.CANCELLED, lease_until=None, last_error=reason)
+            )
+        for delivery_id, reason in failed:
+            await session.execute(
+                update(Delivery)
+                .where(Delivery.id == delivery_id, *mine)
+                .values(state=DeliveryState.FAILED, lease_until=None, last_error=reason)
+            )
+        for retry in retries:
+            values: dict[str, object] = {
+                "state": DeliveryState.PENDING,
+                "due_at": retry.due_at,
+                "lease_until": None,
+                "claimed_by": None,
+                "last_error": retry.error[:500],
+            }
+            if retry.refund:
+                values["attempts"] = Delivery.attempts - 1
+            await session.execute(
+                update(Delivery).where(Delivery.id == retry.delivery_id, *mine).values(values)
+            )
+        for chat_id in blocked:
+            await users.mark_unreachable(session, chat_id)
+        await session.commit()
 
 
 # --- rendering --------------------------------------------------------------------------------
@@ -537,6 +577,13 @@ class _Pool:
 # --- the sweep --------------------------------------------------------------------------------
 
 
+def _engine(session_factory: async_sessionmaker[AsyncSession]) -> AsyncEngine:
+    bind = session_factory.kw.get("bind")
+    if not isinstance(bind, AsyncEngine):
+        raise TypeError("the outbox sweeper needs a session factory bound to an AsyncEngine")
+    return bind
+
+
 async def sweep(
     bot: Bot,
     session_factory: async_sessionmaker[AsyncSession],
@@ -589,6 +636,18 @@ async def sweep(
 
     async def send() -> None:
         ledger = _Ledger(worker, report)
+        # Each outcome is one small transaction on a connection this sender keeps for the
+        # sweep, not a session and a pool checkout per message.
+        async with _engine(session_factory).connect() as connection:
+            recorder = AsyncSession(bind=connection, expire_on_commit=False)
+            try:
+                await send_each(ledger, connection, recorder)
+            finally:
+                await recorder.close()
+
+    async def send_each(
+        ledger: _Ledger, connection: AsyncConnection, recorder: AsyncSession
+    ) -> None:
         while (item := await pool.take()) is not None:
             if not going():
                 unsent.append(item)
@@ -607,10 +666,12 @@ async def sweep(
                 held.release(item.delivery_id)
                 retry = _Retry(item.delivery_id, _clock(now), "lease in doubt", refund=True)
                 ledger.mark_retry(item.kind, retry, counted=False)
-                await ledger.flush(session_factory)
+                await ledger.flush_into(recorder)
                 continue
             await _send(bot, item, ledger, pacer, now)
-            await ledger.flush(session_factory)  # before this sender's next send
+            # Recorded before this sender's next send.
+            if not await ledger.flush_sent(connection):
+                await ledger.flush_into(recorder)
             held.release(item.delivery_id)
 
     renewing = asyncio.Lock()
@@ -636,8 +697,15 @@ async def sweep(
                     await pool.close()
 
     keeper = asyncio.create_task(keep_leases())
+    workers = [asyncio.ensure_future(produce())]
+    workers += [asyncio.ensure_future(send()) for _ in range(max(1, in_flight))]
     try:
-        await asyncio.gather(produce(), *(send() for _ in range(max(1, in_flight))))
+        await asyncio.gather(*workers)
+    except BaseException:
+        for task in workers:  # one failed: no other sender may go on once the sweep is over
+            task.cancel()
+        await asyncio.gather(*workers, return_exceptions=True)
+        raise
     finally:
         finished.set()
         await keeper
