@@ -57,7 +57,7 @@ INTERVIEW: list[tuple[Step, str]] = [
 ]
 
 
-async def _briefs(database_url: str) -> int:
+async def briefs_stored(database_url: str) -> int:
     engine = create_engine(database_url)
     try:
         async with create_session_factory(engine)() as session:
@@ -91,7 +91,7 @@ async def test_a_kill_after_any_answer_resumes_at_the_next_question(
             await bot.start()
             await bot.wait_log("was handled before", timeout=REPLY_TIMEOUT)
             await bot.kill()
-    assert await _briefs(database_url) == 1, "the confirmed brief was stored once"
+    assert await briefs_stored(database_url) == 1, "the confirmed brief was stored once"
     transcript = [m.plain_text for m in api.sent(DESIGNER)]
     # (The summary itself becomes "Brief saved" when it is confirmed.)
     for _, expected in INTERVIEW[:-2]:
