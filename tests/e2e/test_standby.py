@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from localbotapi import LocalBotAPI, SentMessage
+from tests.e2e.interview_script import DESIGNER, INTERVIEW, REPLY_TIMEOUT, briefs_stored
 from tests.e2e.processes import BotProcess, bot_processes
-from tests.e2e.test_kill_resume import INTERVIEW, DESIGNER, REPLY_TIMEOUT, briefs_stored
 
 TAKEOVER = 5.0  # seconds from the active process's death to the next answer's reply
 
