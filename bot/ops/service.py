@@ -142,6 +142,7 @@ async def _run_active(
             code = 1
     finally:
         role.set("stopping")
+        log.info("stopped taking updates; finishing the %d in flight", feed.in_flight)
         # 1. Stop taking updates.
         if poller is not None:
             poller.stop()
