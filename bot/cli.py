@@ -175,6 +175,41 @@ def db_downgrade(
     _say(f"Database downgraded to {revision}.")
 
 
+@db_app.command("copy")
+def db_copy(
+    target: Annotated[
+        str,
+        typer.Argument(
+            help="The database to copy into, migrated and empty, e.g. "
+            "postgresql://user:password@host:5432/bottega."
+        ),
+    ],
+) -> None:
+    """Copy every row of the database (DATABASE_URL) into another: ateliers, users, briefs,
+    introductions, deliveries, quotes, orders, conversations, everything in the schema."""
+    from bot.ops.copy import CopyRefused, copy_database
+
+    settings = _settings()
+    try:
+        target_url = load_settings(_env_file=None, database_url=target).database_url
+    except SettingsError as exc:
+        _fail(str(exc).replace("DATABASE_URL", "TARGET"), 2)
+    if target_url == settings.database_url:
+        _fail("The target is the database being copied (DATABASE_URL).", 2)
+    try:
+        report = _run(copy_database(settings.database_url, target_url))
+    except CopyRefused as exc:
+        _fail(str(exc))
+    except _database_errors() as exc:
+        _fail(f"Copy failed, nothing was written to {_safe_url(target_url)}: {exc}")
+    for table, rows in report.rows.items():
+        _say(f"{table}: {rows}")
+    _say(
+        f"Copied {report.total} rows from {_safe_url(settings.database_url)} "
+        f"to {_safe_url(target_url)}."
+    )
+
+
 def _migrate(settings: Settings, step: Any, revision: str) -> None:
     from alembic.util.exc import CommandError
 

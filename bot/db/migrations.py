@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from alembic.config import Config
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -25,8 +27,34 @@ def alembic_config(database_url: str, *, connection: Connection | None = None) -
     return cfg
 
 
+# Replicas that all run `bottega db upgrade` as they start migrate one after another: the first
+# takes this transaction-level advisory lock, the others wait and then find nothing to do.
+MIGRATION_LOCK_KEY = 0x626F7474  # "bott"
+
+
 def upgrade(database_url: str, revision: str = "head") -> None:
+    if database_url.startswith("postgresql"):
+        asyncio.run(_upgrade_postgres(database_url, revision))
+        return
     command.upgrade(alembic_config(database_url), revision)
+
+
+async def _upgrade_postgres(database_url: str, revision: str) -> None:
+    from bot.db.engine import create_engine
+
+    engine = create_engine(database_url)
+    try:
+
+        def _run(connection: Connection) -> None:
+            command.upgrade(alembic_config(database_url, connection=connection), revision)
+
+        async with engine.begin() as connection:
+            await connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+            )
+            await connection.run_sync(_run)
+    finally:
+        await engine.dispose()
 
 
 def downgrade(database_url: str, revision: str) -> None:

@@ -20,6 +20,17 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 60.0
 
 
+async def get(port: int, path: str) -> tuple[int, str]:
+    """GET a path of a process's health port: the status and the body."""
+    import aiohttp
+
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(f"http://127.0.0.1:{port}{path}") as response,
+    ):
+        return response.status, await response.text()
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

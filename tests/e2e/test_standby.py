@@ -4,13 +4,14 @@ when the active one is killed; on SQLite a second one refuses to start."""
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 import pytest
 
 from localbotapi import LocalBotAPI, SentMessage
 from tests.e2e.interview_script import DESIGNER, INTERVIEW, REPLY_TIMEOUT, briefs_stored
-from tests.e2e.processes import BotProcess, bot_processes
+from tests.e2e.processes import BotProcess, bot_processes, free_port, get
 
 TAKEOVER = 5.0  # seconds from the active process's death to the next answer's reply
 
@@ -23,12 +24,16 @@ async def test_a_standby_takes_over_mid_interview_within_five_seconds(
     database_url = migrated_postgres_url
     async with LocalBotAPI() as api:
         first = BotProcess(api, database_url, tmp_path, "first")
-        second = BotProcess(api, database_url, tmp_path, "second")
+        health = free_port()
+        second = BotProcess(api, database_url, tmp_path, "second", HEALTH_PORT=str(health))
         async with bot_processes(first, second):
             await first.start()
             await first.wait_log("this process is the active one")
             await second.start()
             await second.wait_log("standing by")
+            status, body = await get(health, "/readyz")
+            assert (status, json.loads(body)) == (200, {"database": "ok", "role": "standby"})
+            assert "bottega_standby 1.0" in (await get(health, "/metrics"))[1]
             last: SentMessage | None = None
             steps = iter(INTERVIEW)
             for act, expected in steps:
@@ -46,6 +51,7 @@ async def test_a_standby_takes_over_mid_interview_within_five_seconds(
             took = loop.time() - died
             assert took <= TAKEOVER, f"the standby answered {took:.1f} s after the kill"
             assert "this process is the active one" in second.log
+            assert json.loads((await get(health, "/readyz"))[1])["role"] == "active"
             for act, expected in steps:
                 await act(api, last)
                 last = await api.wait_for(DESIGNER, contains=expected, timeout=REPLY_TIMEOUT)

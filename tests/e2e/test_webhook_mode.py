@@ -87,7 +87,12 @@ async def test_the_secret_is_checked_on_every_request(database_url: str, tmp_pat
                     "message_id": 1,
                     "date": 1_700_000_000,
                     "chat": {"id": 5150, "type": "private", "first_name": "Eve"},
-                    "from": {"id": 5150, "is_bot": False, "first_name": "Eve", "language_code": "en"},
+                    "from": {
+                        "id": 5150,
+                        "is_bot": False,
+                        "first_name": "Eve",
+                        "language_code": "en",
+                    },
                     "text": "/start",
                     "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
                 },
