@@ -684,15 +684,31 @@ def digest_send_now(
             "bot sends them within seconds.",
         ),
     ] = False,
+    yes: Annotated[
+        bool,
+        typer.Option("--yes", "-y", help="Do not ask before a paid broadcast."),
+    ] = False,
 ) -> None:
-    """Compose this week's digest for everyone not yet served, due immediately."""
+    """Compose this week's digest for everyone not yet served, due immediately. With
+    PAID_BROADCAST on, first shows what the digest costs and asks."""
     from bot.db import create_engine, create_session_factory
     from bot.digest import service as digest
+    from bot.outbox.pacing import STARS_PER_PAID_MESSAGE, paid_cost
 
     settings = _settings()
     if deliver and settings.token is None:
         err.print("[red]--deliver needs TELEGRAM_BOT_TOKEN.[/red]")
         raise typer.Exit(2)
+    if settings.paid_broadcast:
+        audience = _run_db(settings, _with_session(settings, _digest_audience))
+        _say(
+            f"Paid broadcast is on: each digest message costs {STARS_PER_PAID_MESSAGE} Telegram "
+            f"Stars and goes out at up to {settings.paid_broadcast_rate_per_second:g} messages/s. "
+            f"At most {audience} people get a digest now: at most {paid_cost(audience)} Stars."
+        )
+        if not yes and not typer.confirm("Send this week's digest as a paid broadcast?"):
+            _say("Nothing queued.")
+            raise typer.Exit(1)
 
     async def work() -> tuple[Any, Any]:
         index = await _digest_index(settings)
@@ -711,10 +727,31 @@ def digest_send_now(
     console.print(
         f"Digests queued: {plan.planned} (considered {plan.considered}, nothing new for {plan.empty})."
     )
+    if settings.paid_broadcast:
+        _say(f"Paid broadcast: {plan.planned} digests, {paid_cost(plan.planned)} Stars.")
     if report is not None:
         console.print(
             f"Sent {report.sent}, dropped {report.dropped}, retried {report.retried}, failed {report.failed}."
         )
+
+
+async def _digest_audience(session: Any) -> int:
+    """People a digest could go to now (reachable, opted in, not deleted): an upper bound."""
+    from sqlalchemy import func, select
+
+    from bot.db.models import User
+
+    count = await session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(
+            User.deleted.is_(False),
+            User.reachable.is_(True),
+            User.digest_opt_in.is_(True),
+            User.telegram_id.is_not(None),
+        )
+    )
+    return int(count or 0)
 
 
 async def _deliver_now(settings: Settings, factory: Any) -> Any:

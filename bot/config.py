@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     stop_timeout_seconds: float = Field(default=8.0, gt=0, le=60)
     # Sends under way at once per process; a kill -9 may repeat at most this many messages.
     outbox_sends_in_flight: int = Field(default=1, ge=1, le=64)
+    # The weekly digest as a paid broadcast (0.1 Telegram Stars a message, up to 1000/s).
+    paid_broadcast: bool = False
+    paid_broadcast_rate_per_second: float = Field(default=100.0, gt=0, le=1000)
 
     @field_validator("database_url")
     @classmethod

@@ -8,6 +8,8 @@ Memory stays bounded: slots already in the past are forgotten once the table gro
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 # Telegram measures on its side; a little slack keeps us under its bucket despite network jitter.
 SLACK_SECONDS = 0.05
@@ -42,3 +44,40 @@ class ChatPacer:
 
     def __len__(self) -> int:
         return len(self._next_slot)
+
+
+# Telegram's fee for a message sent with allow_paid_broadcast, in Telegram Stars, and the most
+# such messages a bot may send a second.
+STARS_PER_PAID_MESSAGE = Decimal("0.1")
+PAID_MESSAGES_PER_SECOND = 1000
+# What may go out as a paid broadcast when the operator opts in: the weekly digest only.
+PAID_KINDS = frozenset({"digest"})
+
+
+@dataclass
+class PaidBroadcast:
+    """Deliveries of `kinds` are sent with `allow_paid_broadcast` (beyond the free 30/s, for a
+    fee per message), at most `rate` a second overall."""
+
+    kinds: frozenset[str]
+    rate: float
+    _next_slot: float = field(default=0.0, init=False)
+
+    def __post_init__(self) -> None:
+        if not 0 < self.rate <= PAID_MESSAGES_PER_SECOND:
+            raise ValueError(f"the paid broadcast rate must be in (0, {PAID_MESSAGES_PER_SECOND}]")
+
+    def covers(self, kind: str) -> bool:
+        return kind in self.kinds
+
+    async def wait(self) -> None:
+        now = asyncio.get_running_loop().time()
+        slot = max(now, self._next_slot)
+        self._next_slot = slot + 1.0 / self.rate
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+
+def paid_cost(messages: int) -> Decimal:
+    """What `messages` paid broadcast messages cost, in Telegram Stars."""
+    return STARS_PER_PAID_MESSAGE * messages

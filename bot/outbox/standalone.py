@@ -19,7 +19,7 @@ from telegram.ext import AIORateLimiter, ExtBot
 import matching
 from bot.config import Settings
 from bot.core.renderers import using_match_index
-from bot.outbox.pacing import ChatPacer
+from bot.outbox.pacing import PAID_KINDS, ChatPacer, PaidBroadcast
 from bot.outbox.sweeper import WORKER_ID, SweepReport, sweep
 from bot.registry.index_cache import MatchIndexCache
 from bot.request import AiohttpRequest
@@ -63,6 +63,11 @@ async def deliver(
             loop.add_signal_handler(signum, stop.set)
     total = SweepReport()
     pacer = ChatPacer(settings.send_rate_per_chat_per_second)
+    paid = (
+        PaidBroadcast(PAID_KINDS, settings.paid_broadcast_rate_per_second)
+        if settings.paid_broadcast
+        else None
+    )
     index = MatchIndexCache(session_factory)
     try:
         async with _bot(settings) as bot:
@@ -85,6 +90,7 @@ async def deliver(
                         worker=worker,
                         pacer=pacer,
                         keep_going=lambda: not stop.is_set(),
+                        paid=paid,
                     )
                 total += report
                 if on_sweep is not None:

@@ -58,7 +58,7 @@ from bot.core.replies import keyboard
 from bot.db.base import utcnow
 from bot.db.models import Delivery, DeliveryState, User
 from bot.outbox import metrics
-from bot.outbox.pacing import ChatPacer
+from bot.outbox.pacing import ChatPacer, PaidBroadcast
 from bot.outbox.payloads import PayloadError
 
 log = logging.getLogger(__name__)
@@ -167,25 +167,37 @@ async def renew_leases(
 
 
 async def send_outgoing(
-    bot: Bot, chat_id: int, outgoing: Outgoing, *, pacer: ChatPacer | None = None
+    bot: Bot,
+    chat_id: int,
+    outgoing: Outgoing,
+    *,
+    pacer: ChatPacer | None = None,
+    paid: PaidBroadcast | None = None,
 ) -> None:
     """The one way a rendered message leaves the process: through the bot's rate limiter, and
-    through `pacer` for the per-chat limit when given."""
+    through `pacer` for the per-chat limit when given; with `paid`, as a paid broadcast at its
+    rate (the limiter then keeps Telegram's 1000/s instead of the free 30/s)."""
     if pacer is not None:
         await pacer.wait(chat_id)
+    if paid is not None:
+        await paid.wait()
     if outgoing.photo is not None:
         await bot.send_photo(
             chat_id,
             outgoing.photo,
             caption=outgoing.text[:1024] or None,
             reply_markup=keyboard(outgoing.buttons),
+            allow_paid_broadcast=paid is not None or None,
         )
     else:
         await bot.send_message(
-            chat_id, outgoing.text[:4096], reply_markup=keyboard(outgoing.buttons)
+            chat_id,
+            outgoing.text[:4096],
+            reply_markup=keyboard(outgoing.buttons),
+            allow_paid_broadcast=paid is not None or None,
         )
     for follower in outgoing.followers:
-        await send_outgoing(bot, chat_id, follower, pacer=pacer)
+        await send_outgoing(bot, chat_id, follower, pacer=pacer, paid=paid)
 
 
 # --- outcomes ---------------------------------------------------------------------------------
@@ -466,6 +478,7 @@ async def _send(
     ledger: _Ledger,
     pacer: ChatPacer | None,
     now: datetime | None,
+    paid: PaidBroadcast | None = None,
 ) -> None:
     """Send one rendered delivery; its outcome goes to `ledger`."""
     if pacer is not None and pacer.delay(item.chat_id) > MAX_CHAT_WAIT_SECONDS:
@@ -475,7 +488,8 @@ async def _send(
         )
         return
     try:
-        await send_outgoing(bot, item.chat_id, item.outgoing, pacer=pacer)
+        paid_now = paid if paid is not None and paid.covers(item.kind) else None
+        await send_outgoing(bot, item.chat_id, item.outgoing, pacer=pacer, paid=paid_now)
     except Forbidden as exc:
         ledger.blocked_chats.append(item.chat_id)
         ledger.mark_dropped(item.delivery_id, item.kind, f"forbidden: {exc.message}")
@@ -596,6 +610,7 @@ async def sweep(
     renew_every: timedelta = RENEW_EVERY,
     pacer: ChatPacer | None = None,
     keep_going: Callable[[], bool] = lambda: True,
+    paid: PaidBroadcast | None = None,
 ) -> SweepReport:
     """Deliver everything due now; returns what happened.
 
@@ -668,7 +683,7 @@ async def sweep(
                 ledger.mark_retry(item.kind, retry, counted=False)
                 await ledger.flush_into(recorder)
                 continue
-            await _send(bot, item, ledger, pacer, now)
+            await _send(bot, item, ledger, pacer, now, paid)
             # Recorded before this sender's next send.
             if not await ledger.flush_sent(connection):
                 await ledger.flush_into(recorder)

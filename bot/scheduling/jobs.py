@@ -13,7 +13,7 @@ from telegram.ext import Application, ContextTypes
 from bot.core.renderers import using_match_index
 from bot.digest import service as digest
 from bot.followups import service as followups
-from bot.outbox.pacing import ChatPacer
+from bot.outbox.pacing import PAID_KINDS, ChatPacer, PaidBroadcast
 from bot.outbox.sweeper import WORKER_ID, sweep
 from bot.runtime import Runtime, runtime_of
 
@@ -35,6 +35,18 @@ def _pacer(runtime: Runtime) -> ChatPacer:
         pacer = ChatPacer(runtime.settings.send_rate_per_chat_per_second)
         runtime.extras["chat_pacer"] = pacer
     return pacer
+
+
+def _paid(runtime: Runtime) -> PaidBroadcast | None:
+    """The weekly digest as a paid broadcast, when the operator opted in (PAID_BROADCAST)."""
+    settings = runtime.settings
+    if not settings.paid_broadcast:
+        return None
+    paid = runtime.extras.get("paid_broadcast")
+    if not isinstance(paid, PaidBroadcast):
+        paid = PaidBroadcast(PAID_KINDS, settings.paid_broadcast_rate_per_second)
+        runtime.extras["paid_broadcast"] = paid
+    return paid
 
 
 def _worker(runtime: Runtime) -> str:
@@ -77,6 +89,7 @@ async def _sweep_once(application: AnyApplication, runtime: Runtime) -> None:
             worker=_worker(runtime),
             pacer=_pacer(runtime),
             keep_going=lambda: application.running,
+            paid=_paid(runtime),
         )
     if report.claimed:
         log.info("outbox: %s", report)
