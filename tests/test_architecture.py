@@ -230,3 +230,22 @@ def test_the_interview_keeps_no_word_lists_of_its_own() -> None:
             and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts)
         ]
         assert sets_of_words == [], path
+
+
+def test_updates_come_only_from_the_feed_that_confirms_them_once_handled() -> None:
+    """PTB's updater confirms an update as soon as it is fetched, so a kill loses it; updates
+    reach the application through bot/ops/feed.py (long polling) or bot/ops/webhook.py."""
+    offenders = {
+        str(path.relative_to(ROOT)): [
+            name for name in ("run_polling", "run_webhook", ".updater.") if name in text
+        ]
+        for path in sorted((ROOT / "bot").rglob("*.py"))
+        if path.name != "app.py"
+        and any(
+            name in (text := path.read_text("utf-8"))
+            for name in ("run_polling", "run_webhook", ".updater.")
+        )
+    }
+    assert offenders == {}
+    app = (ROOT / "bot" / "app.py").read_text("utf-8")
+    assert ".updater(None)" in app and "run_polling" not in app
