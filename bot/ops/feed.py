@@ -102,7 +102,7 @@ class Poller:
     async def run(self) -> None:
         """Poll until `stop` (then drain the feed and `confirm`)."""
         bot = self.feed.application.bot
-        delay = 1.0
+        delay = 0.25
         while not self._stopping.is_set():
             self._poll = asyncio.create_task(
                 bot.get_updates(
@@ -113,7 +113,7 @@ class Poller:
             )
             try:
                 updates: tuple[Update, ...] = await self._poll
-                delay = 1.0
+                delay = 0.25
             except asyncio.CancelledError:
                 if self._stopping.is_set():
                     break
@@ -131,7 +131,12 @@ class Poller:
                 await self._pause(delay)
                 delay = min(delay * 2, 30.0)
                 continue
-            except (NetworkError, TimedOut) as exc:
+            except TimedOut:
+                # A long poll that outlived its read timeout (a busy loop, a slow network) is
+                # not an outage: ask again at once.
+                log.debug("getUpdates timed out; asking again")
+                continue
+            except NetworkError as exc:
                 log.warning("getUpdates failed (%s); trying again", exc.__class__.__name__)
                 await self._pause(delay)
                 delay = min(delay * 2, 30.0)
