@@ -48,7 +48,7 @@ async def _post(url: str, body: dict[str, object], secret: str | None) -> int:
 
 @pytest.mark.slow
 async def test_an_interview_over_webhook_delivery(database_url: str, tmp_path: Path) -> None:
-    async with LocalBotAPI() as api:
+    async with LocalBotAPI(webhook_timeout=REPLY_TIMEOUT) as api:
         bot, url = _webhook_bot(api, database_url, tmp_path)
         async with bot_processes(bot):
             await bot.start()
@@ -75,7 +75,7 @@ async def _webhook_info(api: LocalBotAPI) -> dict[str, Any]:
 
 
 async def test_the_secret_is_checked_on_every_request(database_url: str, tmp_path: Path) -> None:
-    async with LocalBotAPI() as api:
+    async with LocalBotAPI(webhook_timeout=REPLY_TIMEOUT) as api:
         bot, url = _webhook_bot(api, database_url, tmp_path)
         async with bot_processes(bot):
             await bot.start()
