@@ -12,6 +12,7 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
 
 from bot.admin.rendering import RENDERERS as ADMIN_RENDERERS
 from bot.ateliers import handlers as atelier_registration
+from bot.ateliers.rendering import RENDERERS as ATELIER_RENDERERS
 from bot.briefs.rendering import RENDERERS as BRIEF_RENDERERS
 from bot.config import Settings
 from bot.core import handlers as common
@@ -68,6 +69,7 @@ def install_renderers() -> None:
         DIGEST_RENDERERS,
         ADMIN_RENDERERS,
         BRIEF_RENDERERS,
+        ATELIER_RENDERERS,
     ):
         register_renderers(renderers)
 

@@ -87,6 +87,14 @@ class PauseRequests(ButtonData):
 
 
 @dataclass(frozen=True)
+class EndPauseIn(ButtonData):
+    """On a pause's confirmation: end it by itself after some weeks."""
+
+    PREFIX = "cap:until"
+    weeks: int = number(1, 12)
+
+
+@dataclass(frozen=True)
 class ResumeRequests(ButtonData):
     PREFIX = "cap:resume"
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from babel import Locale
+from babel.dates import format_date
 from telegram import Update
 from telegram.ext import (
     BaseHandler,
@@ -34,6 +35,7 @@ from bot.ateliers.buttons import (
     ConfirmSpecialties,
     EditGroup,
     EditProfile,
+    EndPauseIn,
     NotADuplicate,
     OpenEditMenu,
     OtherCapacity,
@@ -806,11 +808,41 @@ async def _apply_capacity(
         text = t("atelier.paused" if is_paused else "atelier.resumed", lang, name=name)
     if not verified and not is_paused:
         text += "\n\n" + t("atelier.pending_note", lang)
+    # A new pause may end by itself: one more tap gives it an end date.
+    ends = _pause_end_buttons(lang) if paused and is_paused else None
     if update.callback_query is not None:
-        await edit_or_say(update, context, text)
+        await edit_or_say(update, context, text, ends)
     else:
-        await say(update, context, text)
+        await say(update, context, text, ends)
     return True
+
+
+def _pause_end_buttons(lang: str) -> list[list[tuple[str, str]]]:
+    return [
+        [
+            (t("atelier.pause_end_in", lang, weeks=weeks), EndPauseIn(weeks).encode())
+            for weeks in profiles.PAUSE_END_WEEKS
+        ]
+    ]
+
+
+async def end_pause_pressed(update: Update, context: BotContext, button: EndPauseIn) -> None:
+    query = update.callback_query
+    assert query is not None
+    lang = lang_of(context, update)
+    user = await context.uow.user()
+    try:
+        atelier, until = await profiles.end_pause_in(
+            context.uow.session, owner_id=user.id, weeks=button.weeks
+        )
+    except profiles.ProfileError:
+        await query.answer(t("atelier.pause_not_paused", lang), show_alert=True)
+        return
+    await query.answer()
+    when = format_date(until.date(), "long", locale=lang)
+    await edit_or_say(
+        update, context, t("atelier.pause_ends_on", lang, name=atelier.name, until=when)
+    )
 
 
 async def capacity_set(update: Update, context: BotContext, button: SetCapacity) -> None:
@@ -953,6 +985,7 @@ def build_handlers() -> list[Handler]:
         on_button(SetCapacity, capacity_set),
         on_plain_button(PauseRequests, pause_pressed),
         on_plain_button(ResumeRequests, resume_pressed),
+        on_button(EndPauseIn, end_pause_pressed),
         CommandHandler("profile", show_profile),
         CommandHandler("pause", pause),
         CommandHandler("resume", resume),

@@ -10,12 +10,14 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
 
 from rapidfuzz import fuzz, utils
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import outbox
 from bot.db.base import utcnow
 from bot.db.models import Atelier, AtelierSource, Role, User
 
@@ -226,5 +228,55 @@ async def set_available_capacity(session: AsyncSession, *, owner_id: int, pieces
 async def set_paused(session: AsyncSession, *, owner_id: int, paused: bool) -> Atelier:
     atelier = await owned_or_error(session, owner_id)
     atelier.paused = paused
+    if not paused:  # resumed by hand: no end date left behind
+        await outbox.cancel_matching(
+            session, key_prefix=_pause_end_prefix(atelier.id), reason="resumed"
+        )
+    await session.flush()
+    return atelier
+
+
+@dataclass(frozen=True, slots=True)
+class AtelierPauseEnds(outbox.Payload):
+    """A paused atelier's chosen end date: it takes requests again by itself, and is told."""
+
+    kind: ClassVar[str] = "atelier_pause_ends"
+    atelier_id: int
+
+
+PAUSE_END_WEEKS = (1, 2, 4)
+
+
+def _pause_end_prefix(atelier_id: int) -> str:
+    return f"atelier:{atelier_id}:pause_ends"
+
+
+async def end_pause_in(
+    session: AsyncSession, *, owner_id: int, weeks: int, now: datetime | None = None
+) -> tuple[Atelier, datetime]:
+    """Give the owner's pause an end date `weeks` from now (replacing an earlier one)."""
+    atelier = await owned_or_error(session, owner_id)
+    if not atelier.paused or not 1 <= weeks <= 12:
+        raise ProfileError("not_paused")
+    await outbox.cancel_matching(
+        session, key_prefix=_pause_end_prefix(atelier.id), reason="pause changed"
+    )
+    until = (now or utcnow()) + timedelta(weeks=weeks)
+    await outbox.schedule(
+        session,
+        AtelierPauseEnds(atelier.id),
+        recipient_id=owner_id,
+        due_at=until,
+        dedupe_key=f"{_pause_end_prefix(atelier.id)}:{until.isoformat()}",
+    )
+    return atelier, until
+
+
+async def end_pause(session: AsyncSession, atelier_id: int, owner_id: int) -> Atelier | None:
+    """The pause's end date came: requests again, unless it was resumed or changed hands."""
+    atelier = await session.get(Atelier, atelier_id)
+    if atelier is None or atelier.owner_id != owner_id or not atelier.paused:
+        return None
+    atelier.paused = False
     await session.flush()
     return atelier

@@ -94,3 +94,54 @@ async def test_forged_buttons_cannot_edit_or_set_someone_elses_atelier(bottega: 
         None,
         "info@maglificio.example",
     )
+
+
+async def test_a_pause_may_end_by_itself(bottega: RunningBot) -> None:
+    from sqlalchemy import select, update
+
+    from bot.db.base import utcnow
+    from bot.db.models import Delivery, DeliveryState
+
+    api = bottega.api
+    atelier = await seed_atelier(bottega, 223)
+    await api.user_sends(223, "/pause")
+    paused = await api.wait_for(223, contains="is paused")
+    await api.press(223, paused, "End in 2 wk")
+    await api.wait_for(223, contains="is paused until")
+    async with bottega.session_factory() as session:
+        ending = await session.scalar(
+            select(Delivery).where(
+                Delivery.kind == "atelier_pause_ends", Delivery.state == DeliveryState.PENDING
+            )
+        )
+        assert ending is not None
+        # Two weeks pass.
+        await session.execute(
+            update(Delivery).where(Delivery.id == ending.id).values(due_at=utcnow())
+        )
+        await session.commit()
+    await api.wait_for(223, contains="The pause is over", timeout=20)
+    assert not (await fetch_atelier(bottega, atelier.id)).paused
+
+
+async def test_resuming_by_hand_drops_the_pause_end(bottega: RunningBot) -> None:
+    from sqlalchemy import select
+
+    from bot.db.models import Delivery, DeliveryState
+
+    api = bottega.api
+    await seed_atelier(bottega, 224)
+    await api.user_sends(224, "/pause")
+    paused = await api.wait_for(224, contains="is paused")
+    await api.press(224, paused, "End in 1 wk")
+    await api.wait_for(224, contains="is paused until")
+    await api.user_sends(224, "/resume")
+    await api.wait_for(224, contains="open to new introduction requests again")
+    async with bottega.session_factory() as session:
+        assert (
+            await session.scalar(
+                select(Delivery).where(
+                    Delivery.kind == "atelier_pause_ends", Delivery.state == DeliveryState.PENDING
+                )
+            )
+        ) is None
