@@ -61,6 +61,7 @@ SCRIPT: list[tuple[str, str]] = [
     ("press", "iv:place:IT"),
     ("press", "iv:hand:0"),
     ("press", "iv:cert:."),
+    ("press", "f:done:interview"),
     ("press", "iv:confirm"),
 ]
 

@@ -21,6 +21,7 @@ from bot.core.renderers import register_renderers
 from bot.db import create_engine, create_session_factory
 from bot.digest.rendering import RENDERERS as DIGEST_RENDERERS
 from bot.feedback.rendering import RENDERERS as FEEDBACK_RENDERERS
+from bot.files.rendering import RENDERERS as FILES_RENDERERS
 from bot.followups.rendering import RENDERERS as FOLLOWUP_RENDERERS
 from bot.i18n import LANGUAGES
 from bot.interview import handlers as interview
@@ -46,6 +47,7 @@ FLOW_MODULES: tuple[str, ...] = (
     "bot.feedback.handlers",
     "bot.followups.handlers",
     "bot.digest.handlers",
+    "bot.files.handlers",
 )
 JOB_MODULES: tuple[str, ...] = ("bot.scheduling.jobs",)
 # After a change of language (or an unknown command), the flow with an open question asks it
@@ -70,6 +72,7 @@ def install_renderers() -> None:
         ADMIN_RENDERERS,
         BRIEF_RENDERERS,
         ATELIER_RENDERERS,
+        FILES_RENDERERS,
     ):
         register_renderers(renderers)
 

@@ -67,6 +67,7 @@ FEATURES = (
     "settings",
     "account",
     "admin",
+    "files",
     "quotes",
     "orders",
 )

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import outbox
 from bot.db.base import utcnow
 from bot.db.models import Atelier, Brief, BriefState, Feedback, IntroRequest, IntroState, User
+from bot.files import service as files
 
 REASON = "the recipient deleted their data"
 
@@ -83,6 +84,8 @@ async def erase_user(session: AsyncSession, telegram_id: int) -> Erased | None:
         .values(from_user_id=None, note=None)
     )
 
+    # The files they sent (their briefs' packs, their ateliers' portfolios) are sent nowhere again.
+    await files.erase_for(session, user_id=user.id, brief_ids=brief_ids, atelier_ids=atelier_ids)
     cancelled = await outbox.cancel_for_recipient(session, user.id, reason=REASON)
     user.telegram_id = None
     user.display_name = None

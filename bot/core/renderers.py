@@ -23,10 +23,22 @@ from bot.outbox.payloads import Payload
 
 
 @dataclass(frozen=True, slots=True)
+class Media:
+    """A file Telegram already holds, sent again by its `file_id` (or an https URL Telegram
+    fetches): a photo or a document, with a caption that carries no contact."""
+
+    kind: str  # "photo" or "document"
+    file_id: str
+    caption: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Outgoing:
     text: str
     buttons: Sequence[Sequence[tuple[str, str]]] = ()
     photo: bytes | None = None
+    # Files sent after the text: photos as an album, documents as documents.
+    media: Sequence[Media] = ()
     # Further messages sent right after, e.g. one per match in a nudge.
     followers: Sequence[Outgoing] = field(default_factory=tuple)
 

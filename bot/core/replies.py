@@ -7,12 +7,21 @@ import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    Bot,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaDocument,
+    InputMediaPhoto,
+    Update,
+)
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler
 
 from bot.core import unit_of_work
 from bot.core.callbacks import ButtonData
+from bot.core.renderers import Media
 from bot.i18n import DEFAULT_LANGUAGE, pick_language, t
 from bot.runtime import BotContext
 
@@ -41,6 +50,49 @@ def keyboard(rows: Buttons | None) -> InlineKeyboardMarkup | None:
             if row
         ]
     )
+
+
+ALBUM_SIZE = 10  # Telegram's most items in one media group
+
+
+def albums(media: Sequence[Media]) -> list[list[Media]]:
+    """How files go out: photos in albums of up to ten, then documents likewise (Telegram
+    keeps documents out of photo albums); a lone file is a message of its own."""
+    groups: list[list[Media]] = []
+    for kind in ("photo", "document"):
+        items = [m for m in media if m.kind == kind]
+        groups += [items[i : i + ALBUM_SIZE] for i in range(0, len(items), ALBUM_SIZE)]
+    return groups
+
+
+async def send_media(
+    bot: Bot,
+    chat_id: int,
+    media: Sequence[Media],
+    *,
+    pace: Callable[[int], Awaitable[None]] | None = None,
+) -> None:
+    """Send files by file_id: each album (or lone file) after `pace(messages)`, which is given
+    the number of messages it counts as (an album counts as one per item)."""
+    for group in albums(media):
+        if pace is not None:
+            await pace(len(group))
+        if len(group) == 1:
+            item = group[0]
+            if item.kind == "photo":
+                await bot.send_photo(chat_id, item.file_id, caption=item.caption)
+            else:
+                await bot.send_document(chat_id, item.file_id, caption=item.caption)
+            continue
+        await bot.send_media_group(
+            chat_id,
+            [
+                InputMediaPhoto(m.file_id, caption=m.caption)
+                if m.kind == "photo"
+                else InputMediaDocument(m.file_id, caption=m.caption)
+                for m in group
+            ],
+        )
 
 
 def _after_commit(step: Callable[[], Awaitable[object]]) -> bool:
@@ -76,6 +128,19 @@ async def send_photo(update: Update, context: BotContext, photo: bytes, caption:
 
     async def send() -> None:
         await context.bot.send_photo(chat.id, photo, caption=caption)
+
+    if not _after_commit(send):
+        await send()
+
+
+async def send_files(update: Update, context: BotContext, media: Sequence[Media]) -> None:
+    """Send files (an album for photos) to the chat the update came from, after the commit."""
+    chat = update.effective_chat
+    if chat is None or not media:
+        return
+
+    async def send() -> None:
+        await send_media(context.bot, chat.id, media)
 
     if not _after_commit(send):
         await send()

@@ -93,6 +93,8 @@ def _digest_message(
         for number, item in enumerate(briefs, start=1):
             lines = [t("followups.digest_brief_header", lang, number=number)]
             lines += brief_lines(_facts(item), lang)
+            if item.has_pack:
+                lines.append(t("files.on_request", lang))
             blocks.append("\n".join(lines))
             rows.append(
                 [

@@ -44,6 +44,7 @@ from bot.db.models import (
     IntroState,
     User,
 )
+from bot.files import service as files
 from bot.intros import service as intros
 from bot.intros.service import IntroError
 
@@ -92,6 +93,8 @@ class DigestBrief:
     colourways: int | None = None
     sizes: int | None = None
     size_range: str | None = None
+    # Only whether it has one: a pack goes with a request, never in a digest.
+    has_pack: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +215,7 @@ class Composer:
         self._fresh: list[tuple[datetime, str]] | None = None
         self._fresh_times: list[datetime] = []
         self._new_briefs: list[Brief] | None = None
+        self._with_pack: set[int] = set()
         self._fits: dict[int, frozenset[str]] = {}
 
     async def _load(self, session: AsyncSession) -> None:
@@ -239,6 +243,7 @@ class Composer:
             .order_by(Brief.confirmed_at.desc(), Brief.id.desc())
         )
         self._new_briefs = list(briefs.all())
+        self._with_pack = await files.briefs_with_pack(session, [b.id for b in self._new_briefs])
 
     def _fits_of(self, brief: Brief) -> frozenset[str]:
         fits = self._fits.get(brief.id)
@@ -330,13 +335,15 @@ class Composer:
             fits = self._fits_of(brief)
             for atelier in ateliers:
                 if atelier.ref in fits and (brief.id, atelier.id) not in known:
-                    out.briefs.append(_anonymous_brief(brief, atelier))
+                    out.briefs.append(
+                        _anonymous_brief(brief, atelier, has_pack=brief.id in self._with_pack)
+                    )
                     break
             if len(out.briefs) >= MAX_ITEMS:
                 return
 
 
-def _anonymous_brief(brief: Brief, atelier: Atelier) -> DigestBrief:
+def _anonymous_brief(brief: Brief, atelier: Atelier, *, has_pack: bool = False) -> DigestBrief:
     return DigestBrief(
         brief_id=brief.id,
         atelier_id=atelier.id,
@@ -355,6 +362,7 @@ def _anonymous_brief(brief: Brief, atelier: Atelier) -> DigestBrief:
         colourways=brief.colourways,
         sizes=brief.sizes,
         size_range=brief.size_range,
+        has_pack=has_pack,
     )
 
 

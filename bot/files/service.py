@@ -341,6 +341,20 @@ async def portfolio_for_designer(
     return atelier, await portfolio_of(session, atelier.id)
 
 
+async def briefs_with_pack(session: AsyncSession, brief_ids: Sequence[int]) -> set[int]:
+    """Which of these briefs have a pack (a digest says "available on request", nothing more)."""
+    found: set[int] = set()
+    ids = list(brief_ids)
+    for start in range(0, len(ids), 500):
+        rows = await session.scalars(
+            select(FileRef.brief_id)
+            .where(FileRef.brief_id.in_(ids[start : start + 500]))
+            .distinct()
+        )
+        found |= {i for i in rows.all() if i is not None}
+    return found
+
+
 async def with_portfolio(session: AsyncSession, atelier_ids: Sequence[int]) -> set[int]:
     """Which of these ateliers have a portfolio (for the "Photos" buttons)."""
     if not atelier_ids:
@@ -387,6 +401,8 @@ class AlbumReceived(outbox.Payload):
     brief_id: int | None
     atelier_id: int | None
     where: str  # the step that asked: interview, registration, brief, portfolio
+    limit: int = 10
+    max_bytes: int = 20 * 1024 * 1024
     kept: int = 0
     problems: dict[str, int] = field(default_factory=dict)
     dropped: int = 0  # captions dropped for carrying a contact
@@ -421,6 +437,7 @@ async def note_album_part(
     group: str,
     added: Added,
     wait: timedelta,
+    limits: Limits,
     now: datetime | None = None,
 ) -> None:
     """One file of an album was handled: the album's answer (a delivery, so a restart between
@@ -444,7 +461,16 @@ async def note_album_part(
         )
         return
     answer = _counted(
-        AlbumReceived(home.purpose, home.owner_id, home.brief_id, home.atelier_id, where), added
+        AlbumReceived(
+            home.purpose,
+            home.owner_id,
+            home.brief_id,
+            home.atelier_id,
+            where,
+            limit=limits.max_files,
+            max_bytes=limits.max_bytes,
+        ),
+        added,
     )
     # A part arriving after the answer went out starts an answer of its own.
     answered = await session.scalar(

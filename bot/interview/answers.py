@@ -43,6 +43,7 @@ from bot.interview.steps import (
     MAX_STYLES,
     NONE_OF_THESE,
     ONE_SIZE,
+    PACK,
     PLACE,
     PRODUCT,
     QUANTITY,
@@ -548,6 +549,13 @@ def parse_region(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer:
     return _place(place)
 
 
+def parse_pack(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer:
+    """Files are the answer here; "done" or "skip" typed goes on like the buttons."""
+    if _said(text, asked.lang, _FINISHED):
+        return Answered()
+    return Problem("pack_use_buttons")
+
+
 def parse_summary(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer:
     """The summary waits for Confirm or a field to edit."""
     return USE_BUTTONS
@@ -569,5 +577,6 @@ PARSERS: Final[dict[str, Parser]] = {
     COUNTRY: parse_place,
     HANDWORK: parse_handwork,
     CERTIFICATIONS: parse_certifications,
+    PACK: parse_pack,
     SUMMARY: parse_summary,
 }

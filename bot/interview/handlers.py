@@ -39,6 +39,11 @@ from bot.core.replies import (
     on_plain_button,
     say,
 )
+from bot.db.models import FilePurpose
+from bot.files import handlers as files_handlers
+from bot.files import rendering as files_rendering
+from bot.files import service as files
+from bot.files.buttons import FinishFiles, RemoveFile
 from bot.followups import service as followups
 from bot.i18n import t
 from bot.interview import answers as rules
@@ -66,6 +71,7 @@ from bot.interview.steps import (
     DEADLINE,
     HANDWORK,
     MATERIALS,
+    PACK,
     PLACE,
     PRODUCT,
     QUANTITY,
@@ -216,7 +222,9 @@ async def begin(update: Update, context: BotContext) -> str:
     data.pop(steps.EDITING, None)
     data.pop(steps.STATED, None)
     data.pop(steps.HISTORY, None)
-    # Nothing is written yet: the person becomes a designer when a brief is confirmed.
+    # Nothing is written yet: the person becomes a designer when a brief is confirmed. (The
+    # pack of an interview left unfinished goes: it is not this brief's.)
+    await files.discard_draft(context.uow.session, (await context.uow.user()).id)
     data[steps.STATE] = PRODUCT
     await say(update, context, t("designer.start", lang_of(context, update)))
     return PRODUCT
@@ -243,6 +251,7 @@ async def edit_existing(update: Update, context: BotContext, button: EditBrief) 
     data[steps.BRIEF_ID] = button.brief_id
     data.pop(steps.HISTORY, None)
     data.pop(steps.STATE, None)
+    await _refresh_pack(context, await _pack_home(context))
     return await _ask(update, context, SUMMARY)
 
 
@@ -339,6 +348,7 @@ async def confirm(update: Update, context: BotContext) -> str | int:
         _forget_interview(context)
         await edit_or_say(update, context, t("designer.brief_closed", lang))
         return ConversationHandler.END
+    await files.attach_draft(session, user.id, brief)
     # The 24-hour nudge a confirmed brief starts.
     await followups.on_brief_confirmed(session, brief)
     stored_id = brief.id
@@ -348,6 +358,66 @@ async def confirm(update: Update, context: BotContext) -> str | int:
 
     await show_matches(update, context, stored_id)
     return ConversationHandler.END
+
+
+# --- the pack: tech pack, sketches, reference photos (kept by bot/files) ---------------------
+
+
+async def _pack_home(context: BotContext) -> files.Home:
+    """The stored brief's pack when one is edited, else the pack of this interview."""
+    user = await context.uow.user()
+    brief_id = _data(context).get(steps.BRIEF_ID)
+    if isinstance(brief_id, int):
+        return files.Home(FilePurpose.BRIEF, user.id, brief_id=brief_id)
+    return files.Home.draft(user.id)
+
+
+async def _refresh_pack(context: BotContext, home: files.Home) -> None:
+    limit = files_handlers.limits(context, FilePurpose.BRIEF).max_files
+    refs = await files.files_of(context.uow.session, home)
+    _answers(context)[PACK] = files_rendering.mirror(refs, limit)
+
+
+async def pack_file(update: Update, context: BotContext) -> str:
+    """A photo, document (or anything else) at the pack step: kept or refused, the step stays."""
+    home = await _pack_home(context)
+    received = await files_handlers.receive(update, context, home, where="interview")
+    await _refresh_pack(context, home)
+    if received is None or received.in_album:
+        # An album's one answer comes from the outbox once its last part is in.
+        return PACK
+    lang = lang_of(context, update)
+    bounds = files_handlers.limits(context, FilePurpose.BRIEF)
+    prefix = files_rendering.outcome(
+        received.added, received.incoming, lang, purpose=FilePurpose.BRIEF, limits=bounds
+    )
+    return await _ask(update, context, PACK, prefix=prefix)
+
+
+async def pack_finished(update: Update, context: BotContext, button: FinishFiles) -> str:
+    if button.where != "interview":
+        return await _use_buttons(update, context)
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    return await _next(update, context, PACK)
+
+
+async def pack_remove(update: Update, context: BotContext, button: RemoveFile) -> str:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    lang = lang_of(context, update)
+    user = await context.uow.user()
+    try:
+        await files.remove(context.uow.session, button.file_ref_id, user.id)
+    except files.FilesError:
+        await _refresh_pack(context, await _pack_home(context))
+        return await _ask(update, context, PACK, prefix=t("files.not_yours", lang))
+    home = await _pack_home(context)
+    await _refresh_pack(context, home)
+    count = await files.count_of(context.uow.session, home)
+    return await _ask(update, context, PACK, prefix=t("files.removed", lang, count=count))
 
 
 # --- safety nets inside the interview ----------------------------------------------------------
@@ -395,6 +465,7 @@ async def back(update: Update, context: BotContext) -> str:
 
 async def cancel(update: Update, context: BotContext) -> int:
     _forget_interview(context)
+    await files.discard_draft(context.uow.session, (await context.uow.user()).id)
     await say(update, context, t("common.cancelled", lang_of(context, update)))
     return ConversationHandler.END
 
@@ -480,6 +551,12 @@ def _conversation(text: filters.BaseFilter) -> ConversationHandler[BotContext]:
             CERTIFICATIONS: [
                 on_button(ToggleCertification, certification_pressed, malformed=_use_buttons),
                 typed(CERTIFICATIONS),
+            ],
+            PACK: [
+                on_button(FinishFiles, pack_finished, malformed=_use_buttons),
+                on_button(RemoveFile, pack_remove, malformed=_use_buttons),
+                MessageHandler(new_message & ~filters.TEXT & ~filters.COMMAND, pack_file),
+                typed(PACK),
             ],
             SUMMARY: [
                 on_plain_button(ConfirmBrief, confirm),

@@ -13,6 +13,7 @@ from babel.dates import format_date
 
 import matching
 import parsing
+from bot.files import rendering as files_rendering
 from bot.i18n import catalog, t
 from bot.interview import answers as rules
 from bot.interview.buttons import (
@@ -45,6 +46,7 @@ from bot.interview.steps import (
     MAX_STYLES,
     NONE_OF_THESE,
     ONE_SIZE,
+    PACK,
     PLACE,
     PRODUCT,
     QUANTITY,
@@ -166,6 +168,8 @@ def question(state: str, answers: Mapping[str, Any], lang: str) -> tuple[str, Ro
         ]
     if state == CERTIFICATIONS:
         return t("designer.ask_certifications", lang), _certification_buttons(answers, lang)
+    if state == PACK:
+        return files_rendering.pack_question(answers.get(PACK), lang)
     return summary(answers, lang)
 
 
@@ -328,8 +332,23 @@ def summary(a: Mapping[str, Any], lang: str) -> tuple[str, Rows]:
         else t("designer.no_minimum", lang),
         certifications=_labels(list(a.get("certifications", [])), lang) or not_given,
     )
+    readiness = files_rendering.readiness_of(
+        {
+            "tech_pack": any(files_rendering.pack_counts(a.get(PACK))),
+            "sizes": a.get("sizes"),
+            "colourways": a.get("colourways"),
+            "budget": a.get("budget_amount"),
+            "deadline": deadline,
+        }
+    )
+    text += "\n" + files_rendering.pack_line(a.get(PACK), lang)
+    text += "\n\n" + files_rendering.checklist(readiness, lang)
     edits = [
-        (t(f"designer.edit_{field}", lang), EditAnswer(field).encode()) for field in EDIT_TARGETS
+        (
+            t("files.edit_pack", lang) if field == "pack" else t(f"designer.edit_{field}", lang),
+            EditAnswer(field).encode(),
+        )
+        for field in EDIT_TARGETS
     ]
     rows: Rows = [[(t("designer.confirm", lang), ConfirmBrief().encode())]]
     rows += [edits[i : i + 4] for i in range(0, len(edits), 4)]

@@ -24,6 +24,7 @@ REGION: Final = "region"
 COUNTRY: Final = "country"
 HANDWORK: Final = "handwork"
 CERTIFICATIONS: Final = "certifications"
+PACK: Final = "pack"  # optional: tech pack, sketches, reference photos (bot/files)
 SUMMARY: Final = "summary"
 
 # Questions in the order a new brief asks them.
@@ -40,6 +41,7 @@ ORDER: Final[tuple[str, ...]] = (
     PLACE,
     HANDWORK,
     CERTIFICATIONS,
+    PACK,
     SUMMARY,
 )
 # Every state of the conversation: the questions plus the two that refine "Where?".
@@ -60,7 +62,8 @@ FOLLOWING: Final[dict[str, str]] = {
     REGION: HANDWORK,
     COUNTRY: HANDWORK,
     HANDWORK: CERTIFICATIONS,
-    CERTIFICATIONS: SUMMARY,
+    CERTIFICATIONS: PACK,
+    PACK: SUMMARY,
 }
 # While one field of the summary is edited, these questions still go one step on: a new product
 # has its category confirmed, and the must-haves are the handwork and the certifications.
@@ -78,6 +81,7 @@ EDIT_TARGETS: Final[dict[str, str]] = {
     "budget": BUDGET,
     "place": PLACE,
     "musts": HANDWORK,
+    "pack": PACK,
 }
 
 # The keys of `context.user_data` the interview keeps between updates.

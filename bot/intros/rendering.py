@@ -20,6 +20,8 @@ from bot.briefs.rendering import (
 )
 from bot.core.renderers import Outgoing, Rendering, match_index
 from bot.db.models import Atelier, Brief, IntroRequest, IntroState, User
+from bot.files import rendering as files_rendering
+from bot.files import service as files
 from bot.followups import service as followups
 from bot.i18n import t
 from bot.intros import service as intro_service
@@ -61,7 +63,12 @@ async def render_request(
     if view is None or view.state != IntroState.REQUESTED or view.atelier_owner_id != user.id:
         return None
     lang = user.language
-    return Outgoing(_request_text(view, lang), request_buttons(view.intro_id, lang))
+    # The brief's pack goes with the request, to this atelier only (never in digests).
+    pack = await files.pack_of(session, view.brief.brief_id)
+    readiness = files_rendering.readiness_of_brief(view.brief, has_pack=bool(pack))
+    text = _request_text(view, lang) + "\n\n" + files_rendering.badge(readiness, lang)
+    text, media = files_rendering.with_pack(text, pack, lang)
+    return Outgoing(text, request_buttons(view.intro_id, lang), media=media)
 
 
 async def render_accepted(

@@ -17,19 +17,28 @@ _PRUNE_AT = 4096
 
 
 class ChatPacer:
-    def __init__(self, per_chat_per_second: float) -> None:
+    def __init__(self, per_chat_per_second: float, overall_per_second: float | None = None) -> None:
         if per_chat_per_second <= 0:
             raise ValueError("per_chat_per_second must be positive")
         self.interval = 1.0 / per_chat_per_second + SLACK_SECONDS
         self._next_slot: dict[int, float] = {}
+        # Album items beyond the first, against the overall limit (None: not counted here).
+        self.overall_interval = 1.0 / overall_per_second if overall_per_second else 0.0
+        self._overall_slot = 0.0
 
-    def reserve(self, chat_id: int) -> float:
-        """Book the chat's next slot; return how many seconds to wait until it."""
+    def reserve(self, chat_id: int, messages: int = 1) -> float:
+        """Book the chat's next slot for what counts as `messages` messages (an album counts one
+        per item, so what follows it waits for all of them); return the seconds until the slot."""
         now = asyncio.get_running_loop().time()
         if len(self._next_slot) >= _PRUNE_AT:
             self._next_slot = {c: s for c, s in self._next_slot.items() if s > now}
         slot = max(now, self._next_slot.get(chat_id, now))
-        self._next_slot[chat_id] = slot + self.interval
+        self._next_slot[chat_id] = slot + self.interval * max(1, messages)
+        if self.overall_interval:
+            # The bot's rate limiter counts an album as one request; the rest of it is booked here.
+            self._overall_slot = max(now, self._overall_slot) + self.overall_interval * max(
+                0, messages - 1
+            )
         return slot - now
 
     def delay(self, chat_id: int) -> float:
@@ -37,8 +46,10 @@ class ChatPacer:
         now = asyncio.get_running_loop().time()
         return max(0.0, self._next_slot.get(chat_id, now) - now)
 
-    async def wait(self, chat_id: int) -> None:
-        delay = self.reserve(chat_id)
+    async def wait(self, chat_id: int, messages: int = 1) -> None:
+        now = asyncio.get_running_loop().time()
+        overall = max(0.0, self._overall_slot - now)
+        delay = max(self.reserve(chat_id, messages), overall)
         if delay > 0:
             await asyncio.sleep(delay)
 

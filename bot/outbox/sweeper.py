@@ -54,7 +54,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.core import users
 from bot.core.renderers import Outgoing, renderer_for
-from bot.core.replies import keyboard
+from bot.core.replies import keyboard, send_media
 from bot.db.base import utcnow
 from bot.db.models import Delivery, DeliveryState, User
 from bot.outbox import metrics
@@ -196,6 +196,13 @@ async def send_outgoing(
             reply_markup=keyboard(outgoing.buttons),
             allow_paid_broadcast=paid is not None or None,
         )
+    if outgoing.media:
+
+        async def pace(messages: int) -> None:
+            if pacer is not None:
+                await pacer.wait(chat_id, messages=messages)
+
+        await send_media(bot, chat_id, outgoing.media, pace=pace)
     for follower in outgoing.followers:
         await send_outgoing(bot, chat_id, follower, pacer=pacer, paid=paid)
 

@@ -32,7 +32,10 @@ AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 def _pacer(runtime: Runtime) -> ChatPacer:
     pacer = runtime.extras.get("chat_pacer")
     if not isinstance(pacer, ChatPacer):
-        pacer = ChatPacer(runtime.settings.send_rate_per_chat_per_second)
+        pacer = ChatPacer(
+            runtime.settings.send_rate_per_chat_per_second,
+            overall_per_second=runtime.settings.send_rate_per_second,
+        )
         runtime.extras["chat_pacer"] = pacer
     return pacer
 
@@ -143,7 +146,8 @@ def schedule_jobs(application: AnyApplication) -> None:
     )
 
 
-def kick(application: AnyApplication) -> None:
-    """Sweep as soon as possible (a fact just changed and someone should hear about it)."""
+def kick(application: AnyApplication, *, after: float = 0) -> None:
+    """Sweep as soon as possible (a fact just changed and someone should hear about it), or
+    `after` seconds from now (a delivery falls due then: an album's one answer)."""
     if application.job_queue is not None:
-        application.job_queue.run_once(sweep_job, when=0, name="outbox-kick")
+        application.job_queue.run_once(sweep_job, when=after, name="outbox-kick")

@@ -57,7 +57,8 @@ async def _interview_until_summary(api: LocalBotAPI) -> SentMessage:
     place = await _answer(api, "45 €", "Where should it be made?")
     handwork = await _press(api, place, "Italy", "minimum share of handwork")
     certs = await _press(api, handwork, "≥ 50 %", "certifications")
-    return await _press(api, certs, "Done", "Your brief:")
+    pack = await _press(api, certs, "Done", "Send a tech pack")
+    return await _press(api, pack, "Skip", "Your brief:")
 
 
 async def test_designer_goes_from_start_to_intro_requests_in_english(bottega: RunningBot) -> None:
@@ -130,6 +131,8 @@ async def test_italian_designer_with_typos_gets_matches_in_italian(bottega: Runn
     await api.press(user, handwork, "Nessun minimo")
     certs = await api.wait_for(user, contains="certificazioni")
     await api.press(user, certs, "Fatto")
+    pack = await api.wait_for(user, contains="scheda tecnica")
+    await api.press(user, pack, "Salta")
     summary = await api.wait_for(user, contains="La tua richiesta")
     assert "100 per modello × 2" in (summary.text or "")
     assert styles

@@ -75,7 +75,8 @@ async def _until_summary(api: LocalBotAPI) -> SentMessage:
     place = await _tap(api, budget, "Skip", "Where should it be made?")
     handwork = await _tap(api, place, "Anywhere", "minimum share of handwork")
     certs = await _tap(api, handwork, "No minimum", "certifications")
-    return await _tap(api, certs, "Done", "Your brief:")
+    pack = await _tap(api, certs, "Done", "Send a tech pack")
+    return await _tap(api, pack, "Skip", "Your brief:")
 
 
 async def _confirmed(api: LocalBotAPI) -> tuple[SentMessage, int]:
@@ -144,7 +145,8 @@ async def test_italian_designer_types_what_the_buttons_say(bottega: RunningBot) 
     await _say(api, "€ 35,50", "Dove deve")
     await _say(api, "ovunque", "lavorazione a mano")
     await _say(api, "nessuno", "certificazioni")
-    summary = await _say(api, "nessuna", "La tua richiesta")
+    await _say(api, "nessuna", "scheda tecnica")
+    summary = await _say(api, "salta", "La tua richiesta")
     text = summary.text or ""
     assert "Categoria: maglieria" in text
     assert "200 per modello × 3" in text
@@ -179,7 +181,8 @@ async def test_typed_yes_confirms_the_category_and_keeps_the_product(bottega: Ru
     await _say(api, "skip", "Where should it be made?")
     await _say(api, "anywhere", "minimum share of handwork")
     await _say(api, "no", "certifications")
-    summary = await _say(api, "none", "Your brief:")
+    await _say(api, "none", "Send a tech pack")
+    summary = await _say(api, "skip", "Your brief:")
     text = summary.text or ""
     assert "Product: cardigan in merino" in text and "Category: knitwear" in text
     assert "Budget per piece: —" in text and "Where: anywhere" in text
@@ -255,6 +258,13 @@ async def test_forged_interview_buttons_are_asked_again_and_store_nothing(
     await _forge(api, "iv:cert:nonsense")
     await api.wait_for(DESIGNER, contains="use the buttons")
     await _forge(api, "iv:cert:.")
+    await api.wait_for(DESIGNER, contains="Send a tech pack")
+    await _forge(api, "f:done:nonsense")
+    await api.wait_for(DESIGNER, contains="use the buttons")
+    await _forge(api, "f:rm:999")
+    refused = await api.wait_for(DESIGNER, contains="isn't yours")
+    assert "Send a tech pack" in (refused.text or "")
+    await _forge(api, "f:done:interview")
     await api.wait_for(DESIGNER, contains="Your brief:")
     for forged in ("iv:edit:nonsense", "iv:edit:" + "x" * 3000):
         await _forge(api, forged)

@@ -53,6 +53,7 @@ async def test_skip_words_answer_every_optional_question_and_never_become_a_prod
     await _say(api, words[0], "Dove deve" if lang == "it" else "Where should it be made?")
     await _say(api, "ovunque" if lang == "it" else "anywhere", asked_handwork)
     await _say(api, handwork, "certificazioni" if lang == "it" else "certifications")
-    summary = await _say(api, certifications, summary_title)
+    await _say(api, certifications, "scheda tecnica" if lang == "it" else "Send a tech pack")
+    summary = await _say(api, "salta" if lang == "it" else "skip", summary_title)
     label = "Prodotto" if lang == "it" else "Product"
     assert f"{label}: cardigan" in (summary.text or "")

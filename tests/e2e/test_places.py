@@ -50,6 +50,8 @@ async def _finish(api: LocalBotAPI, user: int, handwork: SentMessage) -> SentMes
     await api.press(user, handwork, "≥ 50 %")
     certs = await api.wait_for(user, contains="certifications")
     await api.press(user, certs, "Done")
+    pack = await api.wait_for(user, contains="Send a tech pack")
+    await api.press(user, pack, "Skip")
     return await api.wait_for(user, contains="Your brief:")
 
 

@@ -210,6 +210,7 @@ async def test_an_album_gets_one_answer_due_after_its_last_part(
                 group="g1",
                 added=added,
                 wait=wait,
+                limits=LIMITS,
                 now=start + timedelta(seconds=offset),
             )
         await session.commit()
