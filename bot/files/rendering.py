@@ -14,7 +14,7 @@ import parsing
 from bot.core.renderers import Media, Outgoing, Rendering
 from bot.db.models import FileKind, FilePurpose, FileRef, User
 from bot.files import service as files
-from bot.files.buttons import FinishFiles, MakeCover, RemoveFile
+from bot.files.buttons import FinishFiles, RemoveFile
 from bot.i18n import t
 
 Rows = list[list[tuple[str, str]]]
@@ -212,22 +212,6 @@ def with_pack(text: str, refs: Sequence[FileRef], lang: str) -> tuple[str, list[
     return text + "\n\n" + follows, media
 
 
-def portfolio_rows(refs: Sequence[FileRef], lang: str) -> Rows:
-    """Each portfolio photo with its remove button, and "make cover" on all but the first."""
-    rows: Rows = []
-    for n, ref in enumerate(refs, start=1):
-        row = [
-            (
-                t("files.remove", lang, number=n, name=t("files.a_photo", lang)),
-                RemoveFile(ref.id).encode(),
-            )
-        ]
-        if n > 1:
-            row.append((t("files.make_cover", lang, number=n), MakeCover(ref.id).encode()))
-        rows.append(row)
-    return rows
-
-
 # --- the album's one answer (the outbox sends it once the album's last part is in) --------------
 
 
@@ -240,10 +224,9 @@ async def render_album(
     if answer.purpose == FilePurpose.BRIEF:
         question, rows = pack_question(mirror(refs, answer.limit), lang, answer.where)
         return Outgoing(text + "\n\n" + question, rows)
-    rows = portfolio_rows(refs, lang)
-    rows.append([(t("files.done", lang), FinishFiles(answer.where).encode())])
+    done = [[(t("files.done", lang), FinishFiles(answer.where).encode())]]
     question = t("files.ask_portfolio", lang, limit=answer.limit)
-    return Outgoing(text + "\n\n" + question, rows)
+    return Outgoing(text + "\n\n" + question, done)
 
 
 RENDERERS = [Rendering(files.AlbumReceived, render_album)]
