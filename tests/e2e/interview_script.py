@@ -49,7 +49,8 @@ INTERVIEW: list[tuple[Step, str]] = [
     (_says("45 €"), "Where should it be made?"),
     (_presses("Italy"), "minimum share of handwork"),
     (_presses("≥ 50 %"), "certifications"),
-    (_presses("Done"), "Your brief:"),
+    (_presses("Done"), "Send a tech pack"),
+    (_presses("Skip"), "Your brief:"),
     (_presses("Confirm"), "Brief saved"),
 ]
 
