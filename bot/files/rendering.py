@@ -169,7 +169,7 @@ def readiness_of_brief(brief: object, *, has_pack: bool) -> Readiness:
     return readiness_of(
         {
             "tech_pack": has_pack,
-            "sizes": getattr(brief, "sizes", None),
+            "sizes": getattr(brief, "size_range", None) or getattr(brief, "sizes", None),
             "colourways": getattr(brief, "colourways", None),
             "budget": getattr(brief, "budget_amount", None),
             "deadline": getattr(brief, "deadline", None),

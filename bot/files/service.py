@@ -367,6 +367,27 @@ async def with_portfolio(session: AsyncSession, atelier_ids: Sequence[int]) -> s
     return {i for i in rows.all() if i is not None}
 
 
+async def covers_by_ref(session: AsyncSession, refs: Sequence[str]) -> dict[str, FileRef]:
+    """Each of these ateliers' cover photo (position 0) by ref: the "Photos" buttons of a match
+    list go to those that have one, and the covers can head the list."""
+    if not refs:
+        return {}
+    rows = await session.execute(
+        select(Atelier.ref, FileRef)
+        .join(FileRef, FileRef.atelier_id == Atelier.id)
+        .where(
+            Atelier.ref.in_(list(refs)),
+            FileRef.purpose == FilePurpose.PORTFOLIO,
+            FileRef.kind == FileKind.PHOTO,
+        )
+        .order_by(Atelier.ref, FileRef.position, FileRef.id)
+    )
+    found: dict[str, FileRef] = {}
+    for ref, file_ref in rows.all():
+        found.setdefault(ref, file_ref)
+    return found
+
+
 async def covers(session: AsyncSession, atelier_ids: Sequence[int]) -> dict[int, FileRef]:
     """Each atelier's cover photo (position 0), for the head of a match list."""
     if not atelier_ids:

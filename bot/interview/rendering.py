@@ -335,10 +335,10 @@ def summary(a: Mapping[str, Any], lang: str) -> tuple[str, Rows]:
     readiness = files_rendering.readiness_of(
         {
             "tech_pack": any(files_rendering.pack_counts(a.get(PACK))),
-            "sizes": a.get("sizes"),
+            "sizes": a.get("size_range") or a.get("sizes"),
             "colourways": a.get("colourways"),
             "budget": a.get("budget_amount"),
-            "deadline": deadline,
+            "deadline": a.get("deadline"),
         }
     )
     text += "\n" + files_rendering.pack_line(a.get(PACK), lang)

@@ -65,7 +65,8 @@ async def render_request(
     lang = user.language
     # The brief's pack goes with the request, to this atelier only (never in digests).
     pack = await files.pack_of(session, view.brief.brief_id)
-    readiness = files_rendering.readiness_of_brief(view.brief, has_pack=bool(pack))
+    stored = await session.get(Brief, view.brief.brief_id)
+    readiness = files_rendering.readiness_of_brief(stored or view.brief, has_pack=bool(pack))
     text = _request_text(view, lang) + "\n\n" + files_rendering.badge(readiness, lang)
     text, media = files_rendering.with_pack(text, pack, lang)
     return Outgoing(text, request_buttons(view.intro_id, lang), media=media)
