@@ -85,9 +85,7 @@ async def _until_pack(api: LocalBotAPI, user: int = DESIGNER, lang: str = "en") 
     """The interview up to the pack step, answered by typing."""
     await api.user_sends(user, "/brief", first_name="Ada", language_code=lang)
     await api.wait_for(user, contains="What is the product?" if lang == "en" else "Qual è")
-    understood = await _say(
-        api, "cardigans", "knitwear" if lang == "en" else "maglieria", user
-    )
+    understood = await _say(api, "cardigans", "knitwear" if lang == "en" else "maglieria", user)
     await api.press(user, understood, "Yes" if lang == "en" else "Sì")
     await api.wait_for(user, contains="Which materials?" if lang == "en" else "Quali materiali")
     steps = [
