@@ -34,7 +34,8 @@ async def test_the_first_message_details_are_kept_and_not_asked_again(bottega: R
     budget = await _tap(api, sizes, "S–L", "budget per piece")
     # Place and handwork were given too: on to the certifications.
     certifications = await _tap(api, budget, "Skip", "certifications")
-    summary = await _tap(api, certifications, "Done", "Your brief:")
+    pack = await _tap(api, certifications, "Done", "Send a tech pack")
+    summary = await _tap(api, pack, "Skip", "Your brief:")
     summary_text = summary.text or ""
     assert "Materials: silk" in summary_text
     assert "60 per style × 2" in summary_text
@@ -66,7 +67,8 @@ async def test_italian_first_message_with_range_styles_deadline_and_certificatio
     sizes = await _tap(api, colourways, "2", "In quali taglie")
     budget = await _tap(api, sizes, "Taglia unica", "budget")
     place = await _tap(api, budget, "Salta", "Dove deve")
-    summary = await _tap(api, place, "Ovunque", "La tua richiesta")
+    pack = await _tap(api, place, "Ovunque", "scheda tecnica")
+    summary = await _tap(api, pack, "Salta", "La tua richiesta")
     summary_text = summary.text or ""
     assert "× 3" in summary_text and "GOTS" in summary_text and "80 %" in summary_text
     # 150–250 per style × 3 styles.
