@@ -91,7 +91,9 @@ async def _until_pack(api: LocalBotAPI, user: int = DESIGNER, lang: str = "en") 
     steps = [
         ("done", "per style" if lang == "en" else "per modello"),
         ("80", "styles" if lang == "en" else "modelli"),
-        ("3", "By when" if lang == "en" else "Entro quando"),
+        ("3", "colourways" if lang == "en" else "varianti"),
+        ("2", "sizes" if lang == "en" else "taglie"),
+        ("XS-XL", "By when" if lang == "en" else "Entro quando"),
         ("in 12 weeks" if lang == "en" else "tra 12 settimane", "budget"),
         ("45 €", "Where" if lang == "en" else "Dove"),
         ("Italy" if lang == "en" else "Italia", "handwork" if lang == "en" else "a mano"),
@@ -146,7 +148,7 @@ async def test_the_pack_reaches_exactly_the_ateliers_asked_as_the_same_files_wit
     for name in ("Maglificio Rossi", "Maglieria Bianchi"):
         chat = OWNERS[name]
         request = await api.wait_for(chat, contains="New introduction request")
-        assert "Readiness: 3/5" in (request.text or "")
+        assert "Readiness: 5/5" in (request.text or "")
         assert "3 photos, 1 documents" in (request.text or "")
         await api.wait_for(chat, lambda m: m.kind == "document")
         received = [m for m in api.sent(chat) if m.kind in ("photo", "document")]

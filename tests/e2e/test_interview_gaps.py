@@ -51,7 +51,8 @@ async def test_back_goes_one_question_back_and_the_interview_goes_on(bottega: Ru
     await _say(api, "skip", "Where should it be made?")
     await _say(api, "anywhere", "minimum share")
     await _say(api, "none", "certifications")
-    summary = await _say(api, "none", "Your brief:")
+    await _say(api, "none", "Send a tech pack")
+    summary = await _say(api, "skip", "Your brief:")
     assert "120 per style × 2" in (summary.text or "")
     assert "Total: 240 pieces" in (summary.text or "")
 
@@ -76,7 +77,8 @@ async def test_a_deadline_can_be_flexible_unknown_or_as_soon_as_possible(
     await _say(api, "skip", "Where should it be made?")
     await _say(api, "anywhere", "minimum share")
     await _say(api, "none", "certifications")
-    summary = await _say(api, "none", "Your brief:")
+    await _say(api, "none", "Send a tech pack")
+    summary = await _say(api, "skip", "Your brief:")
     assert "Delivery by: as soon as possible" in (summary.text or "")
     await api.press(DESIGNER, summary, "Confirm")
     await api.wait_for(DESIGNER, contains="Brief saved")
@@ -96,7 +98,8 @@ async def test_non_lo_so_is_a_deadline_not_known_yet(bottega: RunningBot) -> Non
     await _say(api, "salta", "Dove deve")
     await _say(api, "ovunque", "lavorazione a mano")
     await _say(api, "nessuna", "certificazioni")
-    summary = await _say(api, "nessuna", "La tua richiesta")
+    await _say(api, "nessuna", "scheda tecnica")
+    summary = await _say(api, "salta", "La tua richiesta")
     assert "non ancora nota" in (summary.text or "")
 
 

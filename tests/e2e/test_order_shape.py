@@ -25,7 +25,8 @@ async def test_styles_colourways_and_sizes_make_the_total(bottega: RunningBot) -
     await _say(api, "skip", "Where should it be made?")
     await _say(api, "anywhere", "minimum share")
     await _say(api, "none", "certifications")
-    summary = await _say(api, "none", "Your brief:")
+    await _say(api, "none", "Send a tech pack")
+    summary = await _say(api, "skip", "Your brief:")
     text = summary.text or ""
     assert "Quantity: 20 per size × 3" in text
     assert "Colourways per style: 2" in text and "Sizes: XS–XL · 5 sizes" in text
@@ -77,7 +78,8 @@ async def test_italian_sizes_and_limits(bottega: RunningBot) -> None:
     await _say(api, "salta", "Dove deve")
     await _say(api, "ovunque", "lavorazione a mano")
     await _say(api, "nessuna", "certificazioni")
-    summary = await _say(api, "nessuna", "La tua richiesta")
+    await _say(api, "nessuna", "scheda tecnica")
+    summary = await _say(api, "salta", "La tua richiesta")
     text = summary.text or ""
     assert "30 per variante colore × 2" in text and "Taglie: 38–46 · 5 taglie" in text
     assert "Totale: 180 pezzi" in text
