@@ -21,6 +21,7 @@ from parsing.core import ParseError
 from parsing.dates import parse_deadline
 from parsing.numbers import Quantity, parse_count, parse_quantity
 from parsing.places import Place, parse_place
+from parsing.sizes import Sizes, parse_sizes
 from parsing.text import DASHES, fold, prepare
 
 # The longest text searched (a product description is at most a few hundred characters).
@@ -70,6 +71,11 @@ _HANDMADE: Final = re.compile(
     re.IGNORECASE,
 )
 HANDMADE_SHARE: Final = 80
+# "in sizes XS-XL", "taglie 38-46", "one size", "taglia unica".
+_SIZE_RANGE: Final = re.compile(
+    r"\b(?:sizes?|taglie|misure)\s+(\w+\s*(?:-|to|a)\s*\w+)", re.IGNORECASE
+)
+_ONE_SIZE: Final = re.compile(r"\b(?:one size|taglia unica)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +90,8 @@ class Details:
     place: Place | None = None
     #: A stated minimum share of handwork: "80 % handmade" -> 80, "handmade" -> 80.
     handwork: int | None = None
+    #: The sizes of each colourway ("sizes XS-XL", "one size").
+    sizes: Sizes | None = None
 
 
 def _deadline_in(words: list[str], lang: str, today: date) -> tuple[date, int, int] | None:
@@ -131,7 +139,8 @@ def find_details(text: str, lang: str = "en", *, today: date) -> Details:
     colourways: int | None = None
     deadline: date | None = None
     place: Place | None = None
-    for clause in _CLAUSES.split(prepared):
+    sizes = _sizes_in(prepared, lang)
+    for clause in _CLAUSES.split(_SIZE_RANGE.sub(" ", prepared)):
         if styles is None:
             counted = _STYLES.search(clause)
             if counted is not None:
@@ -161,4 +170,14 @@ def find_details(text: str, lang: str = "en", *, today: date) -> Details:
             named = parse_place(rest, lang)
             if not isinstance(named, ParseError) and not named.corrections:
                 place = named
-    return Details(quantity, styles, colourways, deadline, place, _handwork_in(prepared))
+    return Details(quantity, styles, colourways, deadline, place, _handwork_in(prepared), sizes)
+
+
+def _sizes_in(text: str, lang: str) -> Sizes | None:
+    if _ONE_SIZE.search(text):
+        return Sizes(1)
+    ranged = _SIZE_RANGE.search(text)
+    if ranged is None:
+        return None
+    sizes = parse_sizes(ranged.group(1), lang)
+    return None if isinstance(sizes, ParseError) else sizes

@@ -215,6 +215,9 @@ def stated_in(
     if details.colourways is not None and details.colourways <= MAX_COLOURWAYS:
         values["colourways"] = details.colourways
         stated.append(COLOURWAYS)
+    if details.sizes is not None:
+        values |= {"sizes": details.sizes.count, "size_range": details.sizes.label}
+        stated.append(SIZES)
     if details.deadline is not None:
         values["deadline"] = details.deadline.isoformat()
         stated.append(DEADLINE)

@@ -272,6 +272,8 @@ def noted(a: Mapping[str, Any], stated: tuple[str, ...], lang: str) -> str:
         items.append(t("designer.noted_styles", lang, styles=a.get("styles")))
     if COLOURWAYS in stated:
         items.append(t("designer.noted_colourways", lang, colourways=a.get("colourways")))
+    if SIZES in stated:
+        items.append(_sizes(a, lang) or "")
     if DEADLINE in stated:
         items.append(t("designer.noted_deadline", lang, deadline=_deadline(a, lang)))
     if PLACE in stated:

@@ -83,3 +83,19 @@ async def test_italian_sizes_and_limits(bottega: RunningBot) -> None:
     text = summary.text or ""
     assert "30 per variante colore × 2" in text and "Taglie: 38–46 · 5 taglie" in text
     assert "Totale: 180 pezzi" in text
+
+
+async def test_colourways_and_sizes_in_the_first_message_are_not_asked(
+    bottega: RunningBot,
+) -> None:
+    await _seed(bottega)
+    api = bottega.api
+    await api.user_sends(DESIGNER, "/brief", language_code="en")
+    await api.wait_for(DESIGNER, contains="What is the product?")
+    understood = await _say(
+        api, "40 merino cardigans in 2 colourways, sizes XS-XL", "I understood: knitwear"
+    )
+    text = understood.text or ""
+    assert "2 colourways per style" in text and "XS–XL · 5 sizes" in text
+    styles = await _tap(api, understood, "Yes", "How many styles")
+    await _tap(api, styles, "3", "By when")

@@ -29,6 +29,8 @@ TODAY = date(2026, 12, 3)
         ("40 bags in 2 colourways", "en", {"quantity": Quantity(40, 40), "colourways": 2}),
         ("giacche fatte a mano, circa 100 pezzi", "it", {"handwork": 80}),
         ("shirts, 70% handwork", "en", {"handwork": 70}),
+        ("cardigan, taglie 38-46, 3 colori", "it", {"colourways": 3, "sizes": 5}),
+        ("abiti, taglia unica", "it", {"sizes": 1}),
         ("dresses size 42, 30 pieces", "en", {"quantity": Quantity(30, 30)}),
     ],
 )
@@ -41,6 +43,7 @@ def test_details_in_a_sentence(text: str, lang: str, expected: dict[str, object]
         "deadline": found.deadline,
         "region": found.place.region if found.place else None,
         "handwork": found.handwork,
+        "sizes": found.sizes.count if found.sizes else None,
     }
     assert {k: got[k] for k in expected} == expected
 
