@@ -29,7 +29,6 @@ log = logging.getLogger(__name__)
 
 # More changed ateliers than this (or than a tenth of the index) are cheaper to rebuild.
 _REBUILD_OVER = 5000
-_PRUNE_EVERY = 3600.0
 
 
 def _build(registry: list[tuple[int, matching.AtelierProfile]]) -> matching.AtelierIndex:
@@ -42,6 +41,7 @@ class MatchIndexCache:
 
     session_factory: async_sessionmaker[AsyncSession]
     check_every: float = 0.5
+    prune_every: float = 3600.0
     _index: matching.AtelierIndex | None = None
     _watermark: int = 0
     _ref_of: dict[int, str] = field(default_factory=dict)
@@ -49,6 +49,7 @@ class MatchIndexCache:
     _pruned_at: float = field(default_factory=time.monotonic)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _rebuild: asyncio.Task[None] | None = None
+    _prune: asyncio.Task[None] | None = None
 
     @property
     def watermark(self) -> int:
@@ -76,6 +77,11 @@ class MatchIndexCache:
         """Wait for a rebuild in progress, if any (tests and benchmarks)."""
         if self._rebuild is not None:
             await asyncio.shield(self._rebuild)
+
+    async def pruned(self) -> None:
+        """Wait for a prune of the change log in progress, if any (tests)."""
+        if self._prune is not None:
+            await asyncio.shield(self._prune)
 
     async def _rebuild_now(self) -> None:
         async with self.session_factory() as session:
@@ -108,7 +114,7 @@ class MatchIndexCache:
             log_bounds = await changes.bounds(session)
             if log_bounds.newest == self._watermark:
                 self._checked_at = now
-                await self._maybe_prune(session, now)
+                self._maybe_prune(now)
                 return
             covered = log_bounds.covers(self._watermark)
             changed: Collection[int] = (
@@ -131,14 +137,22 @@ class MatchIndexCache:
         self._watermark = log_bounds.newest
         self._checked_at = now
 
-    async def _maybe_prune(self, session: AsyncSession, now: float) -> None:
-        if now - self._pruned_at < _PRUNE_EVERY:
+    def _maybe_prune(self, now: float) -> None:
+        """Forget old changes now and then, aside: the delete waits for any writer (on SQLite,
+        up to the busy timeout while a handler holds a write), and matching must not."""
+        if now - self._pruned_at < self.prune_every or self._prune is not None:
             return
         self._pruned_at = now
+        self._prune = asyncio.create_task(self._prune_aside())
+
+    async def _prune_aside(self) -> None:
         try:
-            removed = await changes.prune(session)
-        except Exception:  # pragma: no cover - another writer holds the database; next hour
+            async with self.session_factory() as session:
+                removed = await changes.prune(session)
+        except Exception:  # pragma: no cover - another writer held the database; next time
             log.warning("pruning the registry change log failed", exc_info=True)
-            return
-        if removed:
-            log.info("registry change log: %d old changes pruned", removed)
+        else:
+            if removed:
+                log.info("registry change log: %d old changes pruned", removed)
+        finally:
+            self._prune = None

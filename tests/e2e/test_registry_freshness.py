@@ -1,21 +1,17 @@
 """A running bot sees registry changes made by other processes within two seconds, through a
-designer's match list: an atelier verified by the CLI, one paused through another database
-connection, one imported by the CLI."""
+designer's match list: an atelier verified by the CLI, one paused by another process writing to
+the database, one imported by the CLI. The bot keeps running (and answering) while they do."""
 
 from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
 
-from bot.db import create_engine
-from bot.db.models import Atelier
 from localbotapi import LocalBotAPI, SentMessage
 from tests.e2e.harness import RunningBot, load_registry, running_bot
 from tests.e2e.test_designer_flow import DESIGNER, _interview_until_summary
@@ -42,18 +38,44 @@ async def bottega(database_url: str) -> AsyncIterator[RunningBot]:
         yield running
 
 
-def _cli(database_url: str, *args: str) -> None:
-    """Run `bottega` in a process of its own, as an operator would."""
-    env = {**os.environ, "DATABASE_URL": database_url}
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+async def _process(*argv: str, env: dict[str, str] | None = None) -> None:
+    """Run a program in a process of its own while the bot goes on serving."""
+    process = await asyncio.create_subprocess_exec(
+        *argv,
+        env={**os.environ, **(env or {})},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
-    assert done.returncode == 0, done.stderr
+    _, errors = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 0, errors.decode()
+
+
+async def _cli(database_url: str, *args: str) -> None:
+    """Run `bottega` as an operator would."""
+    await _process(sys.executable, "-m", "bot", *args, env={"DATABASE_URL": database_url})
+
+
+PAUSE = """
+import asyncio, sys
+from sqlalchemy import update
+from bot.db import create_engine
+from bot.db.models import Atelier
+
+async def main() -> None:
+    engine = create_engine(sys.argv[1])
+    async with engine.begin() as connection:
+        await connection.execute(
+            update(Atelier).where(Atelier.ref == sys.argv[2]).values(paused=sys.argv[3] == "true")
+        )
+    await engine.dispose()
+
+asyncio.run(main())
+"""
+
+
+async def _python(database_url: str, code: str, *args: str) -> None:
+    """Run a piece of Python against the database in a process of its own."""
+    await _process(sys.executable, "-c", code, database_url, *args)
 
 
 async def _match_list(api: LocalBotAPI) -> str:
@@ -91,22 +113,17 @@ async def test_changes_by_other_processes_reach_the_designers_match_list(
     assert "Maglificio Rossi" in (first.text or "")
     assert "Maglieria Bianchi" not in (first.text or ""), "unverified ateliers are not matched"
 
-    _cli(database_url, "ateliers", "verify", "K002")
+    await _cli(database_url, "ateliers", "verify", "K002")
     assert await _until(api, "Maglieria Bianchi", present=True) < FRESH_WITHIN
 
-    other = create_engine(database_url)
-    try:
-        async with other.begin() as connection:
-            await connection.execute(
-                update(Atelier).where(Atelier.ref == "K001").values(paused=True)
-            )
-    finally:
-        await other.dispose()
+    # Paused by another process writing to the database (as a second bot process would),
+    # and no longer matched: a paused atelier is a hard constraint.
+    await _python(database_url, PAUSE, "K001", "true")
     assert await _until(api, "Maglificio Rossi", present=False) < FRESH_WITHIN
 
     late = tmp_path / "late.csv"
     late.write_text(LATE_ARRIVAL, encoding="utf-8")
-    _cli(database_url, "ateliers", "import", str(late))
+    await _cli(database_url, "ateliers", "import", str(late))
     assert await _until(api, "Maglificio Neri", present=True) < FRESH_WITHIN
     shown = await _match_list(api)
     assert "Maglieria Bianchi" in shown and "Maglificio Rossi" not in shown

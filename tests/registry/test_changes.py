@@ -3,6 +3,7 @@ the database itself, and a cache applies it in place, whoever made it."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import timedelta
 
@@ -186,3 +187,31 @@ def test_the_log_covers_a_watermark_only_when_nothing_after_it_is_gone(
     bounds: LogBounds, watermark: int, covered: bool
 ) -> None:
     assert bounds.covers(watermark) is covered
+
+
+async def test_pruning_the_log_never_holds_up_matching_behind_a_writer(
+    session_factory: async_sessionmaker[AsyncSession], database_url: str
+) -> None:
+    await _import(session_factory, _row("A1", "Alfa"), _row("A2", "Beta"))
+    async with session_factory() as session:
+        await session.execute(
+            update(AtelierChange).values(changed_at=utcnow() - changes.RETENTION - timedelta(1))
+        )
+        await session.commit()
+    cache = MatchIndexCache(session_factory, check_every=0.0, prune_every=0.0)
+    await cache.get()
+
+    # Another process is in the middle of a write (on SQLite: the database's one write lock,
+    # which a delete would wait for up to the busy timeout, ten seconds).
+    other = create_engine(database_url)
+    try:
+        async with other.connect() as writer:
+            await writer.execute(Brief.__table__.insert().values(state="open", product_text="x"))
+            # Matching answers while the write is still open; the prune waits aside.
+            index = await asyncio.wait_for(cache.get(), timeout=5)
+            assert sorted(_refs(index)) == ["A1", "A2"]
+            await writer.commit()
+    finally:
+        await other.dispose()
+    await cache.pruned()
+    assert await _logged(session_factory) == []
