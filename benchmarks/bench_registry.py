@@ -136,11 +136,12 @@ def write_briefs(path: Path, count: int | None = None) -> list[dict[str, Any]]:
 @dataclass(frozen=True)
 class Measured:
     seconds: float
+    cpu: float  # user + system seconds of the process: what the machine's load does not inflate
     peak_mb: float
     stdout: str
 
     def cell(self) -> str:
-        return f"{self.seconds:.2f} s / {self.peak_mb:.0f} MB"
+        return f"{self.seconds:.2f} s ({self.cpu:.2f} CPU) / {self.peak_mb:.0f} MB"
 
 
 def measure(argv: list[str], env: dict[str, str]) -> Measured:
@@ -159,7 +160,7 @@ def measure(argv: list[str], env: dict[str, str]) -> Measured:
         stdout, stderr = out.read(), errors.read()
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(argv)} failed:\n{stdout}\n{stderr}")
-    return Measured(elapsed, usage.ru_maxrss / 1024, stdout)
+    return Measured(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout)
 
 
 def _child(kind: str, *args: str) -> list[str]:
@@ -244,11 +245,12 @@ def child_start(url: str) -> None:
     """What the bot does before it can answer a designer's first match: the application
     built, and the match index loaded into it."""
     from bot.app import build_application
+    from bot.config import load_settings
     from bot.runtime import runtime_of
-    from tests.e2e.harness import TOKEN, make_settings
 
     async def main() -> dict[str, Any]:
-        application = build_application(make_settings(url), token=TOKEN)
+        settings = load_settings(_env_file=None, database_url=url)
+        application = build_application(settings, token="123456:bench")
         runtime = runtime_of(application)
         index = await runtime.match_index.get()
         await runtime.engine.dispose()
@@ -327,7 +329,171 @@ def child_latency(url: str, briefs_path: str) -> None:
     )
 
 
+def child_seed_people(url: str, users: str, briefs: str) -> None:
+    """`users` people (four designers to one atelier owner, each owner with one atelier of
+    the registry) and `briefs` open briefs confirmed two days ago by the first designers."""
+    from datetime import timedelta
+
+    from sqlalchemy import bindparam, insert, select, update
+
+    from bot.db import create_engine
+    from bot.db.base import utcnow
+    from bot.db.models import Atelier, Brief, User
+
+    dev = [json.loads(line) for line in DEV_BRIEFS.read_text(encoding="utf-8").splitlines()]
+    count, brief_count = int(users), int(briefs)
+    now = utcnow()
+
+    async def main() -> None:
+        engine = create_engine(url)
+        try:
+            async with engine.begin() as connection:
+                for start in range(0, count, 5000):
+                    await connection.execute(
+                        insert(User),
+                        [
+                            {
+                                "telegram_id": 10_000_000 + n,
+                                "display_name": f"Person {n}",
+                                "language": "it" if n % 3 == 0 else "en",
+                                "role": "atelier" if n % 5 == 4 else "designer",
+                                "timezone": None if n % 2 else "Europe/Rome",
+                            }
+                            for n in range(start, min(count, start + 5000))
+                        ],
+                    )
+                ids = list(await connection.scalars(select(User.id).order_by(User.id)))
+                owners = [ids[n] for n in range(count) if n % 5 == 4]
+                designers = [ids[n] for n in range(count) if n % 5 != 4]
+                atelier_ids = list(
+                    await connection.scalars(select(Atelier.id).order_by(Atelier.id))
+                )
+                await connection.execute(
+                    update(Atelier)
+                    .where(Atelier.id == bindparam("_id"))
+                    .values(owner_id=bindparam("_owner")),
+                    [{"_id": a, "_owner": o} for a, o in zip(atelier_ids, owners, strict=False)],
+                )
+                await connection.execute(
+                    insert(Brief),
+                    [
+                        {
+                            "designer_id": designers[n % len(designers)],
+                            "state": "open",
+                            "product_text": dev[n % len(dev)]["description"],
+                            "quantity": dev[n % len(dev)]["quantity"],
+                            "materials": dev[n % len(dev)].get("materials", []),
+                            "confirmed_at": now - timedelta(days=2),
+                        }
+                        for n in range(brief_count)
+                    ],
+                )
+        finally:
+            await engine.dispose()
+
+    asyncio.run(main())
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0  # pragma: no cover - Linux only
+
+
+def child_digest(url: str) -> None:
+    """This week's digests planned for everyone (as `bottega digest send-now` does), the index
+    built first; RSS after the index and peak RSS after planning."""
+    from bot.db import create_engine, create_session_factory
+    from bot.digest import service as digest
+    from bot.registry.index_cache import MatchIndexCache
+
+    async def main() -> dict[str, Any]:
+        engine = create_engine(url)
+        try:
+            factory = create_session_factory(engine)
+            index = await MatchIndexCache(factory).get()
+            before = _rss_mb()
+            started = time.perf_counter()
+            cpu = time.process_time()
+            plan = await digest.plan_digests(
+                factory, index, default_timezone="Europe/Rome", send_now=True
+            )
+            return {
+                "seconds": time.perf_counter() - started,
+                "cpu": time.process_time() - cpu,
+                "rss_before_mb": before,
+                "considered": plan.considered,
+                "planned": plan.planned,
+            }
+        finally:
+            await engine.dispose()
+
+    print(json.dumps(asyncio.run(main())))
+
+
+def child_capacity(url: str) -> None:
+    """The monthly capacity checks planned for every owned atelier, a month from now."""
+    from datetime import timedelta
+
+    from bot.db import create_engine, create_session_factory
+    from bot.db.base import utcnow
+    from bot.followups import service as followups
+
+    async def main() -> dict[str, Any]:
+        engine = create_engine(url)
+        try:
+            before = _rss_mb()
+            started = time.perf_counter()
+            scheduled = await followups.plan_capacity_checks(
+                create_session_factory(engine),
+                default_timezone="Europe/Rome",
+                now=utcnow() + timedelta(days=40),
+            )
+            return {
+                "seconds": time.perf_counter() - started,
+                "rss_before_mb": before,
+                "scheduled": scheduled,
+            }
+        finally:
+            await engine.dispose()
+
+    print(json.dumps(asyncio.run(main())))
+
+
+def child_people_floor(url: str) -> None:
+    """The rows digest planning and the capacity checks walk, read with plain SELECTs."""
+    queries = (
+        "SELECT id, timezone, language, digest_week, last_digest_at FROM users "
+        "WHERE NOT deleted AND reachable AND digest_opt_in",
+        "SELECT a.id, u.id, u.timezone FROM ateliers a JOIN users u ON a.owner_id = u.id",
+    )
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        connection = sqlite3.connect(_sqlite_path(url))
+        rows = sum(len(connection.execute(q).fetchall()) for q in queries)
+        connection.close()
+    else:
+        import asyncpg
+
+        async def fetch() -> int:
+            connection = await asyncpg.connect(_pg_dsn(url))
+            try:
+                return sum([len(await connection.fetch(q)) for q in queries])
+            finally:
+                await connection.close()
+
+        rows = asyncio.run(fetch())
+    print(json.dumps({"rows": rows}))
+
+
 CHILDREN = {
+    "seed-people": child_seed_people,
+    "digest": child_digest,
+    "capacity": child_capacity,
+    "people-floor": child_people_floor,
     "import-floor": child_import_floor,
     "load-floor": child_load_floor,
     "start": child_start,
@@ -419,6 +585,46 @@ def run_size(kind: str, size: int, csv_path: Path, tmp: Path, postgres_url: str)
     return result
 
 
+def run_people(
+    kind: str, size: int, users: int, briefs: int, csv_path: Path, tmp: Path, postgres_url: str
+) -> dict[str, Any]:
+    """Digest planning, capacity checks and `bottega stats` with `users` people."""
+    url = fresh_database(kind, f"people_{size}_{users}", tmp, postgres_url)
+    env = {"DATABASE_URL": url}
+    measure(_bottega("ateliers", "import", str(csv_path)), env)
+    measure(_child("seed-people", url, str(users), str(briefs)), {})
+    result: dict[str, Any] = {"database": kind, "size": size, "users": users, "briefs": briefs}
+    result["floor"] = measure(_child("people-floor", url), {})
+    digest = measure(_child("digest", url), {})
+    result["digest"] = digest
+    result["digest_numbers"] = json.loads(digest.stdout.strip().splitlines()[-1])
+    capacity = measure(_child("capacity", url), {})
+    result["capacity"] = capacity
+    result["capacity_numbers"] = json.loads(capacity.stdout.strip().splitlines()[-1])
+    result["stats"] = measure(_bottega("stats"), env)
+    drop_database(kind, url, postgres_url)
+    return result
+
+
+def print_people(results: list[dict[str, Any]]) -> None:
+    print()
+    print(
+        "| database | ateliers | users | briefs | digest planning (index built first) "
+        "| of which planning | RSS after index → peak | capacity checks | `bottega stats` "
+        "| floor (plain SELECTs) |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        d = r["digest_numbers"]
+        print(
+            f"| {r['database']} | {r['size']:,} | {r['users']:,} | {r['briefs']:,} "
+            f"| {r['digest'].cell()} | {d['seconds']:.2f} s ({d['cpu']:.2f} CPU), "
+            f"{d['planned']:,} planned | {d['rss_before_mb']:.0f} → {r['digest'].peak_mb:.0f} MB "
+            f"| {r['capacity'].cell()}, {r['capacity_numbers']['scheduled']:,} checks "
+            f"| {r['stats'].cell()} | {r['floor'].cell()} |"
+        )
+
+
 def print_tables(results: list[dict[str, Any]]) -> None:
     print()
     print(
@@ -455,13 +661,35 @@ def main() -> None:
     )
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES)
     parser.add_argument("--keep", type=Path, default=None, help="keep generated files here")
+    parser.add_argument(
+        "--users",
+        type=int,
+        nargs="*",
+        default=[],
+        help="also measure digest planning, capacity checks and stats with this many users "
+        "(at the largest size)",
+    )
+    parser.add_argument("--briefs", type=int, default=1000, help="open briefs, with --users")
+    parser.add_argument("--skip-registry", action="store_true", help="only the --users part")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench_registry_"))
     results: list[dict[str, Any]] = []
+    people: list[dict[str, Any]] = []
     try:
         for size in args.sizes:
             csv_path = tmp / f"ateliers_{size}.csv"
             generate_registry(csv_path, size)
+            if size == max(args.sizes):
+                for users in args.users:
+                    for kind in args.databases:
+                        people.append(
+                            run_people(
+                                kind, size, users, args.briefs, csv_path, tmp, args.postgres_url
+                            )
+                        )
+                        print_people(people[-1:])
+            if args.skip_registry:
+                continue
             for kind in args.databases:
                 result = run_size(kind, size, csv_path, tmp, args.postgres_url)
                 results.append(result)
@@ -480,7 +708,10 @@ def main() -> None:
             for file in tmp.glob("*.csv"):
                 shutil.copy(file, args.keep / file.name)
         shutil.rmtree(tmp, ignore_errors=True)
-    print_tables(results)
+    if results:
+        print_tables(results)
+    if people:
+        print_people(people)
 
 
 if __name__ == "__main__":

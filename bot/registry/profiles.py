@@ -55,7 +55,9 @@ def _matched_columns() -> Select[Any]:
     )
 
 
-def _profile(row: Sequence[Any], rating: float | None) -> matching.AtelierProfile:
+def _profile(
+    row: Sequence[Any], rating: float | None, shared: dict[Any, Any] | None = None
+) -> matching.AtelierProfile:
     # Positional, in _matched_columns() order: attribute access by name costs more than the
     # rest of the conversion at 100 000 rows.
     (
@@ -82,6 +84,13 @@ def _profile(row: Sequence[Any], rating: float | None) -> matching.AtelierProfil
         certifications,
         languages,
     ) = row
+    if shared is not None:
+        # A registry repeats its places and round quantities thousands of times; the driver
+        # hands each row its own copies. One object per distinct value: a fifth less memory.
+        one = shared.setdefault
+        country, region, city = one(country, country), one(region, region), one(city, city)
+        moq, max_batch = one(moq, moq), one(max_batch, max_batch)
+        monthly_capacity = one(monthly_capacity, monthly_capacity)
     return matching.AtelierProfile(
         ref,
         name,
@@ -176,8 +185,9 @@ async def load_registry(session: AsyncSession) -> list[tuple[int, matching.Ateli
         .execution_options(yield_per=5000)
     )
     registry: list[tuple[int, matching.AtelierProfile]] = []
+    shared: dict[Any, Any] = {}
     async for rows in result.partitions():
-        registry.extend((row[0], _profile(row, rating_of.get(row[0]))) for row in rows)
+        registry.extend((row[0], _profile(row, rating_of.get(row[0]), shared)) for row in rows)
     return registry
 
 
