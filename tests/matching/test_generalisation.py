@@ -177,3 +177,21 @@ def test_the_probe_set_of_unseen_vocabulary_meets_the_targets() -> None:
         expected={str(obj["id"]): obj for obj in read_jsonl(PROBE / "expected.jsonl")},
     )
     assert_meets_targets("probe set", probe)
+
+
+@pytest.mark.parametrize(
+    ("text", "unlisted", "category"),
+    [
+        ("guantaie esperte cercasi", "guantaie", "gloves"),  # the glove-makers, plural feminine
+        ("pantaloncini a cinque tasche", "pantaloncini a cinque tasche", "trousers"),
+        ("jeans con cinque tasche", "con cinque tasche", "denim"),
+        ("pelletteria minuta", "pelletteria minuta", "leather_goods"),
+        ("scarpe cucite a mano a misura", "cucite a mano a misura", "footwear"),
+    ],
+)
+def test_trade_compounds_and_idioms_in_forms_no_list_holds(
+    text: str, unlisted: str, category: str
+) -> None:
+    assert not listed(unlisted)
+    found = categories_in(text)
+    assert found and found[0].id == category
