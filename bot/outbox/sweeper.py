@@ -210,6 +210,8 @@ async def send_outgoing(
 # --- outcomes ---------------------------------------------------------------------------------
 
 _ASYNC_COMMIT = text("SET LOCAL synchronous_commit = off")
+_ASYNC_COMMITS = text("SET synchronous_commit = off")
+_SYNC_COMMITS = text("RESET synchronous_commit")
 _deliveries = cast(Table, Delivery.__table__)
 _MARK_SENT = (
     update(_deliveries)
@@ -292,17 +294,15 @@ class _Ledger:
                 await self.flush_into(session)
 
     async def flush_sent(self, connection: AsyncConnection) -> bool:
-        """The common case — one message sent, nothing else to write — as one plain UPDATE and
-        its commit on `connection`; False (nothing written) when the ledger holds more."""
+        """The common case — one message sent, nothing else to write — as one UPDATE on
+        `connection` (in autocommit mode: one round trip); False (nothing written) when the
+        ledger holds more."""
         if len(self) != 1 or len(self.sent) != 1:
             return False
         delivery_id = self.sent.pop()
-        if connection.dialect.name == "postgresql":
-            await connection.execute(_ASYNC_COMMIT)  # see flush_into
         await connection.execute(
             _MARK_SENT, {"delivery_id": delivery_id, "worker": self.worker, "sent_at": utcnow()}
         )
-        await connection.commit()
         return True
 
     async def flush_into(self, session: AsyncSession) -> None:
@@ -658,18 +658,21 @@ async def sweep(
 
     async def send() -> None:
         ledger = _Ledger(worker, report)
-        # Each outcome is one small transaction on a connection this sender keeps for the
-        # sweep, not a session and a pool checkout per message.
+        # A sent message's outcome is one autocommitted UPDATE on a connection this sender
+        # keeps for the sweep: one round trip, no session or pool checkout per message.
         async with _engine(session_factory).connect() as connection:
-            recorder = AsyncSession(bind=connection, expire_on_commit=False)
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            postgres = connection.dialect.name == "postgresql"
+            if postgres:
+                await connection.execute(_ASYNC_COMMITS)  # see _Ledger.flush_into
             try:
-                await send_each(ledger, connection, recorder)
+                await send_each(ledger, connection)
             finally:
-                await recorder.close()
+                if postgres:
+                    with contextlib.suppress(Exception):
+                        await connection.execute(_SYNC_COMMITS)
 
-    async def send_each(
-        ledger: _Ledger, connection: AsyncConnection, recorder: AsyncSession
-    ) -> None:
+    async def send_each(ledger: _Ledger, connection: AsyncConnection) -> None:
         while (item := await pool.take()) is not None:
             if not going():
                 unsent.append(item)
@@ -688,12 +691,12 @@ async def sweep(
                 held.release(item.delivery_id)
                 retry = _Retry(item.delivery_id, _clock(now), "lease in doubt", refund=True)
                 ledger.mark_retry(item.kind, retry, counted=False)
-                await ledger.flush_into(recorder)
+                await ledger.flush(session_factory)
                 continue
             await _send(bot, item, ledger, pacer, now, paid)
             # Recorded before this sender's next send.
             if not await ledger.flush_sent(connection):
-                await ledger.flush_into(recorder)
+                await ledger.flush(session_factory)
             held.release(item.delivery_id)
 
     renewing = asyncio.Lock()
