@@ -28,7 +28,8 @@ app = typer.Typer(
     help="Bottega: find the right small atelier for an independent designer.",
     no_args_is_help=True,
     add_completion=False,
-    rich_markup_mode="rich",
+    # Click's plain help: Typer's rich panels label every flag "<bool>" (even --help).
+    rich_markup_mode=None,
 )
 db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 ateliers_app = typer.Typer(
@@ -351,18 +352,32 @@ def ateliers_export(
 
 @ateliers_app.command("verify")
 def ateliers_verify(ref: Annotated[str, typer.Argument(help="The atelier's ref.")]) -> None:
-    """Mark an atelier as verified so it can be matched."""
-    from bot.registry import profiles as atelier_service
+    """Verify an atelier so it can be matched (a rejected registration is listed again)."""
+    from bot.admin import verification
 
     settings = _settings()
 
     async def work(session: Any) -> Any:
-        return await atelier_service.verify_by_ref(session, ref)
+        return await verification.verify_by_operator(session, ref)
 
-    atelier = _run_db(settings, _with_session(settings, work))
+    outcome = _run_db(settings, _with_session(settings, work))
+    atelier = outcome.atelier
     if atelier is None:
         _fail(f"No atelier with ref {ref!r}.")
-    _say(f"{atelier.name} ({atelier.ref}) is verified.")
+    if outcome.withdrawn:
+        _fail(
+            f"{atelier.name} ({atelier.ref}) is not listed: its owner erased their data, so it "
+            "stays out of matching. Import it again from your registry CSV to list it."
+        )
+    if outcome.was_verified:
+        _say(f"{atelier.name} ({atelier.ref}) was already verified and listed.")
+    elif outcome.listed_again:
+        _say(
+            f"{atelier.name} ({atelier.ref}) had been rejected; it is now verified and listed "
+            "again, and its owner will be told."
+        )
+    else:
+        _say(f"{atelier.name} ({atelier.ref}) is verified and listed.")
 
 
 # --- match ------------------------------------------------------------------------------------
@@ -494,6 +509,8 @@ def _result_json(result: Any) -> dict[str, Any]:
 
 
 def _print_table(result: Any) -> None:
+    """The ranking, then the near misses in a table of their own: they are not ranked, and
+    what they fail matters more than their score."""
     table = Table(title=f"Brief {escape(result.brief_id)}", show_lines=False)
     table.add_column("#", justify="right")
     table.add_column("Atelier")
@@ -506,18 +523,24 @@ def _print_table(result: Any) -> None:
             f"{m.score:.1f}",
             escape(" · ".join(m.reasons)),
         )
-    for n in result.near_misses:
-        table.add_row(
-            "–",
-            f"[dim]{escape(f'{n.name} ({n.ref})')}[/dim]",
-            f"[dim]{n.score:.1f}[/dim]",
-            "[yellow]" + escape(" · ".join(n.failures)) + "[/yellow]",
-        )
     if not result.matches:
         table.add_row("", "[dim]no atelier meets every requirement[/dim]", "", "")
     for note in result.notes:
         table.add_row("", "", "", f"[yellow]{escape(note)}[/yellow]")
     console.print(table)
+    if not result.near_misses:
+        return
+    misses = Table(title=f"Near misses for brief {escape(result.brief_id)}", show_lines=False)
+    misses.add_column("Atelier")
+    misses.add_column("Score", justify="right")
+    misses.add_column("What does not fit")
+    for n in result.near_misses:
+        misses.add_row(
+            escape(f"{n.name} ({n.ref})"),
+            f"{n.score:.1f}",
+            "[yellow]" + escape(" · ".join(n.failures)) + "[/yellow]",
+        )
+    console.print(misses)
 
 
 # --- the bot ----------------------------------------------------------------------------------
@@ -606,9 +629,8 @@ def stats(
         table.add_row(f"Introductions {state}", str(count))
     rate = numbers.acceptance_rate
     table.add_row("Acceptance rate", "–" if rate is None else f"{rate * 100:.0f} %")
-    median = numbers.median_answer_time
     table.add_row(
-        "Median time to answer", "–" if median is None else f"{median.total_seconds() / 3600:.1f} h"
+        "Median time to answer", stats_service.duration_text(numbers.median_answer_time, "en")
     )
     console.print(table)
     if chart is not None:

@@ -15,6 +15,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -436,3 +437,142 @@ def test_match_compares_minimums_per_colour_and_size(migrated: Invoke, tmp_path:
     assert {m["ref"] for m in plain["matches"]} == {"U1", "U2"}  # type: ignore[union-attr]
     table = migrated("match", str(briefs), "--format", "table")
     assert "per colour" in table.stdout and "per size" in table.stdout
+
+
+# --- the admin's and the operator's view agree --------------------------------------------------
+
+
+def _in_database(tmp_path: Path, work: Callable[..., object]) -> None:
+    """Run `work(session)` against the CLI's database file and commit."""
+    import asyncio
+
+    from bot.db import create_engine, create_session_factory
+
+    async def main() -> None:
+        engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'review.sqlite3'}")
+        try:
+            async with create_session_factory(engine)() as session:
+                await work(session)  # type: ignore[misc]
+                await session.commit()
+        finally:
+            await engine.dispose()
+
+    asyncio.run(main())
+
+
+def test_a_short_or_long_row_names_how_many_columns_it_has(
+    migrated: Invoke, tmp_path: Path
+) -> None:
+    short = ",".join(ROW.split(",")[:15])
+    long = ROW + ",extra,more"
+    registry = tmp_path / "ateliers.csv"
+    registry.write_text(f"{HEADER}\n{short}\n{ROW2}\n{long}\n", encoding="utf-8")
+    result = migrated("ateliers", "import", str(registry))
+    _clean_failure(result)
+    assert "line 2: has 15 of 17 columns" in result.stderr
+    assert "line 4: has 19 of 17 columns" in result.stderr
+    assert "not a whole number" not in result.stderr
+    assert _stored_refs(migrated) == []
+
+
+def test_verify_lists_a_rejected_registration_or_says_why_it_cannot(
+    migrated: Invoke, tmp_path: Path
+) -> None:
+    from sqlalchemy import select
+
+    from bot.db.models import Atelier, AtelierSource, Delivery, User
+
+    registry = tmp_path / "ateliers.csv"
+    registry.write_text(f"{HEADER}\n{ROW}\n{ROW2}\n", encoding="utf-8")
+    assert migrated("ateliers", "import", str(registry)).exit_code == 0
+
+    async def reject_x1_and_withdraw_x2(session: Any) -> None:
+        owner = User(telegram_id=501, language="en", role="atelier")
+        session.add(owner)
+        await session.flush()
+        rejected = await session.scalar(select(Atelier).where(Atelier.ref == "X1"))
+        rejected.owner_id, rejected.source = owner.id, AtelierSource.BOT
+        rejected.verified, rejected.listed = False, False
+        withdrawn = await session.scalar(select(Atelier).where(Atelier.ref == "X2"))
+        withdrawn.owner_id, withdrawn.listed, withdrawn.contact = None, False, ""
+
+    _in_database(tmp_path, reject_x1_and_withdraw_x2)
+    assert _stored_refs(migrated) == []
+
+    result = migrated("ateliers", "verify", "X1")
+    assert result.exit_code == 0, result.output
+    assert "had been rejected; it is now verified and listed again" in result.stdout
+    assert _stored_refs(migrated) == ["X1"]
+    again = migrated("ateliers", "verify", "X1")
+    assert "already verified and listed" in again.stdout
+
+    refused = migrated("ateliers", "verify", "X2")
+    _clean_failure(refused)
+    assert "is not listed: its owner erased their data" in refused.stderr
+    assert "verified" not in refused.stdout
+    assert _stored_refs(migrated) == ["X1"]
+
+    async def owner_is_told(session: Any) -> None:
+        kinds = (await session.scalars(select(Delivery.kind))).all()
+        assert kinds == ["atelier_verified"]
+
+    _in_database(tmp_path, owner_is_told)
+
+
+def test_median_time_to_answer_reads_as_in_the_bot(migrated: Invoke, tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from bot.db.base import utcnow
+    from bot.db.models import Atelier, Brief, IntroRequest, User
+
+    registry = tmp_path / "ateliers.csv"
+    registry.write_text(f"{HEADER}\n{ROW}\n", encoding="utf-8")
+    assert migrated("ateliers", "import", str(registry)).exit_code == 0
+
+    async def one_answer_after_a_minute(session: Any) -> None:
+        from sqlalchemy import select
+
+        designer = User(telegram_id=502, language="en", role="designer")
+        session.add(designer)
+        await session.flush()
+        brief = Brief(designer_id=designer.id, state="open", language="en", product_text="x")
+        session.add(brief)
+        await session.flush()
+        atelier = await session.scalar(select(Atelier))
+        now = utcnow()
+        session.add(
+            IntroRequest(
+                brief_id=brief.id,
+                atelier_id=atelier.id,
+                state="accepted",
+                requested_at=now - timedelta(seconds=70),
+                answered_at=now,
+            )
+        )
+
+    _in_database(tmp_path, one_answer_after_a_minute)
+    result = migrated("stats")
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.stdout.splitlines() if "Median time to answer" in line)
+    assert "1 min" in row and "0.0 h" not in row
+
+
+def test_match_table_keeps_near_misses_out_of_the_ranking(migrated: Invoke, tmp_path: Path) -> None:
+    registry = tmp_path / "ateliers.csv"
+    big_moq = "X3,Gamma,IT,,Prato,knitwear,wool,,500,1000,1000,4,50,,it,c@example.com,ok"
+    registry.write_text(f"{HEADER}\n{ROW}\n{big_moq}\n", encoding="utf-8")
+    assert migrated("ateliers", "import", str(registry)).exit_code == 0
+    briefs = tmp_path / "briefs.jsonl"
+    briefs.write_text('{"id": "b1", "description": "knitwear", "quantity": 50}\n')
+    result = migrated("match", str(briefs), "--format", "table")
+    assert result.exit_code == 0, result.output
+    ranking, _, misses = result.stdout.partition("Near misses for brief b1")
+    assert "Alfa (X1)" in ranking and "Gamma" not in ranking
+    assert "Gamma (X3)" in misses
+    assert "–" not in ranking
+
+
+def test_help_shows_flags_as_flags(invoke: Invoke) -> None:
+    result = invoke("chat", "--help")
+    assert result.exit_code == 0
+    assert "--admin" in result.stdout and "<bool>" not in result.stdout

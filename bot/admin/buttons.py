@@ -1,5 +1,5 @@
 """An administrator's decision buttons on a registration or a claim, in /admin and in the alert
-that a new one waits."""
+that a new one waits; Reject asks why, and a rejection can be undone."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from bot.i18n import t
 Rows = list[list[tuple[str, str]]]
 # ver / rej: a registration; cok / cno: a claim of an imported atelier.
 ACTIONS = ("ver", "rej", "cok", "cno")
+# Why a registration or a claim is turned down; the owner is told the same reason.
+REASONS = ("incomplete", "unreachable", "scope", "duplicate")
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,36 @@ class Decide(ButtonData):
     PREFIX = "admin"
     action: str = choice(*ACTIONS)
     atelier_id: int = number(1)
+
+
+@dataclass(frozen=True)
+class Refuse(ButtonData):
+    """Reject a registration (rej) or a claim (cno) for one of the REASONS."""
+
+    PREFIX = "admin:why"
+    action: str = choice("rej", "cno")
+    reason: str = choice(*REASONS)
+    atelier_id: int = number(1)
+
+
+@dataclass(frozen=True)
+class KeepPending(ButtonData):
+    """Back from the reasons to the decision buttons, nothing decided."""
+
+    PREFIX = "admin:back"
+    action: str = choice("rej", "cno")
+    atelier_id: int = number(1)
+
+
+@dataclass(frozen=True)
+class UndoRefusal(ButtonData):
+    """Take a rejection back: the registration or claim waits for a decision again. A claim's
+    claimant is named, since rejecting it forgot who claimed."""
+
+    PREFIX = "admin:undo"
+    action: str = choice("rej", "cno")
+    atelier_id: int = number(1)
+    claimant_id: int = number(0)
 
 
 def registration_buttons(atelier_id: int, lang: str) -> Rows:
@@ -36,3 +68,25 @@ def claim_buttons(atelier_id: int, lang: str) -> Rows:
             (t("admin.reject", lang), Decide("cno", atelier_id).encode()),
         ]
     ]
+
+
+def decision_buttons(action: str, atelier_id: int, lang: str) -> Rows:
+    """The buttons a registration (rej) or a claim (cno) was shown before Reject."""
+    return (
+        registration_buttons(atelier_id, lang)
+        if action == "rej"
+        else claim_buttons(atelier_id, lang)
+    )
+
+
+def reason_buttons(action: str, atelier_id: int, lang: str) -> Rows:
+    rows: Rows = [
+        [(t(f"admin.reason_{reason}", lang), Refuse(action, reason, atelier_id).encode())]
+        for reason in REASONS
+    ]
+    rows.append([(t("admin.keep_pending", lang), KeepPending(action, atelier_id).encode())])
+    return rows
+
+
+def undo_buttons(action: str, atelier_id: int, claimant_id: int, lang: str) -> Rows:
+    return [[(t("admin.undo", lang), UndoRefusal(action, atelier_id, claimant_id).encode())]]

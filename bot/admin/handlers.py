@@ -11,19 +11,26 @@ from telegram.ext import BaseHandler, CommandHandler
 
 from bot.admin import stats as stats_service
 from bot.admin import verification
-from bot.admin.buttons import Decide, claim_buttons, registration_buttons
+from bot.admin.buttons import (
+    Decide,
+    KeepPending,
+    Refuse,
+    UndoRefusal,
+    claim_buttons,
+    decision_buttons,
+    reason_buttons,
+    registration_buttons,
+    undo_buttons,
+)
 from bot.ateliers.handlers import describe, values_of
 from bot.core import handlers as common
 from bot.core.replies import edit_or_say, lang_of, on_button, say, send_photo
 from bot.i18n import t
 from bot.runtime import BotContext
 
-ACTIONS = {
-    "ver": verification.verify,
-    "rej": verification.reject,
-    "cok": verification.approve_claim,
-    "cno": verification.reject_claim,
-}
+# Approvals act at once; a rejection first asks why (reason buttons), then can be undone.
+APPROVALS = {"ver": verification.verify, "cok": verification.approve_claim}
+REJECTIONS = {"rej": verification.reject, "cno": verification.reject_claim}
 
 
 def _is_admin(update: Update, context: BotContext) -> bool:
@@ -81,38 +88,130 @@ async def admin(update: Update, context: BotContext) -> None:
         )
 
 
-async def decide(update: Update, context: BotContext, button: Decide) -> None:
+async def _admin_only(update: Update, context: BotContext) -> bool:
+    query = update.callback_query
+    assert query is not None
+    if _is_admin(update, context):
+        return True
+    await query.answer(t("admin.only_admins", lang_of(context, update)), show_alert=True)
+    return False
+
+
+async def _refused(update: Update, context: BotContext, exc: verification.ReviewError) -> None:
     query = update.callback_query
     assert query is not None
     lang = lang_of(context, update)
-    if not _is_admin(update, context):
-        await query.answer(t("admin.only_admins", lang), show_alert=True)
+    await query.answer(t(f"admin.error_{exc.code}", lang), show_alert=True)
+    if exc.code == "withdrawn":
+        await edit_or_say(update, context, t("admin.withdrawn", lang))
+
+
+async def decide(update: Update, context: BotContext, button: Decide) -> None:
+    query = update.callback_query
+    assert query is not None
+    if not await _admin_only(update, context):
         return
+    lang = lang_of(context, update)
     session = context.uow.session
-    try:
-        atelier = await ACTIONS[button.action](session, button.atelier_id)
-    except verification.ReviewError as exc:
-        await query.answer(t(f"admin.error_{exc.code}", lang), show_alert=True)
-        if exc.code == "withdrawn":
-            await edit_or_say(update, context, t("admin.withdrawn", lang))
+    if button.action in REJECTIONS:
+        # Nothing changes yet: the reason comes first, and "Back" leaves it pending.
+        try:
+            atelier = await verification.still_open(
+                session, button.atelier_id, claim=button.action == "cno"
+            )
+        except verification.ReviewError as exc:
+            await _refused(update, context, exc)
+            return
+        await query.answer()
+        await edit_or_say(
+            update,
+            context,
+            t("admin.ask_reason", lang, name=atelier.name, ref=atelier.ref),
+            reason_buttons(button.action, atelier.id, lang),
+        )
         return
-    name, ref = atelier.name, atelier.ref
+    try:
+        atelier = await APPROVALS[button.action](session, button.atelier_id)
+    except verification.ReviewError as exc:
+        await _refused(update, context, exc)
+        return
     await query.answer()
     context.uow.registry_changed()
-
     context.uow.deliveries_added()
-    await edit_or_say(update, context, t(f"admin.done_{button.action}", lang, name=name, ref=ref))
+    await edit_or_say(
+        update, context, t(f"admin.done_{button.action}", lang, name=atelier.name, ref=atelier.ref)
+    )
 
 
-def _duration(value: Any, lang: str) -> str:
-    if value is None:
-        return "–"
-    hours = value.total_seconds() / 3600
-    if hours < 1:
-        return t("admin.minutes", lang, minutes=max(1, round(hours * 60)))
-    if hours < 48:
-        return t("admin.hours", lang, hours=round(hours, 1))
-    return t("admin.days", lang, days=round(hours / 24, 1))
+async def refuse(update: Update, context: BotContext, button: Refuse) -> None:
+    query = update.callback_query
+    assert query is not None
+    if not await _admin_only(update, context):
+        return
+    lang = lang_of(context, update)
+    session = context.uow.session
+    before = await verification.decision_for(session, button.atelier_id)
+    claimant_id = (before.claimed_by_id or 0) if before is not None else 0
+    try:
+        atelier = await REJECTIONS[button.action](session, button.atelier_id, button.reason)
+    except verification.ReviewError as exc:
+        await _refused(update, context, exc)
+        return
+    await query.answer()
+    context.uow.registry_changed()
+    context.uow.deliveries_added()
+    text = t(f"admin.done_{button.action}", lang, name=atelier.name, ref=atelier.ref)
+    text += "\n" + t("admin.reason_given", lang, reason=t(f"admin.reason_{button.reason}", lang))
+    await edit_or_say(
+        update, context, text, undo_buttons(button.action, atelier.id, claimant_id, lang)
+    )
+
+
+async def keep_pending(update: Update, context: BotContext, button: KeepPending) -> None:
+    query = update.callback_query
+    assert query is not None
+    if not await _admin_only(update, context):
+        return
+    lang = lang_of(context, update)
+    atelier = await verification.decision_for(context.uow.session, button.atelier_id)
+    await query.answer()
+    if atelier is None:
+        await edit_or_say(update, context, t("admin.error_not_found", lang))
+        return
+    await edit_or_say(
+        update,
+        context,
+        t("admin.still_pending", lang, name=atelier.name, ref=atelier.ref),
+        decision_buttons(button.action, atelier.id, lang),
+    )
+
+
+async def undo(update: Update, context: BotContext, button: UndoRefusal) -> None:
+    query = update.callback_query
+    assert query is not None
+    if not await _admin_only(update, context):
+        return
+    lang = lang_of(context, update)
+    session = context.uow.session
+    try:
+        if button.action == "rej":
+            atelier = await verification.undo_rejection(session, button.atelier_id)
+        else:
+            atelier = await verification.undo_claim_rejection(
+                session, button.atelier_id, button.claimant_id
+            )
+    except verification.ReviewError as exc:
+        await _refused(update, context, exc)
+        return
+    await query.answer()
+    context.uow.registry_changed()
+    context.uow.deliveries_added()
+    await edit_or_say(
+        update,
+        context,
+        t("admin.undone", lang, name=atelier.name, ref=atelier.ref),
+        decision_buttons(button.action, atelier.id, lang),
+    )
 
 
 def stats_text(numbers: stats_service.Stats, lang: str) -> str:
@@ -132,7 +231,7 @@ def stats_text(numbers: stats_service.Stats, lang: str) -> str:
         intros=numbers.intros,
         intros_by_state=states(numbers.intros_by_state, "intro"),
         rate=rate,
-        median=_duration(numbers.median_answer_time, lang),
+        median=stats_service.duration_text(numbers.median_answer_time, lang),
     )
 
 
@@ -158,4 +257,7 @@ def build_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
         CommandHandler("admin", admin),
         CommandHandler("stats", stats),
         on_button(Decide, decide),
+        on_button(Refuse, refuse),
+        on_button(KeepPending, keep_pending),
+        on_button(UndoRefusal, undo),
     ]

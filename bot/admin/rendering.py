@@ -9,8 +9,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.admin import verification
-from bot.admin.buttons import claim_buttons, registration_buttons
-from bot.admin.verification import AdminReview, AtelierRejected, AtelierVerified
+from bot.admin.buttons import REASONS, claim_buttons, registration_buttons
+from bot.admin.verification import (
+    AdminReview,
+    AtelierRejected,
+    AtelierReopened,
+    AtelierVerified,
+)
 from bot.core.renderers import Outgoing, Rendering
 from bot.db.models import User
 from bot.i18n import t
@@ -35,7 +40,30 @@ async def render_rejected(
     if atelier is None:
         return None
     what = message.what
-    return Outgoing(t(f"atelier.rejected_{what}", user.language, name=atelier.name))
+    if what == "registration" and (atelier.listed or atelier.verified):
+        return None  # the rejection was undone before this went out
+    if what == "claim" and user.id in (atelier.claimed_by_id, atelier.owner_id):
+        return None
+    text = t(f"atelier.rejected_{what}", user.language, name=atelier.name)
+    if message.reason in REASONS:
+        reason = t(f"admin.reason_{message.reason}", user.language)
+        text += "\n" + t("atelier.rejected_reason", user.language, reason=reason)
+    return Outgoing(text)
+
+
+async def render_reopened(
+    session: AsyncSession, message: AtelierReopened, user: User
+) -> Outgoing | None:
+    """To the owner or claimant: the rejection they were told of was taken back."""
+    atelier = await verification.decision_for(session, message.atelier_id)
+    if atelier is None or not atelier.listed:
+        return None
+    if message.what == "claim":
+        if atelier.claimed_by_id != user.id:
+            return None  # decided again meanwhile
+    elif atelier.verified:
+        return None  # the verified notice says it all
+    return Outgoing(t("atelier.review_reopened", user.language, name=atelier.name))
 
 
 async def render_review(session: AsyncSession, message: AdminReview, user: User) -> Outgoing | None:
@@ -70,4 +98,5 @@ RENDERERS: tuple[Rendering[Any], ...] = (
     Rendering(AdminReview, render_review),
     Rendering(AtelierVerified, render_verified),
     Rendering(AtelierRejected, render_rejected),
+    Rendering(AtelierReopened, render_reopened),
 )

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Atelier, Brief, BriefState, IntroRequest, IntroState, Role, User
+from bot.i18n import t
 
 # The median of the most recent answers is what an operator needs; bounded to stay cheap.
 ANSWER_SAMPLE = 10_000
@@ -35,6 +36,19 @@ class Stats:
     @property
     def intros(self) -> int:
         return sum(self.intros_by_state.values())
+
+
+def duration_text(value: timedelta | None, lang: str) -> str:
+    """A time to answer as people read it ("1 min", "3.5 h", "2.5 days"), the same in the bot's
+    /stats and in `bottega stats`."""
+    if value is None:
+        return "–"
+    hours = value.total_seconds() / 3600
+    if hours < 1:
+        return t("admin.minutes", lang, minutes=max(1, round(hours * 60)))
+    if hours < 48:
+        return t("admin.hours", lang, hours=round(hours, 1))
+    return t("admin.days", lang, days=round(hours / 24, 1))
 
 
 async def _count(session: AsyncSession, *conditions: ColumnElement[bool]) -> int:

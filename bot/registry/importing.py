@@ -441,10 +441,21 @@ def iter_registry_csv(
             if on_row is not None:
                 on_row(reader.line_num)
             if "__extra__" in row:
-                errors.append(RowError(line, "", "more values than header columns (check quoting)"))
+                count = len(header) + len(row["__extra__"])
+                errors.append(
+                    RowError(line, "", f"has {count} of {len(header)} columns (check quoting)")
+                )
                 continue
             if all(not (v or "").strip() for v in row.values()):
                 continue  # blank line
+            if any(row.get(column) is None for column in CSV_COLUMNS):
+                # Fewer values than the header (the rest are None), short of a required column;
+                # trailing optional columns may be left out.
+                count = sum(value is not None for value in row.values())
+                errors.append(
+                    RowError(line, "", f"has {count} of {len(header)} columns (a value is missing)")
+                )
+                continue
             record = _check_row(line, row, errors)
             if record is None:
                 continue

@@ -215,12 +215,3 @@ async def profiles_by_id(
 
 async def get_by_ref(session: AsyncSession, ref: str) -> Atelier | None:
     return await session.scalar(select(Atelier).where(Atelier.ref == ref))
-
-
-async def verify_by_ref(session: AsyncSession, ref: str) -> Atelier | None:
-    atelier = await get_by_ref(session, ref)
-    if atelier is None:
-        return None
-    atelier.verified = True
-    await session.flush()
-    return atelier

@@ -3,6 +3,7 @@ and the weekly digest switch. The digest arrives on Mondays at 09:00 in this zon
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +28,8 @@ from bot.i18n import t
 from bot.runtime import BotContext
 
 ASK_ZONE = "settings:ask_zone"
+# What /settings invites people to type at any time: an IANA name such as Europe/London.
+ZONE_NAME = re.compile(r"^\s*[A-Za-z]+(?:/[A-Za-z0-9_+\- ]+){1,2}\s*$")
 COMMON_ZONES: tuple[str, ...] = (
     "Europe/Rome",
     "Europe/London",
@@ -186,5 +189,7 @@ def build_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
         conversation,
         CommandHandler("settings", show),
         on_button(ChooseZone, zone_pressed),
+        # After the interview in the wiring: a zone typed mid-interview stays an answer.
+        MessageHandler(filters.Regex(ZONE_NAME) & ~filters.COMMAND, zone_typed),
         on_button(SwitchDigest, digest_pressed),
     ]

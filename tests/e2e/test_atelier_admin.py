@@ -58,13 +58,58 @@ async def test_admin_rejects_a_registration_and_a_double_tap_is_harmless(
     await api.user_sends(ADMIN_ID, "/admin")
     pending = await api.wait_for(ADMIN_ID, contains=atelier.ref)
     await api.press(ADMIN_ID, pending, "Reject")
-    await api.wait_for(ADMIN_ID, contains="Rejected")
-    await api.wait_for(233, contains="could not verify")
+    why = await api.wait_for(ADMIN_ID, contains="Why reject")
+    assert (await fetch_atelier(bottega, atelier.id)).listed, "Reject alone decides nothing"
+    await api.press(ADMIN_ID, why, "Contact could not be confirmed")
+    done = await api.wait_for(ADMIN_ID, contains="Rejected")
+    assert "Reason: Contact could not be confirmed." in (done.text or "")
+    told = await api.wait_for(233, contains="could not verify")
+    assert "Reason: Contact could not be confirmed." in (told.text or "")
     again = await api.user_presses(ADMIN_ID, pending.message_id, f"admin:ver:{atelier.id}")
     assert "Already decided" in ((await api.wait_for_answer(again)).text or "")
     assert not (await fetch_atelier(bottega, atelier.id)).listed
     await api.user_sends(ADMIN_ID, "/admin")
     await api.wait_for(ADMIN_ID, contains="Nothing is waiting")
+
+
+async def test_back_from_the_reasons_leaves_the_registration_waiting(bottega: RunningBot) -> None:
+    api = bottega.api
+    atelier = await seed_atelier(bottega, 237, verified=False)
+    await api.user_sends(ADMIN_ID, "/admin")
+    pending = await api.wait_for(ADMIN_ID, contains=atelier.ref)
+    await api.press(ADMIN_ID, pending, "Reject")
+    why = await api.wait_for(ADMIN_ID, contains="Why reject")
+    await api.press(ADMIN_ID, why, "Back, keep it waiting")
+    back = await api.wait_for(ADMIN_ID, contains="Still waiting for a decision")
+    assert back.button_texts == ["Verify", "Reject"]
+    still = await fetch_atelier(bottega, atelier.id)
+    assert (still.verified, still.listed) == (False, True)
+    await api.expect_silence(237)
+
+
+async def test_a_rejection_can_be_undone_and_the_owner_hears_it(bottega: RunningBot) -> None:
+    api = bottega.api
+    atelier = await seed_atelier(bottega, 238, verified=False)
+    await api.user_sends(ADMIN_ID, "/admin")
+    pending = await api.wait_for(ADMIN_ID, contains=atelier.ref)
+    await api.press(ADMIN_ID, pending, "Reject")
+    why = await api.wait_for(ADMIN_ID, contains="Why reject")
+    await api.press(ADMIN_ID, why, "Already listed")
+    done = await api.wait_for(ADMIN_ID, contains="Rejected")
+    await api.wait_for(238, contains="could not verify")
+    await api.press(ADMIN_ID, done, "Undo")
+    undone = await api.wait_for(ADMIN_ID, contains="Rejection undone")
+    assert undone.button_texts == ["Verify", "Reject"]
+    await api.wait_for(238, contains="taken back")
+    still = await fetch_atelier(bottega, atelier.id)
+    assert (still.verified, still.listed) == (False, True)
+    again = await api.user_presses(ADMIN_ID, done.message_id, f"admin:undo:rej:{atelier.id}:0")
+    assert "Already decided" in ((await api.wait_for_answer(again)).text or "")
+
+    await api.press(ADMIN_ID, undone, "Verify")
+    await api.wait_for(ADMIN_ID, contains="Verified")
+    await api.wait_for(238, contains="has been verified")
+    assert (await fetch_atelier(bottega, atelier.id)).verified is True
 
 
 async def test_stats_give_numbers_and_a_chart(bottega: RunningBot) -> None:

@@ -123,7 +123,7 @@ async def test_admin_verifying_a_registration_whose_owner_left_is_told_so(
     query = await api.user_presses(ADMIN_ID, pending.message_id, f"admin:rej:{atelier.id}")
     assert "deleted their data" in ((await api.wait_for_answer(query)).text or "")
     other = await seed_atelier(bottega, 404, verified=False)
-    await api.user_presses(ADMIN_ID, pending.message_id, f"admin:rej:{other.id}")
+    await api.user_presses(ADMIN_ID, pending.message_id, f"admin:why:rej:incomplete:{other.id}")
     await api.wait_for(404, contains="could not verify")
     query = await api.user_presses(ADMIN_ID, pending.message_id, f"admin:ver:{other.id}")
     assert "Already decided" in ((await api.wait_for_answer(query)).text or "")

@@ -122,3 +122,16 @@ async def test_an_ateliers_interest_reaches_the_designer_who_accepts(bottega: Ru
         intro = await session.scalar(select(IntroRequest))
         assert intro is not None
         assert (intro.initiated_by, intro.state) == ("atelier", IntroState.ACCEPTED)
+
+
+async def test_a_zone_typed_right_after_settings_is_taken(bottega: RunningBot) -> None:
+    api = bottega.api
+    await api.user_sends(7310, "/settings")
+    await api.wait_for(7310, contains="type any IANA name")
+    await api.user_sends(7310, "Europe/London")
+    await api.wait_for(7310, contains="Time zone set to Europe/London")
+    await api.user_sends(7310, "Atlantis/Lost")
+    await api.wait_for(7310, contains="I don't know the time zone “Atlantis/Lost”")
+    async with bottega.session_factory() as session:
+        user = await session.scalar(select(User).where(User.telegram_id == 7310))
+        assert user is not None and user.timezone == "Europe/London"
