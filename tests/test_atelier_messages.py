@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.admin import handlers as admin
+from bot.admin.buttons import ACTIONS as ADMIN_ACTIONS
+from bot.admin.buttons import REASONS as ADMIN_REASONS
 from bot.ateliers import handlers as atelier
 from bot.db.models import BriefState, IntroState
 from bot.i18n import has
@@ -48,7 +49,13 @@ def test_composed_keys_exist() -> None:
             for c in ("not_found", "not_your_atelier", "already_answered", "withdrawn", "expired")
         ),
         *(f"intros.{c}_note" for c in intros_handlers.CLOSED_CODES),
-        *(f"admin.done_{action}" for action in admin.ACTIONS),
+        *(f"admin.done_{action}" for action in ADMIN_ACTIONS),
+        *(f"admin.reason_{reason}" for reason in ADMIN_REASONS),
+        *(
+            f"atelier.{key}_{step}"
+            for key in ("edit_list", "edit_add", "edit_remove", "edit_replace", "noted")
+            for step in atelier.LIST_STEPS
+        ),
         *(f"admin.error_{c}" for c in ("not_found", "already_done", "withdrawn")),
         *(f"admin.brief_{state.value}" for state in BriefState),
         *(f"admin.intro_{state.value}" for state in IntroState),

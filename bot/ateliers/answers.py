@@ -1,9 +1,10 @@
 """Reading an atelier's typed answers: each registration question's text becomes draft values,
 or a `Problem` whose code selects the localized re-ask.
 
-Free-text skills (specialties, materials, techniques, certifications) are normalised with the
-matching taxonomy and stored in the atelier's own language, the way they would write them;
-anything the taxonomy does not know is kept as typed, so nothing the owner said is lost.
+Specialties become taxonomy ids (confirmed by the owner). Materials and techniques are kept in
+the owner's own words ("crepe de chine", "hand rolled hems"), and what the taxonomy understood
+of each is shown beside them (`understood()`); the matcher reads the same words the same way,
+so nothing the owner said is generalised away or lost.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from rapidfuzz import fuzz
 
 import matching
 import parsing
@@ -118,29 +121,77 @@ def _items(text: str) -> list[str]:
 
 
 def _skills(text: str, kind: str, lang: str) -> list[str] | Problem:
+    """The items of a list answer in the owner's words ([] for "none"); only a misspelling of
+    the one thing the taxonomy understood ("cachemire") is written as its name ("cashmere")."""
     cleaned = _text(text, 1500)
     if isinstance(cleaned, Problem):
         return cleaned
     if cleaned.strip(" .!").casefold() in _NONE:
         return []
-    out: list[str] = []
-    for item in _items(cleaned):
-        found = [c for c in matching.understand(item, kind, limit=5) if c.confidence >= CONFIDENT]
-        if found:
-            out.extend(concept_label(c.id, lang) for c in found)
-        else:
-            out.append(item.strip(" .")[:MAX_ITEM])
-    unique = list(dict.fromkeys(v for v in out if v))
+    unique = list(
+        dict.fromkeys(
+            _spelled(item.strip(" .")[:MAX_ITEM], kind, lang)
+            for item in _items(cleaned)
+            if item.strip(" .")
+        )
+    )
     if len(unique) > MAX_ITEMS:
         return Problem("too_many_items", {"limit": MAX_ITEMS})
     return unique
+
+
+# How alike (0-100) typed words and a taxonomy name must be to count as a misspelling of it.
+SPELLING = 65.0
+
+
+def _spelled(item: str, kind: str, lang: str) -> str:
+    labels = understood(item, kind, lang)
+    if len(labels) == 1:
+        folded, label = parsing.fold(item), parsing.fold(labels[0])
+        if folded != label and fuzz.ratio(folded, label) >= SPELLING:
+            return labels[0]
+    return item
+
+
+def understood(words: str, kind: str, lang: str) -> tuple[str, ...]:
+    """What the taxonomy makes of one item in the owner's words: its labels in `lang`, or
+    nothing when it knows no such material or technique (the words are kept all the same)."""
+    found = [c for c in matching.understand(words, kind, limit=5) if c.confidence >= CONFIDENT]
+    return tuple(dict.fromkeys(concept_label(c.id, lang) for c in found))
+
+
+def with_understanding(items: list[str], kind: str, lang: str) -> str:
+    """ "crepe de chine (silk), hand rolled hems (hand finishing), tessuto nostro" """
+    shown: list[str] = []
+    for item in items:
+        labels = [x for x in understood(item, kind, lang) if x.casefold() != item.casefold()]
+        shown.append(f"{item} ({', '.join(labels)})" if labels else item)
+    return ", ".join(shown)
+
+
+def merge_list(current: list[str], typed: list[str], mode: str) -> list[str]:
+    """A list edited from /profile: `add` the typed items, `remove` them (by the words shown, or
+    by what they mean), or `replace` the whole list."""
+    if mode == "add":
+        merged = list(dict.fromkeys([*current, *typed]))
+        return merged[:MAX_ITEMS]
+    if mode == "remove":
+        gone = {item.casefold() for item in typed}
+        return [item for item in current if item.casefold() not in gone]
+    return typed
+
+
+def unknown_items(current: list[str], typed: list[str]) -> list[str]:
+    """Items asked to be removed that are not in the list."""
+    present = {item.casefold() for item in current}
+    return [item for item in typed if item.casefold() not in present]
 
 
 def parse_materials(text: str, lang: str, draft: dict[str, Any]) -> Answer:
     materials = _skills(text, "material", lang)
     if isinstance(materials, Problem):
         return materials
-    if not materials:
+    if not materials and draft.get("list_mode") != "remove":
         return Problem("materials_needed")
     return {"materials": materials}
 
@@ -252,8 +303,48 @@ def parse_description(text: str, lang: str, draft: dict[str, Any]) -> Answer:
     return {"description": description}
 
 
+def _language_names() -> dict[str, str]:
+    """Folded language names in English, Italian and each language itself -> ISO 639-1 code:
+    "inglese", "English", "italiano", "deutsch"."""
+    from babel import Locale
+
+    names: dict[str, str] = {}
+    for code in LANGUAGE_CODES:
+        for locale in ("en", "it", code):
+            name = Locale.parse(locale).languages.get(code)
+            if name:
+                names[parsing.fold(name)] = code
+        names[code] = code
+    return names
+
+
+# Languages an atelier may say it speaks: the buttons' six and the other common European ones.
+LANGUAGE_CODES: tuple[str, ...] = (
+    *("it", "en", "fr", "de", "es", "pt", "nl", "pl", "el", "ro", "sv", "da", "cs", "hu"),
+    *("ja", "zh", "ru", "ar", "tr"),
+)
+_LANGUAGE_NAMES: dict[str, str] = {}
+
+
 def parse_languages(text: str, lang: str, draft: dict[str, Any]) -> Answer:
-    return Problem("use_buttons")
+    """Typed languages: "inglese, italiano", "English and French", "it en"."""
+    if not _LANGUAGE_NAMES:
+        _LANGUAGE_NAMES.update(_language_names())
+    cleaned = _text(text, 300)
+    if isinstance(cleaned, Problem):
+        return cleaned
+    items = (
+        [i for i in _items(cleaned.replace(" ", ",")) if i] if " " in cleaned else _items(cleaned)
+    )
+    codes: list[str] = []
+    for item in items:
+        code = _LANGUAGE_NAMES.get(parsing.fold(item))
+        if code is None:
+            return Problem("language_unknown", {"text": item[:40]})
+        codes.append(code)
+    if not codes:
+        return Problem("use_buttons")
+    return {"languages": list(dict.fromkeys(codes))}
 
 
 PARSERS: dict[str, Parser] = {

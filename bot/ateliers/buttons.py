@@ -63,6 +63,14 @@ class EditGroup(ButtonData):
 
 
 @dataclass(frozen=True)
+class EditList(ButtonData):
+    """Editing materials or techniques: add to the list, remove from it, or replace it."""
+
+    PREFIX = "atelier:list"
+    mode: str = choice("add", "remove", "replace")
+
+
+@dataclass(frozen=True)
 class ConfirmRegistration(ButtonData):
     PREFIX = "atelier:confirm"
 

@@ -25,6 +25,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+import parsing
 from bot.admin import verification
 from bot.ateliers import answers
 from bot.ateliers import service as profiles
@@ -34,6 +35,7 @@ from bot.ateliers.buttons import (
     ConfirmRegistration,
     ConfirmSpecialties,
     EditGroup,
+    EditList,
     EditProfile,
     EndPauseIn,
     NotADuplicate,
@@ -110,7 +112,37 @@ def _editing(draft: dict[str, Any]) -> list[str]:
 # --- asking -----------------------------------------------------------------------------------
 
 
+LIST_STEPS = {"materials": "material", "techniques": "technique"}
+
+
+def _list_question(step: str, lang: str, draft: dict[str, Any]) -> tuple[str, Buttons] | None:
+    """Editing a list that has values: show them and offer add / remove / replace."""
+    current = draft.get(step)
+    if (
+        step not in LIST_STEPS
+        or not _editing(draft)
+        or not isinstance(current, list)
+        or not current
+    ):
+        return None
+    shown = answers.with_understanding([str(i) for i in current], LIST_STEPS[step], lang)
+    mode = draft.get("list_mode")
+    if mode in ("add", "remove", "replace"):
+        return t(f"atelier.edit_{mode}_{step}", lang, current=shown), []
+    buttons = [
+        [
+            (t("atelier.edit_list_add", lang), EditList("add").encode()),
+            (t("atelier.edit_list_remove", lang), EditList("remove").encode()),
+            (t("atelier.edit_list_replace", lang), EditList("replace").encode()),
+        ]
+    ]
+    return t(f"atelier.edit_list_{step}", lang, current=shown), buttons
+
+
 def _question(step: str, lang: str, draft: dict[str, Any]) -> tuple[str, Buttons | None]:
+    listed = _list_question(step, lang, draft)
+    if listed is not None:
+        return listed[0], listed[1] or None
     text = t(f"atelier.ask_{step}", lang, moq=draft.get("moq", ""))
     buttons: list[list[tuple[str, str]]] = []
     if step == "country":
@@ -224,17 +256,24 @@ async def start_registration(update: Update, context: BotContext) -> str | int:
 # --- answers ----------------------------------------------------------------------------------
 
 
-async def _after_answer(update: Update, context: BotContext, step: str) -> str | int:
-    """Go on from an accepted answer: the next question, the summary, or save an edit."""
+async def _after_answer(
+    update: Update, context: BotContext, step: str, noted: str = ""
+) -> str | int:
+    """Go on from an accepted answer: the next question, the summary, or save an edit.
+    `noted` (what was understood of the answer) stands before whatever comes next."""
     draft = _draft(context)
+    draft.pop("list_mode", None)
     queue = _editing(draft)
+    prefix = noted + "\n\n" if noted else ""
     if queue:
         if step in queue:
             queue = queue[queue.index(step) + 1 :]
         draft["queue"] = queue
         if queue:
-            return await _ask(update, context, queue[0])
+            return await _ask(update, context, queue[0], prefix=prefix)
         draft.pop("queue", None)
+        if noted:
+            await say(update, context, noted)
         if draft.get("mode") == "profile":
             return await _save_profile_edit(update, context)
         return await _show_summary(update, context)
@@ -245,8 +284,10 @@ async def _after_answer(update: Update, context: BotContext, step: str) -> str |
             return DUPLICATE
     following = _first_missing(draft)
     if following is None:
+        if noted:
+            await say(update, context, noted)
         return await _show_summary(update, context)
-    return await _ask(update, context, following)
+    return await _ask(update, context, following, prefix=prefix)
 
 
 def _parse_step(step: str, text: str, lang: str, draft: dict[str, Any]) -> dict[str, Any] | str:
@@ -270,17 +311,63 @@ def _text_answer(step: str) -> Callable[[Update, BotContext], Coroutine[Any, Any
         if message is None or message.text is None:
             return await _reask(update, context, step, t("atelier.problem_text_expected", lang))
         draft = _draft(context)
+        if step in SKIPPABLE and parsing.answer_word(
+            message.text, lang, expected=parsing.SKIP_WORDS
+        ):
+            # "skip", "salta", "none", "nessuna": as the Skip / None button.
+            draft[step] = "" if step == "description" else []
+            return await _after_answer(update, context, step)
         result = _parse_step(step, message.text, lang, draft)
         if isinstance(result, str):
             return await _reask(update, context, step, result)
         if step == "specialties":
             draft["specialties_pick"] = result["category_ids"]
             return await _confirm_specialties(update, context)
+        if step in LIST_STEPS:
+            return await _list_answered(update, context, step, [str(i) for i in result[step]])
+        if step == "languages":
+            draft.pop("languages_pick", None)
         draft.update(result)
         return await _after_answer(update, context, step)
 
     handle.__name__ = f"answer_{step}"
     return handle
+
+
+async def _list_answered(
+    update: Update, context: BotContext, step: str, typed: list[str]
+) -> str | int:
+    """Materials or techniques typed: merged with the list being edited (add / remove), then
+    what was understood of each item is said before the next question."""
+    lang = lang_of(context, update)
+    draft = _draft(context)
+    mode = str(draft.get("list_mode") or "replace")
+    current = [str(i) for i in draft.get(step) or []] if mode != "replace" else []
+    if mode == "remove":
+        missing = answers.unknown_items(current, typed)
+        if missing:
+            problem = t("atelier.problem_not_in_list", lang, items=", ".join(missing))
+            return await _reask(update, context, step, problem)
+    merged = answers.merge_list(current, typed, mode)
+    if step == "materials" and not merged:
+        return await _reask(update, context, step, t("atelier.problem_materials_needed", lang))
+    draft[step] = merged
+    noted = ""
+    if merged:
+        shown = answers.with_understanding(merged, LIST_STEPS[step], lang)
+        noted = t(f"atelier.noted_{step}", lang, items=shown)
+    return await _after_answer(update, context, step, noted)
+
+
+async def list_mode_pressed(update: Update, context: BotContext, button: EditList) -> str:
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await drop_buttons(query)
+    draft = _draft(context)
+    step = next((s for s in _editing(draft) if s in LIST_STEPS), "materials")
+    draft["list_mode"] = button.mode
+    return await _ask(update, context, step)
 
 
 def _skip_for(step: str) -> Callable[[Update, BotContext], Coroutine[Any, Any, str | int]]:
@@ -481,7 +568,11 @@ def describe(values: dict[str, Any], lang: str) -> str:
 
     def listed(key: str) -> str:
         items = values.get(key)
-        return ", ".join(str(i) for i in items) if isinstance(items, list) and items else none
+        if not isinstance(items, list) or not items:
+            return none
+        if key in LIST_STEPS:
+            return answers.with_understanding([str(i) for i in items], LIST_STEPS[key], lang)
+        return ", ".join(str(i) for i in items)
 
     return t(
         "atelier.summary",
@@ -560,6 +651,7 @@ async def edit_field(update: Update, context: BotContext, button: EditGroup) -> 
     draft = _draft(context)
     draft["queue"] = list(EDIT_GROUPS[group])
     draft.pop("languages_pick", None)
+    draft.pop("list_mode", None)
     return await _ask(update, context, EDIT_GROUPS[group][0])
 
 
@@ -920,6 +1012,8 @@ def _state_handlers() -> dict[object, list[Handler]]:
             handlers.append(on_button(ChooseCountry, country_button))
         if step == "languages":
             handlers.append(on_button(ToggleLanguage, language_toggled))
+        if step in LIST_STEPS:
+            handlers.append(on_button(EditList, list_mode_pressed))
         states[step] = handlers
     states[SPECIALTIES_CONFIRM] = [
         on_button(ConfirmSpecialties, specialties_confirmed),

@@ -138,7 +138,18 @@ def test_wrong_header_is_reported_with_the_columns() -> None:
 
 def test_row_with_too_many_values_is_reported() -> None:
     _, errors = parse_registry_csv(_csv(GOOD + ",extra"))
-    assert [(e.line, e.reason.split()[0]) for e in errors] == [(2, "more")]
+    assert [(e.line, e.reason.split("(")[0].strip()) for e in errors] == [
+        (2, "has 18 of 17 columns")
+    ]
+
+
+def test_row_with_too_few_values_names_its_column_count() -> None:
+    short = ",".join(GOOD.split(",")[:15])
+    records, errors = parse_registry_csv(_csv(short))
+    assert records == []
+    assert [(e.line, e.reason.split("(")[0].strip()) for e in errors] == [
+        (2, "has 15 of 17 columns")
+    ]
 
 
 def test_empty_file_is_reported() -> None:
