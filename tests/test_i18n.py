@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.i18n import LANGUAGES, catalog, pick_language, placeholders, t
 
 
@@ -36,3 +38,34 @@ def test_unknown_key_and_missing_value_do_not_crash() -> None:
     assert "Bottega" in t(
         "common.welcome", "en"
     )  # a missing {name} leaves the template, not a crash
+
+
+def test_plural_forms_follow_the_language() -> None:
+    assert t("admin.pending_ateliers", "en", count=1) == "1 new atelier"
+    assert t("admin.pending_ateliers", "en", count=3) == "3 new ateliers"
+    assert t("admin.pending_ateliers", "it", count=1) == "1 nuovo atelier"
+    assert t("admin.pending_ateliers", "it", count=0) == "0 nuovi atelier"
+    assert t("admin.pending_claims", "it", count=2) == "2 rivendicazioni"
+    assert t("atelier.capacity_pieces", "it", pieces=1, count=1) == "1 pezzo"
+
+
+def test_no_message_counts_with_parentheses_or_slashes() -> None:
+    import re
+
+    counted = re.compile(r"\w\(s\)|\w/[ie]\b|\bo/a\b")
+    for lang in LANGUAGES:
+        assert [k for k, v in catalog(lang).items() if counted.search(v)] == [], lang
+
+
+# "voi" where the bot speaks to one person, and greetings that assume a gender.
+VOI = re.compile(
+    r"\b(siete|avete|potete|volete|sapete|vostr[oaie]|riceverete|lavorate|producete|"
+    r"padroneggiate|scrivetel[ei]|scrivete|andate|intendevate|aumentate)\b"
+    r"|(?-i:\bBen(venut|tornat)[oa]\b)",
+    re.IGNORECASE,
+)
+
+
+def test_italian_speaks_tu_to_everyone_without_assuming_gender() -> None:
+    found = {k: v for k, v in catalog("it").items() if VOI.search(v)}
+    assert found == {}

@@ -63,7 +63,12 @@ async def admin(update: Update, context: BotContext) -> None:
     await say(
         update,
         context,
-        t("admin.pending_header", lang, ateliers=len(new_items), claims=len(claim_items)),
+        t(
+            "admin.pending_header",
+            lang,
+            ateliers=t("admin.pending_ateliers", lang, count=len(new_items)),
+            claims=t("admin.pending_claims", lang, count=len(claim_items)),
+        ),
     )
     for atelier_id, ref, summary in new_items:
         await say(

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+import matching
 from bot.admin import verification
 from bot.admin.buttons import REASONS, claim_buttons, registration_buttons
 from bot.admin.verification import (
@@ -73,7 +74,10 @@ async def render_review(session: AsyncSession, message: AdminReview, user: User)
         return None
     lang = user.language
     place = ", ".join(part for part in (atelier.city, atelier.country) if part)
-    specialties = ", ".join(atelier.specialties[:4])
+    # The taxonomy's names in the administrator's language, not the owner's words for them.
+    specialties = ", ".join(
+        [matching.label(i, lang) for i in atelier.category_ids[:4]] or atelier.specialties[:4]
+    )
     if message.what == "claim":
         if atelier.claimed_by_id is None or atelier.owner_id is not None:
             return None  # already decided

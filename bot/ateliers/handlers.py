@@ -748,7 +748,7 @@ def _profile_text(atelier: Atelier, lang: str) -> str:
     capacity = ""
     if atelier.available_capacity is not None:
         capacity = "\n" + t(
-            "atelier.profile_free_capacity", lang, pieces=atelier.available_capacity
+            "atelier.profile_free_capacity", lang, free=_pieces(atelier.available_capacity, lang)
         )
     return header + "\n\n" + _summary_text(values_of(atelier), lang) + capacity
 
@@ -812,14 +812,17 @@ async def _save_profile_edit(update: Update, context: BotContext) -> int:
 # --- /capacity, /pause, /resume -----------------------------------------------------------------
 
 
+def _pieces(count: int, lang: str) -> str:
+    """ "1 piece", "200 pieces" in the language's plural forms."""
+    return t("atelier.capacity_pieces", lang, pieces=count, count=count)
+
+
 def _capacity_buttons(atelier: Atelier, lang: str) -> list[list[tuple[str, str]]]:
     monthly = max(atelier.monthly_capacity, 0)
     options = sorted({0, monthly // 4, monthly // 2, monthly})
     row = [
         (
-            t("atelier.capacity_full", lang)
-            if pieces == 0
-            else t("atelier.capacity_pieces", lang, pieces=pieces),
+            t("atelier.capacity_full", lang) if pieces == 0 else _pieces(pieces, lang),
             SetCapacity(pieces).encode(),
         )
         for pieces in options
@@ -893,7 +896,7 @@ async def _apply_capacity(
     verified = atelier.verified
     context.uow.registry_changed()
     if pieces is not None:
-        text = t("atelier.capacity_saved", lang, pieces=free)
+        text = t("atelier.capacity_saved", lang, free=_pieces(free or 0, lang))
         if was_paused and not is_paused:
             text += "\n\n" + t("atelier.resumed", lang, name=name)
     else:

@@ -3,6 +3,13 @@
 Catalogs are TOML files, one per flow (`locales/<lang>/<flow>.toml`), so each flow owns its
 strings. `t("designer.ask_quantity", "it", name=...)` looks a message up and formats it; a
 missing key in the requested language falls back to English, and a test keeps the two in step.
+
+A message that depends on a number is a table of the language's plural forms (CLDR, through
+babel: `one` and `other` in English and Italian), chosen by the `count` value:
+
+    [pending_ateliers]
+    one = "{count} nuovo atelier"
+    other = "{count} nuovi atelier"
 """
 
 from __future__ import annotations
@@ -53,9 +60,33 @@ def placeholders(message: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(message) if name}
 
 
+@cache
+def _plural_rule(lang: str) -> Any:
+    from babel import Locale
+
+    return Locale.parse(lang).plural_form
+
+
+def plural_form(lang: str, count: object) -> str:
+    """The CLDR plural category ("one", "other", …) of `count` in `lang`."""
+    if not isinstance(count, int | float) or isinstance(count, bool):
+        return "other"
+    form: str = _plural_rule(lang)(abs(count))
+    return form
+
+
+def _lookup(key: str, lang: str, values: dict[str, Any]) -> str | None:
+    messages = catalog(lang)
+    message = messages.get(key)
+    if message is None and f"{key}.other" in messages:
+        form = plural_form(lang, values.get("count"))
+        message = messages.get(f"{key}.{form}") or messages[f"{key}.other"]
+    return message
+
+
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: Any) -> str:
     lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
-    message = catalog(lang).get(key) or catalog(DEFAULT_LANGUAGE).get(key)
+    message = _lookup(key, lang, values) or _lookup(key, DEFAULT_LANGUAGE, values)
     if message is None:
         log.error("missing message %s", key)
         return key
@@ -67,4 +98,5 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: Any) -> str:
 
 
 def has(key: str) -> bool:
-    return key in catalog(DEFAULT_LANGUAGE)
+    messages = catalog(DEFAULT_LANGUAGE)
+    return key in messages or f"{key}.other" in messages

@@ -156,3 +156,35 @@ async def test_admins_are_told_of_a_new_registration_and_can_verify_from_that_me
     await api.wait_for(ADMIN_ID, contains="Verified")
     await api.wait_for(234, contains="has been verified")
     assert (await fetch_atelier(bottega, atelier.id)).verified is True
+
+
+async def test_an_english_admin_reads_an_italian_registration_in_english(
+    bottega: RunningBot,
+) -> None:
+    from tests.e2e.atelier_steps import Registration, register
+
+    api = bottega.api
+    await register(
+        bottega,
+        239,
+        Registration(
+            name="Maglificio Serena",
+            place="Prato, Toscana",
+            specialties="maglieria",
+            understood="maglieria",
+            materials="lana, seta",
+            techniques="ricamo a mano",
+            certifications="nessuna",
+        ),
+        lang="it",
+    )
+    alert = await api.wait_for(ADMIN_ID, contains="New atelier waiting for verification")
+    assert "knitwear" in (alert.text or "") and "maglieria" not in (alert.text or "")
+    await api.user_sends(ADMIN_ID, "/admin")
+    header = await api.wait_for(ADMIN_ID, contains="Waiting for you")
+    assert "Waiting for you: 1 new atelier, 0 claims." in (header.text or "")
+    pending = await api.wait_for(ADMIN_ID, contains="Maglificio Serena")
+    text = pending.text or ""
+    assert "Specialties: knitwear" in text
+    assert "Materials: lana (wool), seta (silk)" in text
+    assert "Techniques: ricamo a mano (hand embroidery)" in text

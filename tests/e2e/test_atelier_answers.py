@@ -156,3 +156,18 @@ async def test_profile_lists_show_what_is_there_and_add_remove_or_replace(
     await api.user_sends(253, "denim, cotton")
     await api.wait_for(253, contains="Saved.")
     assert (await fetch_atelier(bottega, atelier.id)).materials == ["denim", "cotton"]
+
+
+async def test_editing_the_description_in_italian_is_not_the_last_question(
+    bottega: RunningBot,
+) -> None:
+    api = bottega.api
+    await seed_atelier(bottega, 254, language="it")
+    await api.user_sends(254, "/profile", language_code="it")
+    profile = await api.wait_for(254, contains="Il tuo atelier")
+    await api.press(254, profile, "Descrizione")
+    question = await api.wait_for(254, contains="breve descrizione del tuo atelier")
+    assert "Infine" not in (question.text or "")
+    await api.user_sends(254, "salta")
+    saved = await api.wait_for(254, contains="Salvato.")
+    assert "Chi siamo: –" in (saved.text or "")

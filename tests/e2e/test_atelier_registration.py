@@ -188,7 +188,7 @@ async def test_the_role_button_starts_registration_and_a_restart_resumes_it(
     async with LocalBotAPI() as api:
         async with running_bot(database_url, api, send_rate_per_chat_per_second=100.0):
             await api.user_sends(205, "/start", language_code="it")
-            welcome = await api.wait_for(205, contains="Benvenuto")
+            welcome = await api.wait_for(205, contains="ti diamo il benvenuto")
             await api.press(205, welcome, "Ho un atelier")
             await api.wait_for(205, contains="(1/15)")
             await api.user_sends(205, "Sartoria Neri")
@@ -199,4 +199,4 @@ async def test_the_role_button_starts_registration_and_a_restart_resumes_it(
         async with running_bot(database_url, api, send_rate_per_chat_per_second=100.0):
             await api.user_sends(205, "Biella, Piemonte")
             question = await api.wait_for(205, contains="(4/15)")
-            assert "Che cosa producete?" in (question.text or "")
+            assert "Che cosa produci?" in (question.text or "")

@@ -15,8 +15,8 @@ async def test_start_greets_in_english_and_offers_roles(bottega: RunningBot) -> 
 async def test_start_speaks_italian_to_an_italian_telegram(bottega: RunningBot) -> None:
     api = bottega.api
     await api.user_sends(102, "/start", first_name="Bice", language_code="it-IT")
-    welcome = await api.wait_for(102, contains="Benvenuto in Bottega, Bice")
-    assert "Sono un designer" in welcome.button_texts
+    welcome = await api.wait_for(102, contains="Ciao Bice, ti diamo il benvenuto in Bottega!")
+    assert "Sono designer" in welcome.button_texts
 
 
 async def test_command_menu_is_registered_per_language(bottega: RunningBot) -> None:
