@@ -74,7 +74,7 @@ async def test_a_language_switch_mid_registration_asks_the_same_question_again(
     await api.user_sends(OWNER, "/language")
     choice = await api.wait_for(OWNER, contains="language")
     await api.press(OWNER, choice, "Italiano")
-    again = await api.wait_for(OWNER, contains="In quale paese siete?")
+    again = await api.wait_for(OWNER, contains="In quale paese si trova il tuo atelier?")
     assert "(2/15)" in (again.text or "")
     assert "Italia" in again.button_texts
     await api.press(OWNER, again, "Italia")
