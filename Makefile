@@ -11,6 +11,7 @@ DEMO_CSV := bot/data/demo_ateliers.csv
 help:
 	@echo "make run    set up, migrate the database, load demo ateliers, start the bot (or the terminal chat)"
 	@echo "make test   set up and run every check (lint, types, tests)"
+	@echo "make chat   the terminal chat again; options as ARGS, e.g. make chat ARGS=\"--lang it\""
 	@echo "make lint | typecheck | fmt | bench | clean"
 
 $(STAMP):
@@ -33,9 +34,11 @@ run: venv
 		$(BIN)/bottega chat; \
 	fi
 
+# make chat ARGS="--lang it --admin": the terminal chat with options.
+ARGS ?=
 chat: venv
 	$(BIN)/bottega db upgrade
-	$(BIN)/bottega chat
+	$(BIN)/bottega chat $(ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

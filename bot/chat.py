@@ -1,17 +1,24 @@
 """`bottega chat`: talk to the real bot in a terminal, without Telegram or a network.
 
 It runs the same Application and handlers as `bottega run`, against an in-process local
-Bot API server on loopback; bot messages are printed with numbered buttons, a number presses
-a button of the latest message, anything else is sent as your message.
+Bot API server on loopback. Bot messages are printed with numbered buttons; a number presses
+a button of your latest message that still has them; anything else is sent as your message.
+
+One terminal can play several people: `/as NAME` (optionally `/as NAME it`) switches to
+another one, so both sides of an introduction can be watched. Messages to the others are
+shown too, headed with their name. A name always stands for the same Telegram id, so
+someone played in an earlier session comes back as themselves.
 """
 
 from __future__ import annotations
 
 import asyncio
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rich.console import Console
+from rich.markup import escape
 
 from bot.app import build_application, start_polling, stop_polling
 from bot.config import Settings
@@ -19,16 +26,72 @@ from localbotapi import CallbackAnswer, LocalBotAPI, SentMessage
 
 LOCAL_TOKEN = "1000000:LOCAL-TERMINAL-CHAT"
 QUIT = {"/quit", "/exit", ":q"}
+SWITCH = "/as"
+QUIET = 0.3  # seconds without a new message after which a reply counts as complete
+# Ids of people named with /as: far above the small ids people pass with --user-id.
+NAMED_IDS_FROM = 1_000_000
+
+
+def named_id(name: str) -> int:
+    """The Telegram id a name plays, the same in every session."""
+    return NAMED_IDS_FROM + zlib.crc32(name.strip().casefold().encode()) % 900_000_000
+
+
+@dataclass
+class Person:
+    user_id: int
+    name: str
+    language: str
 
 
 @dataclass
 class TerminalChat:
     console: Console
     user_id: int
-    buttons: list[tuple[int, str]] = field(default_factory=list)
+    people: dict[int, Person] = field(default_factory=dict)
+    # Per person: the buttons a number presses, and the message that carries them.
+    keyboards: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
+    keyboard_of: dict[int, int] = field(default_factory=dict)
+    seen: int = 0  # messages, edits and answers shown so far
+    shown: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def _saw(self) -> None:
+        self.seen += 1
+        self.shown.set()
+
+    async def _shows_within(self, seconds: float) -> bool:
+        self.shown.clear()
+        try:
+            await asyncio.wait_for(self.shown.wait(), seconds)
+        except TimeoutError:
+            return False
+        return True
+
+    async def settle(self, api: LocalBotAPI, before: int, *, first_within: float = 5.0) -> None:
+        """Wait for the bot's reply to what was typed when `before` things had been shown, then
+        until it stays quiet briefly: the prompt, and what a number presses, follow the reply."""
+        await api.wait_idle(timeout=10)
+        if self.seen == before and not await self._shows_within(first_within):
+            return
+        while await self._shows_within(QUIET):
+            pass
+
+    @property
+    def buttons(self) -> list[tuple[int, str]]:
+        """The buttons a number presses now: the current person's latest keyboard."""
+        return self.keyboards.get(self.user_id, [])
+
+    def _drop_keyboard(self, message: SentMessage) -> None:
+        if self.keyboard_of.get(message.chat_id) == message.message_id:
+            self.keyboards.pop(message.chat_id, None)
+            self.keyboard_of.pop(message.chat_id, None)
 
     def show(self, message: SentMessage) -> None:
-        if message.chat_id != self.user_id or message.deleted:
+        self._saw()
+        if message.deleted or (message.edited and not message.buttons):
+            # The keyboard is gone (or the message): its numbers press nothing any more.
+            self._drop_keyboard(message)
+        if message.deleted:
             return
         if (
             message.edited
@@ -36,27 +99,38 @@ class TerminalChat:
             and (not message.text or message.history[-1:] == [message.text])
         ):
             return  # only the buttons were taken away: nothing new to read
+        mine = message.chat_id == self.user_id
         self.console.print()
-        title = "[bold magenta]Bottega[/bold magenta]" + (
-            " [dim](updated)[/dim]" if message.edited else ""
-        )
+        title = "[bold magenta]Bottega[/bold magenta]"
+        if not mine:
+            person = self.people.get(message.chat_id)
+            if person is None:
+                title += f" [bold]→ Telegram id {message.chat_id}[/bold]"
+            else:
+                who = escape(person.name)
+                title += f" [bold]→ {who}[/bold] [dim](/as {who} to answer)[/dim]"
+        if message.edited:
+            title += " [dim](updated)[/dim]"
         self.console.print(title)
         if message.kind == "photo":
             self.console.print(f"[dim][picture, {message.file_size or 0} bytes][/dim]")
         if message.text:
             self.console.print(message.plain_text, markup=False, highlight=False)
         if message.buttons:
-            self.buttons = []
+            keyboard: list[tuple[int, str]] = []
             for row in message.buttons:
                 cells = []
                 for label, data in row:
-                    self.buttons.append((message.message_id, data))
-                    cells.append(f"[cyan][{len(self.buttons)}][/cyan] {label}")
+                    keyboard.append((message.message_id, data))
+                    cells.append(f"[cyan][{len(keyboard)}][/cyan] {escape(label)}")
                 self.console.print("   ".join(cells), highlight=False)
+            self.keyboards[message.chat_id] = keyboard
+            self.keyboard_of[message.chat_id] = message.message_id
 
     def show_answer(self, answer: CallbackAnswer) -> None:
+        self._saw()
         if answer.text:
-            self.console.print(f"[yellow]» {answer.text}[/yellow]", highlight=False)
+            self.console.print(f"[yellow]» {escape(answer.text)}[/yellow]", highlight=False)
 
 
 async def run_chat(
@@ -70,21 +144,36 @@ async def run_chat(
 ) -> None:
     console = console or Console()
     chat = TerminalChat(console=console, user_id=user_id)
+    chat.people[user_id] = Person(user_id, first_name, language)
     api = LocalBotAPI(on_outgoing=chat.show, on_answer=chat.show_answer)
     await api.start()
     application = build_application(settings, token=LOCAL_TOKEN, base_url=api.base_url)
     await start_polling(application)
     console.print(
         "[bold]Bottega terminal chat[/bold] – the real bot, locally. Type a message and press Enter; "
-        "type a [cyan]number[/cyan] to press that button; [bold]/quit[/bold] to leave."
+        "type a [cyan]number[/cyan] to press that button; [bold]/as NAME[/bold] [dim](en|it)[/dim] "
+        "to play someone else; [bold]/quit[/bold] to leave."
     )
+
+    async def play(person: Person) -> None:
+        chat.user_id = person.user_id
+        console.print(
+            f"[dim]You are {escape(person.name)} (Telegram id {person.user_id}).[/dim]",
+            highlight=False,
+        )
+        await api.user_sends(
+            person.user_id, "/start", first_name=person.name, language_code=person.language
+        )
+
     try:
-        await api.user_sends(user_id, "/start", first_name=first_name, language_code=language)
+        before = chat.seen
+        await play(chat.people[user_id])
         while True:
-            await api.wait_idle(timeout=10)
-            await asyncio.sleep(0.3)  # let the replies to the last update arrive before the prompt
+            await chat.settle(api, before)
+            before = chat.seen
+            current = chat.people[chat.user_id]
             try:
-                line = await asyncio.to_thread(read_line, "\n> ")
+                line = await asyncio.to_thread(read_line, f"\n{current.name}> ")
             except (EOFError, KeyboardInterrupt):
                 break
             line = line.strip()
@@ -92,11 +181,32 @@ async def run_chat(
                 continue
             if line in QUIT:
                 break
+            words = line.split()
+            if words[0] == SWITCH:
+                if len(words) == 1:
+                    names = ", ".join(p.name for p in chat.people.values())
+                    console.print(f"Playing: {names}. /as NAME [en|it] switches.", markup=False)
+                    chat.seen += 1
+                    continue
+                lang = words[-1] if len(words) > 2 and words[-1] in ("en", "it") else language
+                name = " ".join(words[1:-1] if lang == words[-1] and len(words) > 2 else words[1:])
+                known = next(
+                    (p for p in chat.people.values() if p.name.casefold() == name.casefold()), None
+                )
+                if known is not None:
+                    chat.user_id = known.user_id
+                    console.print(f"[dim]You are {escape(known.name)} again.[/dim]")
+                    chat.seen += 1  # nothing to wait for
+                    continue
+                person = Person(named_id(name), name, lang)
+                chat.people[person.user_id] = person
+                await play(person)
+                continue
             if line.isdigit() and 1 <= int(line) <= len(chat.buttons):
                 message_id, data = chat.buttons[int(line) - 1]
-                await api.user_presses(user_id, message_id, data)
+                await api.user_presses(chat.user_id, message_id, data)
             else:
-                await api.user_sends(user_id, line)
+                await api.user_sends(chat.user_id, line)
     finally:
         await stop_polling(application)
         await api.stop()

@@ -198,3 +198,32 @@ def test_make_run_without_a_token_sets_up_and_opens_the_terminal_chat(
     assert "terminal chat" in result.stdout
     assert "Welcome to Bottega" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_make_chat_passes_its_options_to_the_terminal_chat(cli_env: dict[str, str]) -> None:
+    if (REPO_ROOT / ".env").exists():
+        pytest.skip(".env present: `make chat` would use its settings")
+    if not (REPO_ROOT / ".venv" / "bin" / "bottega").exists():
+        pytest.skip("needs the project's virtual environment (make creates it)")
+    result = subprocess.run(
+        ["make", "-s", "chat", "ARGS=--lang it --name Giulia"],
+        cwd=REPO_ROOT,
+        env=cli_env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Ciao Giulia, ti diamo il benvenuto in Bottega!" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_the_package_license_is_an_spdx_expression() -> None:
+    """A license table is deprecated by setuptools (a warning on every install); the SPDX string
+    needs setuptools 77 or newer to build."""
+    import tomllib
+
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text("utf-8"))
+    assert project["project"]["license"] == "MIT"
+    assert "setuptools>=77" in project["build-system"]["requires"]

@@ -25,6 +25,7 @@ from bot.core import users
 from bot.core.callbacks import ButtonData, choice
 from bot.core.replies import MAX_TEXT, answer_stale, edit_or_say, lang_of, on_button, say, say_key
 from bot.core.roles import StartInterview, StartRegistration
+from bot.db.models import Role
 from bot.i18n import LANGUAGES, t
 from bot.runtime import BotContext
 
@@ -89,13 +90,13 @@ def role_buttons(lang: str) -> list[list[tuple[str, str]]]:
 
 async def start(update: Update, context: BotContext) -> None:
     lang = lang_of(context, update)
-    name = update.effective_user.first_name if update.effective_user else ""
-    await say(
-        update,
-        context,
-        t("common.welcome", lang, name=html.unescape(name or "")),
-        role_buttons(lang),
-    )
+    name = html.unescape((update.effective_user.first_name if update.effective_user else "") or "")
+    user = await context.uow.user()
+    if user.role in (Role.DESIGNER, Role.ATELIER):
+        # Someone who has been here before: where they were, not the first introduction.
+        await say(update, context, t(f"common.welcome_back_{user.role}", lang, name=name))
+        return
+    await say(update, context, t("common.welcome", lang, name=name), role_buttons(lang))
 
 
 async def help_command(update: Update, context: BotContext) -> None:

@@ -12,15 +12,6 @@ from tests.e2e.atelier_steps import atelier_of, fetch_atelier, quick_bot, seed_a
 from tests.e2e.harness import RunningBot
 
 
-@pytest.fixture(scope="module", autouse=True)
-def vocabulary_loaded() -> None:
-    """The first reading of a word in a process loads the vocabulary and its lemmas (seconds on
-    a busy machine); that start-up cost is not what these tests measure."""
-    import matching
-
-    matching.categories_in("knitwear")
-
-
 @pytest.fixture
 async def bottega(database_url: str) -> AsyncIterator[RunningBot]:
     async with quick_bot(database_url) as running:

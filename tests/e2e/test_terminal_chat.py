@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from rich.console import Console
 
 from bot.chat import run_chat
+from bot.config import Settings
 from tests.e2e.harness import load_registry, make_settings
 from tests.e2e.test_designer_flow import OWNED_ATELIER_CSV
 
@@ -47,3 +48,104 @@ async def test_terminal_chat_plays_an_interview(database_url: str) -> None:
     assert "I understood: knitwear" in output
     assert "Which materials?" in output
     assert output.rstrip().endswith("Bye!")
+
+
+def _reader(lines: list[str]) -> Callable[[str], str]:
+    typed = iter(lines)
+
+    def read_line(prompt: str) -> str:
+        try:
+            return next(typed)
+        except StopIteration:
+            raise EOFError from None
+
+    return read_line
+
+
+async def _chat(settings: Settings, lines: list[str], **kwargs: object) -> str:
+    buffer = io.StringIO()
+    await run_chat(
+        settings,
+        console=Console(file=buffer, width=120),
+        read_line=_reader(lines),
+        **kwargs,  # type: ignore[arg-type]
+    )
+    return buffer.getvalue()
+
+
+async def test_a_number_does_not_press_a_keyboard_that_is_gone(database_url: str) -> None:
+    settings = make_settings(database_url)
+    # "1" picks "I'm a designer"; that keyboard is then taken away, so the next "1" is an answer.
+    output = await _chat(settings, ["1", "1", "/quit"], user_id=78)
+    assert output.count("Let's describe what you need made") == 1
+    assert "I'm not sure what kind of product that is" in output  # "1" read as the product
+
+
+async def test_a_returning_person_is_greeted_as_returning(database_url: str) -> None:
+    from bot.core import users
+    from bot.db import create_engine, create_session_factory
+
+    engine = create_engine(database_url)
+    async with create_session_factory(engine)() as session:
+        user = await users.ensure_user(session, 79, display_name="Ada")
+        user.role = "designer"
+        await session.commit()
+    await engine.dispose()
+    settings = make_settings(database_url)
+    output = await _chat(settings, ["/quit"], user_id=79, first_name="Ada")
+    assert "Welcome back to Bottega, Ada!" in output
+    assert "I'm a designer" not in output
+
+
+async def test_one_terminal_plays_both_sides_of_a_decision(database_url: str) -> None:
+    from bot.ateliers import service as atelier_profiles
+    from bot.chat import named_id
+    from bot.core import users
+    from bot.db import create_engine, create_session_factory
+
+    rita = named_id("Rita")
+    assert rita == named_id(" rita ")
+    engine = create_engine(database_url)
+    async with create_session_factory(engine)() as session:
+        owner = await users.ensure_user(session, rita, language_code="it")
+        await atelier_profiles.register(
+            session,
+            owner=owner,
+            draft=atelier_profiles.AtelierDraft(
+                name="Maglificio Rita",
+                country="IT",
+                region="Toscana",
+                city="Prato",
+                specialties=("knitwear",),
+                category_ids=("knitwear",),
+                materials=("wool",),
+                techniques=(),
+                moq=30,
+                max_batch=300,
+                monthly_capacity=400,
+                lead_time_weeks=6,
+                handwork_share=60,
+                certifications=(),
+                languages=("it",),
+                contact="rita@maglificio.example",
+                description="",
+            ),
+        )
+        await session.commit()
+    await engine.dispose()
+
+    settings = make_settings(database_url, admin_user_ids="80")
+    output = await _chat(
+        settings,
+        ["/admin", "1", "/as Rita it", "/as", "/as Admin", "/quit"],
+        user_id=80,
+        first_name="Admin",
+    )
+    assert "Verified: Maglificio Rita" in output
+    # Rita's notice, shown while the terminal plays the administrator, then Rita herself.
+    notice = output.index(f"Bottega → Telegram id {rita}")
+    assert "è stato verificato" in output[notice:]
+    assert output.index("You are Rita") > notice
+    assert "Ciao di nuovo, Rita!" in output
+    assert "Playing: Admin, Rita." in output
+    assert "You are Admin again." in output
