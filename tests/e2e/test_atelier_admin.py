@@ -188,3 +188,44 @@ async def test_an_english_admin_reads_an_italian_registration_in_english(
     assert "Specialties: knitwear" in text
     assert "Materials: lana (wool), seta (silk)" in text
     assert "Techniques: ricamo a mano (hand embroidery)" in text
+
+
+async def test_a_claim_is_rejected_with_a_reason_and_the_rejection_undone(
+    bottega: RunningBot,
+) -> None:
+    from sqlalchemy import select
+
+    from bot.core import users
+    from bot.db.models import Atelier
+    from tests.e2e.atelier_steps import REGISTRY_HEADER
+    from tests.e2e.harness import load_registry
+
+    api = bottega.api
+    await load_registry(
+        bottega.session_factory,
+        REGISTRY_HEADER + "C1,Camiceria Nord,IT,Veneto,Treviso,shirts,cotton,,30,300,500,6,60,"
+        ",it,old@nord.example,Shirts\n",
+    )
+    async with bottega.session_factory() as session:
+        claimant = await users.ensure_user(session, 241, display_name="Nora")
+        atelier = await session.scalar(select(Atelier).where(Atelier.ref == "C1"))
+        assert atelier is not None
+        atelier.claimed_by_id = claimant.id
+        await session.commit()
+        atelier_id, claimant_id = atelier.id, claimant.id
+
+    await api.user_sends(ADMIN_ID, "/admin")
+    claim = await api.wait_for(ADMIN_ID, contains="Claim on Camiceria Nord (C1)")
+    await api.press(ADMIN_ID, claim, "Reject")
+    why = await api.wait_for(ADMIN_ID, contains="Why reject")
+    await api.press(ADMIN_ID, why, "Contact could not be confirmed")
+    done = await api.wait_for(ADMIN_ID, contains="Claim rejected")
+    told = await api.wait_for(241, contains="could not confirm")
+    assert "Reason: Contact could not be confirmed." in (told.text or "")
+    assert (await fetch_atelier(bottega, atelier_id)).claimed_by_id is None
+
+    await api.press(ADMIN_ID, done, "Undo")
+    undone = await api.wait_for(ADMIN_ID, contains="Rejection undone")
+    assert undone.button_texts == ["Approve claim", "Reject"]
+    await api.wait_for(241, contains="taken back")
+    assert (await fetch_atelier(bottega, atelier_id)).claimed_by_id == claimant_id
