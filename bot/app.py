@@ -26,7 +26,9 @@ from bot.followups.rendering import RENDERERS as FOLLOWUP_RENDERERS
 from bot.i18n import LANGUAGES
 from bot.interview import handlers as interview
 from bot.intros.rendering import RENDERERS as INTRO_RENDERERS
+from bot.orders.rendering import RENDERERS as ORDER_RENDERERS
 from bot.persistence import DatabasePersistence
+from bot.quotes.rendering import RENDERERS as QUOTE_RENDERERS
 from bot.registry.index_cache import MatchIndexCache
 from bot.request import AiohttpRequest
 from bot.runtime import BotApplication, BotContext, Runtime, runtime_of
@@ -37,6 +39,8 @@ log = logging.getLogger(__name__)
 # Conversation modules, in the order they get a chance at an update. Each exposes
 # build_handlers() and may expose build_jobs(application).
 FLOW_MODULES: tuple[str, ...] = (
+    "bot.quotes.handlers",
+    "bot.orders.handlers",
     "bot.interview.handlers",
     "bot.briefs.handlers",
     "bot.ateliers.handlers",
@@ -73,6 +77,8 @@ def install_renderers() -> None:
         BRIEF_RENDERERS,
         ATELIER_RENDERERS,
         FILES_RENDERERS,
+        QUOTE_RENDERERS,
+        ORDER_RENDERERS,
     ):
         register_renderers(renderers)
 

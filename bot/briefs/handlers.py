@@ -33,6 +33,9 @@ from bot.db.base import utcnow
 from bot.i18n import t
 from bot.intros import service as intro_service
 from bot.intros.buttons import RequestIntro
+from bot.orders import service as order_service
+from bot.quotes import service as quote_service
+from bot.quotes.buttons import ShowQuotes
 from bot.runtime import BotContext
 
 PAGE = 5
@@ -318,6 +321,25 @@ async def list_briefs(update: Update, context: BotContext) -> None:
             t("briefs.list_intro", lang, name=name, state=t(f"briefs.state.{intro.state}", lang))
             for intro, name in item.intros
         ]
+        lines += [
+            t(
+                "orders.brief_line",
+                lang,
+                id=order.id,
+                state=t(f"orders.state_{order.state}", lang),
+            )
+            for order in await order_service.for_brief(session, brief.id)
+        ]
+        quoted = await quote_service.count_for_brief(session, brief.id)
+        if quoted:
+            buttons.append(
+                [
+                    (
+                        t("quotes.compare_count_button", lang, id=brief.id, count=quoted),
+                        ShowQuotes(brief.id).encode(),
+                    )
+                ]
+            )
         row = []
         if brief.state in ("open", "matched"):
             row += [

@@ -198,6 +198,7 @@ def bot_commands(lang: str) -> list[BotCommand]:
         "start",
         "brief",
         "briefs",
+        "orders",
         "register",
         "profile",
         "capacity",

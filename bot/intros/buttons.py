@@ -47,11 +47,14 @@ def request_intro_row(label: str, brief_id: int, ref: str) -> list[tuple[str, st
 
 
 def request_buttons(intro_id: int, lang: str) -> Rows:
+    from bot.quotes.buttons import start_quote_row
+
     return [
         [
             (t("intros.accept", lang), AcceptIntro(intro_id).encode()),
             (t("intros.decline", lang), DeclineIntro(intro_id).encode()),
-        ]
+        ],
+        start_quote_row(intro_id, lang),
     ]
 
 

@@ -22,6 +22,7 @@ from bot.i18n import t
 from bot.intros import service as intros
 from bot.intros import views as intro_views
 from bot.intros.buttons import AcceptIntro, DeclineIntro, DeclineReason, reason_buttons
+from bot.quotes.buttons import start_quote_row
 from bot.runtime import BotContext
 
 # --- the atelier answers ------------------------------------------------------------------------
@@ -76,7 +77,10 @@ async def accept(update: Update, context: BotContext, button: AcceptIntro) -> No
     context.uow.deliveries_added()
     lang = lang_of(context, update)
     await edit_or_say(
-        update, context, _original_text(update) + "\n\n" + t("intros.accepted_note", lang)
+        update,
+        context,
+        _original_text(update) + "\n\n" + t("intros.accepted_note", lang),
+        [start_quote_row(button.intro_id, lang)],
     )
 
 

@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import outbox
 from bot.db.base import utcnow
 from bot.db.models import Atelier, Brief, BriefState, IntroRequest, IntroState, User
+from bot.quotes import service as quotes
+from bot.quotes.timing import TIMING as QUOTE_TIMING
 
 MAX_PER_REQUEST = 3
 MAX_OPEN_PER_BRIEF = 5
@@ -312,6 +314,7 @@ async def accept(
         "feedback:atelier",
         due_at=now + ASK_FEEDBACK_AFTER,
     )
+    await quotes.on_intro_accepted(session, intro, owner.id, now=now, timing=QUOTE_TIMING)
     return intro
 
 

@@ -2,7 +2,7 @@
 
     sampling ─(atelier: sample sent)→ sample_sent ─(designer: approve)→ sample_approved
        ↑                                   │
-       └──(atelier: sample sent)── changes_requested ←(designer: changes, notes)┘
+       └──(atelier: sample sent)── changes_requested ←(designer: changes, notes: a new round)┘
 
     sample_approved: either side proposes the cutting ticket (quantities per colourway × size
     that sum to the total, and a delivery date); the proposer has confirmed it, the other side
@@ -197,7 +197,7 @@ def apply(
             return Refusal.NEED_REASON
         return replace(order, state=OrderState.CANCELLED, cancelled_by=side)
     assert target is not None
-    if action is Action.SEND_SAMPLE and order.state is OrderState.CHANGES_REQUESTED:
+    if action is Action.REQUEST_CHANGES:
         return replace(order, state=target, sample_round=order.sample_round + 1)
     return replace(order, state=target)
 

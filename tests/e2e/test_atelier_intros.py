@@ -58,7 +58,7 @@ async def test_accepting_an_intro_exchanges_both_contacts(bottega: RunningBot) -
     assert "80 merino cardigans" in text and "80 pieces per style" in text
     assert "at least 50 % handwork" in text
     assert "ada@studio.example" not in text and str(DESIGNER) not in text
-    assert request.button_texts == ["Accept", "Decline"]
+    assert request.button_texts == ["Accept", "Decline", "Send a quote"]
 
     await api.press(211, request, "Accept")
     to_designer = await api.wait_for(DESIGNER, contains="accepted your introduction request")

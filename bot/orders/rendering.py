@@ -1,0 +1,186 @@
+"""How an order reads: its state, its cutting ticket and the buttons of the reader's side; the
+messages the outbox sends as it moves (to the other side), when a sample or a delivery is late."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.briefs.rendering import product_label
+from bot.core.renderers import Outgoing, Renderer
+from bot.db.models import Delivery, User
+from bot.i18n import t
+from bot.orders import lifecycle
+from bot.orders import service as orders
+from bot.orders.buttons import NewDate, OrderPress
+from bot.orders.lifecycle import OrderState, Side, Ticket
+from bot.orders.service import Parties
+from bot.quotes.rendering import day
+
+Rows = list[list[tuple[str, str]]]
+
+
+def ticket_lines(ticket: Ticket, lang: str) -> list[str]:
+    by_colour: dict[str, list[str]] = {}
+    for line in ticket.lines:
+        by_colour.setdefault(line.colourway, []).append(f"{line.size} {line.quantity}")
+    lines = [
+        t("orders.ticket_line", lang, colourway=colourway, sizes=", ".join(sizes))
+        for colourway, sizes in by_colour.items()
+    ]
+    lines.append(t("orders.ticket_total", lang, total=ticket.total, day=day(ticket.delivery, lang)))
+    return lines
+
+
+def order_buttons(found: Parties, user: User, lang: str) -> Rows:
+    side = found.side_of(user)
+    if side is None:
+        return []
+    facts = orders.facts_of(found.order)
+    rows: Rows = [
+        [
+            (
+                t(f"orders.action_{action}", lang),
+                OrderPress(found.order.id, action, found.order.state).encode(),
+            )
+        ]
+        for action in lifecycle.actions_for(facts, side)
+    ]
+    return rows
+
+
+def order_text(found: Parties, user: User, lang: str) -> str:
+    order, brief = found.order, found.brief
+    side = found.side_of(user)
+    product = product_label(brief.product_text, brief.category, lang)
+    lines = [
+        t(
+            "orders.head",
+            lang,
+            id=order.id,
+            product=product,
+            atelier=found.atelier.name,
+            state=t(f"orders.state_{order.state}", lang),
+        )
+    ]
+    if order.state in (OrderState.SAMPLING, OrderState.CHANGES_REQUESTED) and order.sample_due:
+        lines.append(
+            t("orders.sample_due", lang, round=order.sample_round, day=day(order.sample_due, lang))
+        )
+    ticket = orders.ticket_from_data(order.ticket)
+    if ticket is not None:
+        lines.append(t("orders.ticket_head", lang))
+        lines += ticket_lines(ticket, lang)
+        if order.state == OrderState.SAMPLE_APPROVED:
+            waiting = [s for s in Side if s.value not in order.confirmed_by]
+            if side is not None and side in waiting:
+                lines.append(t("orders.ticket_confirm_hint", lang))
+            elif waiting:
+                lines.append(t("orders.ticket_waiting", lang))
+    if order.delivery_date and order.state in (
+        OrderState.PRODUCTION_CONFIRMED,
+        OrderState.IN_PRODUCTION,
+        OrderState.SHIPPED,
+    ):
+        lines.append(t("orders.delivery_on", lang, day=day(order.delivery_date, lang)))
+    if order.state == OrderState.CANCELLED and order.cancel_reason:
+        by = t(f"orders.side_{order.cancelled_by or 'designer'}", lang)
+        lines.append(t("orders.cancelled_by", lang, side=by, reason=order.cancel_reason))
+    if order.split:
+        lines.append(t("orders.split_note", lang))
+    return "\n".join(lines)
+
+
+def order_message(found: Parties, user: User, lang: str) -> Outgoing:
+    return Outgoing(order_text(found, user, lang), order_buttons(found, user, lang))
+
+
+# --- renderers -----------------------------------------------------------------------------------
+
+
+def _id(delivery: Delivery, key: str) -> int | None:
+    value = delivery.payload.get(key)
+    return value if isinstance(value, int) else None
+
+
+async def _parties(session: AsyncSession, delivery: Delivery, user: User) -> Parties | None:
+    order_id = _id(delivery, "order_id")
+    found = await orders.parties(session, order_id) if order_id is not None else None
+    if found is None or found.side_of(user) is None:
+        return None
+    return found
+
+
+async def render_update(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
+    """To the other side: what was just done, then the order as it stands with their buttons."""
+    found = await _parties(session, delivery, user)
+    event_id = _id(delivery, "event_id")
+    event = await orders.event(session, event_id) if event_id is not None else None
+    if found is None or event is None:
+        return None
+    lang = user.language
+    head = t(
+        f"orders.event_{event.action}",
+        lang,
+        id=found.order.id,
+        atelier=found.atelier.name,
+        note=event.note or "",
+    )
+    current = order_message(found, user, lang)
+    return Outgoing(head + "\n\n" + current.text, current.buttons)
+
+
+async def render_sample_late(
+    session: AsyncSession, delivery: Delivery, user: User
+) -> Outgoing | None:
+    found = await _parties(session, delivery, user)
+    if found is None:
+        return None
+    order = found.order
+    if order.state not in (OrderState.SAMPLING, OrderState.CHANGES_REQUESTED):
+        return None
+    if delivery.payload.get("round") != order.sample_round or order.sample_due is None:
+        return None
+    lang = user.language
+    product = product_label(found.brief.product_text, found.brief.category, lang)
+    due = day(order.sample_due, lang)
+    if found.side_of(user) is Side.ATELIER:
+        text = t("orders.sample_late_atelier", lang, id=order.id, product=product, day=due)
+        return Outgoing(text, [[(t("orders.new_date_button", lang), NewDate(order.id).encode())]])
+    text = t(
+        "orders.sample_late_designer", lang, atelier=found.atelier.name, product=product, day=due
+    )
+    return Outgoing(text)
+
+
+async def render_delivery_late(
+    session: AsyncSession, delivery: Delivery, user: User
+) -> Outgoing | None:
+    found = await _parties(session, delivery, user)
+    if found is None:
+        return None
+    order = found.order
+    if order.state not in (OrderState.PRODUCTION_CONFIRMED, OrderState.IN_PRODUCTION):
+        return None
+    if order.delivery_date is None:
+        return None
+    lang = user.language
+    product = product_label(found.brief.product_text, found.brief.category, lang)
+    due = day(order.delivery_date, lang)
+    if found.side_of(user) is Side.ATELIER:
+        text = t("orders.delivery_late_atelier", lang, id=order.id, product=product, day=due)
+        return Outgoing(text, [[(t("orders.new_date_button", lang), NewDate(order.id).encode())]])
+    text = t(
+        "orders.delivery_late_designer",
+        lang,
+        atelier=found.atelier.name,
+        product=product,
+        day=due,
+    )
+    return Outgoing(text)
+
+
+RENDERERS: dict[str, Renderer] = {
+    orders.KIND_UPDATE: render_update,
+    orders.KIND_SAMPLE_LATE: render_sample_late,
+    orders.KIND_DELIVERY_LATE: render_delivery_late,
+}

@@ -1,0 +1,1 @@
+"""Measured reliability of ateliers, computed from what really happened."""
