@@ -2,7 +2,9 @@
 
 Their user row stays (other rows point at it) but holds nothing that identifies them; their
 briefs are closed and anonymised, their atelier unlisted and emptied of contact details,
-open introductions on either side withdrawn, and nothing is ever sent to them again.
+open introductions on either side withdrawn, their open quotes withdrawn and running orders
+cancelled (the rows stay, so counts and the other side's reliability stay true, without the
+words they wrote), and nothing is ever sent to them again.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from bot import outbox
 from bot.db.base import utcnow
 from bot.db.models import Atelier, Brief, BriefState, Feedback, IntroRequest, IntroState, User
 from bot.files import service as files
+from bot.orders import service as orders
+from bot.orders.lifecycle import Side
 
 REASON = "the recipient deleted their data"
 
@@ -86,6 +90,14 @@ async def erase_user(session: AsyncSession, telegram_id: int) -> Erased | None:
 
     # The files they sent (their briefs' packs, their ateliers' portfolios) are sent nowhere again.
     await files.erase_for(session, user_id=user.id, brief_ids=brief_ids, atelier_ids=atelier_ids)
+    if brief_ids:
+        await orders.erase(
+            session, brief_ids=brief_ids, atelier_ids=[], side=Side.DESIGNER, now=now
+        )
+    if atelier_ids:
+        await orders.erase(
+            session, brief_ids=[], atelier_ids=atelier_ids, side=Side.ATELIER, now=now
+        )
     cancelled = await outbox.cancel_for_recipient(session, user.id, reason=REASON)
     user.telegram_id = None
     user.display_name = None

@@ -21,8 +21,3 @@ class OrderPress(ButtonData):
 class NewDate(ButtonData):
     PREFIX = "o:date"
     order_id: int = number(1)
-
-
-@dataclass(frozen=True)
-class ShowOrders(ButtonData):
-    PREFIX = "o:list"

@@ -386,3 +386,65 @@ async def new_date(
             due_at=now,
         )
     return found
+
+
+ERASED_REASON = "the other side deleted their data"
+
+
+async def erase(
+    session: AsyncSession,
+    *,
+    brief_ids: list[int],
+    atelier_ids: list[int],
+    side: Side,
+    now: datetime | None = None,
+) -> int:
+    """/delete_me for quotes and orders: what the person wrote is removed, orders still running
+    are cancelled (logged, so the other side's figures stay true) and open quotes withdrawn. The
+    rows stay, so counts and the other side's reliability are unchanged. Returns orders touched."""
+    from bot.db.models import Quote as QuoteRow
+    from bot.db.models import QuoteState
+
+    now = now or utcnow()
+    mine = or_(Order.brief_id.in_(brief_ids), Order.atelier_id.in_(atelier_ids))
+    found = list((await session.scalars(select(Order).where(mine))).all())
+    for order in found:
+        if order.state not in lifecycle.TERMINAL:
+            session.add(
+                OrderEvent(
+                    order_id=order.id,
+                    action=Action.CANCEL,
+                    actor=side,
+                    from_state=order.state,
+                    to_state=OrderState.CANCELLED,
+                    note=None,
+                    created_at=now,
+                )
+            )
+            order.state = OrderState.CANCELLED
+            order.cancelled_by = side
+            order.updated_at = now
+            await outbox.cancel_matching(
+                session, key_prefix=_key(order.id, ""), reason=ERASED_REASON
+            )
+        if order.cancelled_by == side:
+            order.cancel_reason = None
+    if found:
+        events = await session.scalars(
+            select(OrderEvent).where(
+                OrderEvent.order_id.in_([o.id for o in found]), OrderEvent.actor == side
+            )
+        )
+        for event in events.all():
+            event.note = None
+    quotes_of = or_(QuoteRow.brief_id.in_(brief_ids), QuoteRow.atelier_id.in_(atelier_ids))
+    for quote in (await session.scalars(select(QuoteRow).where(quotes_of))).all():
+        if quote.state == QuoteState.OPEN:
+            quote.state = QuoteState.WITHDRAWN
+            quote.decided_at = now
+            await outbox.cancel_matching(
+                session, key_prefix=f"quote:{quote.id}:", reason=ERASED_REASON
+            )
+        if side is Side.ATELIER and quote.atelier_id in atelier_ids:
+            quote.note = None
+    return len(found)

@@ -207,3 +207,64 @@ async def test_an_order_from_sample_to_delivery_with_its_log_and_follow_ups(
         assert keys[f"order:{order.id}:feedback:atelier"] == DeliveryState.PENDING
         assert (await intros.open_count(session, world.brief.id)) == 0
         assert quote.state == QuoteState.ACCEPTED
+
+
+async def test_delete_me_anonymises_quotes_and_orders_but_keeps_the_counts(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    from sqlalchemy import func
+
+    from bot.account.privacy import erase_user
+    from bot.db.models import Order
+    from bot.reliability.service import figures
+
+    async with session_factory() as session:
+        world = await build_world(session, ateliers=2)
+        noted = draft()
+        noted.note = "We spin our own yarn"
+        first = await quotes.send(
+            session, intro_id=world.intros[0].id, owner=world.owners[0], draft=noted, now=NOW
+        )
+        other = await quotes.send(
+            session, intro_id=world.intros[1].id, owner=world.owners[1], draft=draft(), now=NOW
+        )
+        order = await quotes.accept(session, quote_id=first.id, designer=world.designer, now=NOW)
+        await orders.advance(
+            session, order_id=order.id, user=world.owners[0], action=Action.SEND_SAMPLE, now=NOW
+        )
+        await orders.advance(
+            session,
+            order_id=order.id,
+            user=world.designer,
+            action=Action.REQUEST_CHANGES,
+            note="Ada's private notes",
+            now=NOW,
+        )
+        atelier_id = world.ateliers[0].id
+        before = (await figures(session, [atelier_id]))[atelier_id]
+        await session.commit()
+
+    async with session_factory() as session:
+        await erase_user(session, 5001)  # the designer
+        await session.commit()
+    async with session_factory() as session:
+        stored = await session.get(Order, order.id)
+        assert stored is not None and stored.state == OrderState.CANCELLED
+        notes = (await session.scalars(select(OrderEvent.note))).all()
+        assert "Ada's private notes" not in notes
+        assert (await session.scalar(select(func.count()).select_from(Quote))) == 2
+        assert (await session.get(Quote, other.id)).state == QuoteState.WITHDRAWN  # type: ignore[union-attr]
+        after = (await figures(session, [atelier_id]))[atelier_id]
+        assert after.on_time == before.on_time and after.answered == before.answered
+        pending = (
+            await session.scalars(
+                select(Delivery.dedupe_key).where(Delivery.state == DeliveryState.PENDING)
+            )
+        ).all()
+        assert not [k for k in pending if k and k.startswith(f"order:{order.id}:")]
+
+        await erase_user(session, 6001)  # the first atelier's owner
+        await session.commit()
+    async with session_factory() as session:
+        kept = await session.get(Quote, first.id)
+        assert kept is not None and kept.note is None and kept.state == QuoteState.ACCEPTED

@@ -137,7 +137,9 @@ async def test_an_accepted_intro_is_neither_reminded_nor_expired_and_asks_both_s
     await _sweep_at(session_factory, bot, timedelta(hours=2))
     bot.sent.clear()
     await _sweep_at(session_factory, bot, timedelta(days=8))
-    assert bot.sent == []  # no reminder, no expiry
+    # No reminder to answer and no expiry; only the nudge to send a quote (three days on).
+    assert [(chat, "waiting for your quote" in text) for chat, text in bot.sent] == [(602, True)]
+    bot.sent.clear()
 
     await _sweep_at(session_factory, bot, timedelta(days=14, hours=1))
     assert "How did it go with Maglificio Uno" in _to(bot, 601)[0]

@@ -1,0 +1,96 @@
+"""An atelier's reliability is computed from the events themselves and moves with each one."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.intros import service as intros
+from bot.orders import service as orders
+from bot.orders.lifecycle import Action, Ticket, TicketLine
+from bot.quotes import service as quotes
+from bot.reliability.service import Reliability, figures
+from tests.orders.world import NOW, build_world, draft
+
+
+async def test_the_figures_follow_every_event(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    async with session_factory() as session:
+        world = await build_world(session, ateliers=1, accept=False)
+        atelier, owner, designer = world.ateliers[0], world.owners[0], world.designer
+        intro = world.intros[0]
+
+        async def now_figures() -> Reliability:
+            await session.flush()
+            return (await figures(session, [atelier.id]))[atelier.id]
+
+        assert await now_figures() == Reliability()
+        assert (await now_figures()).reasons("en") == []
+
+        clock = NOW + timedelta(hours=2)
+        await intros.accept(session, intro_id=intro.id, owner=owner, now=clock)
+        measured = await now_figures()
+        assert (measured.answered, measured.asked, measured.response_rate) == (1, 1, 1.0)
+        assert measured.median_response == timedelta(hours=2)
+        assert (measured.quoted, measured.accepted, measured.quote_rate) == (0, 1, 0.0)
+        assert measured.reasons("en") == ["answers in 2 h"]
+
+        quote = await quotes.send(
+            session, intro_id=intro.id, owner=owner, draft=draft(sample_days=5), now=clock
+        )
+        assert (await now_figures()).quote_rate == 1.0
+        order = await quotes.accept(session, quote_id=quote.id, designer=designer, now=clock)
+
+        async def press(user: object, action: Action, **extra: object) -> None:
+            await orders.advance(
+                session,
+                order_id=order.id,
+                user=user,  # type: ignore[arg-type]
+                action=action,
+                **extra,  # type: ignore[arg-type]
+            )
+
+        clock += timedelta(days=4)
+        await press(owner, Action.SEND_SAMPLE, now=clock)
+        assert (await now_figures()).on_time == (1, 1)
+        await press(designer, Action.REQUEST_CHANGES, note="shorter", now=clock)
+        clock += timedelta(days=9)  # four days past the five promised
+        await press(owner, Action.SEND_SAMPLE, now=clock)
+        measured = await now_figures()
+        assert (measured.samples_on_time, measured.samples) == (1, 2)
+        assert measured.reasons("it") == ["risponde in 2 h", "1 su 2 puntuali"]
+
+        await press(designer, Action.APPROVE_SAMPLE, now=clock)
+        delivery = clock.date() + timedelta(weeks=6)
+        ticket = Ticket(80, delivery, (TicketLine("navy", "M", 80),))
+        await press(owner, Action.PROPOSE_TICKET, ticket=ticket, now=clock)
+        await press(designer, Action.CONFIRM_TICKET, now=clock)
+        await press(owner, Action.START_PRODUCTION, now=clock)
+        await press(owner, Action.SHIP, now=clock + timedelta(weeks=5))
+        assert (await now_figures()).completed == 0
+        await press(designer, Action.CONFIRM_DELIVERY, now=clock + timedelta(weeks=6))
+        measured = await now_figures()
+        assert (measured.deliveries_on_time, measured.deliveries, measured.completed) == (1, 1, 1)
+        assert measured.on_time == (2, 3)
+        assert measured.reasons("en") == [
+            "answers in 2 h",
+            "2 of 3 on time",
+            "1 order(s) completed",
+        ]
+        score = measured.score()
+        assert score is not None and 0.0 < score < 1.0
+
+
+async def test_silence_and_late_deliveries_lower_the_figures(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    async with session_factory() as session:
+        world = await build_world(session, ateliers=2, accept=False)
+        quiet = world.ateliers[1]
+        await intros.expire(session, intro_id=world.intros[1].id, now=NOW + timedelta(days=7))
+        await session.flush()
+        measured = (await figures(session, [quiet.id]))[quiet.id]
+        assert (measured.answered, measured.asked, measured.response_rate) == (0, 1, 0.0)
+        assert measured.score() == 0.0
