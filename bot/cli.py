@@ -37,6 +37,8 @@ ateliers_app = typer.Typer(
 )
 app.add_typer(db_app, name="db")
 app.add_typer(ateliers_app, name="ateliers")
+orders_app = typer.Typer(help="Orders: export them for the operator.", no_args_is_help=True)
+app.add_typer(orders_app, name="orders")
 
 console = Console()
 err = Console(stderr=True)
@@ -611,8 +613,9 @@ def stats(
         Path | None, typer.Option("--chart", help="Also write the chart as a PNG file here.")
     ] = None,
 ) -> None:
-    """People, briefs and introductions by state, acceptance rate and time to answer."""
+    """People, briefs, introductions, quotes and orders by state, acceptance rate and times."""
     from bot.admin import stats as stats_service
+    from bot.orders import stats as order_stats
 
     settings = _settings()
     numbers = _run_db(settings, _with_session(settings, stats_service.collect))
@@ -632,13 +635,74 @@ def stats(
     table.add_row(
         "Median time to answer", stats_service.duration_text(numbers.median_answer_time, "en")
     )
+    order_numbers = _run_db(settings, _with_session(settings, order_stats.collect))
+    for state, count in order_numbers.quotes_by_state.items():
+        table.add_row(f"Quotes {state}", str(count))
+    for state, count in order_numbers.orders_by_state.items():
+        table.add_row(f"Orders {state}", str(count))
+    for label, value in (
+        ("Median accepted introduction → first quote", order_numbers.intro_to_quote),
+        ("Median first quote → order", order_numbers.quote_to_order),
+    ):
+        table.add_row(label, "–" if value is None else f"{value.total_seconds() / 3600:.1f} h")
     console.print(table)
     if chart is not None:
         try:
-            chart.write_bytes(stats_service.render_chart(numbers))
+            chart.write_bytes(
+                stats_service.render_chart(
+                    numbers, orders=("Orders", order_numbers.orders_by_state)
+                )
+            )
         except OSError as exc:
             _fail(f"Cannot write the chart to {chart}: {exc.strerror or exc}")
         _say(f"Chart written to {chart}.")
+
+
+# --- orders -----------------------------------------------------------------------------------
+
+
+@orders_app.command("export")
+def orders_export(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Output CSV (replaced only when the export succeeds); standard output when omitted."
+        ),
+    ] = None,
+) -> None:
+    """Every order as a CSV row: atelier, state, prices, sample rounds, dates (no contacts)."""
+    from bot.orders.export import export_orders
+
+    settings = _settings()
+    if file is not None:
+        if file.is_dir():
+            _fail(f"{file} is a folder; give a file name, e.g. {file / 'orders.csv'}")
+        if not file.parent.is_dir():
+            _fail(f"Cannot write {file}: the folder {file.parent} does not exist.")
+    buffer = io.StringIO(newline="")
+
+    async def work(session: Any) -> int:
+        return await export_orders(session, buffer)
+
+    count = _run_db(settings, _with_session(settings, work))
+    if file is None:
+        _utf8_stdout()
+        try:
+            sys.stdout.write(buffer.getvalue())
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _stdout_closed()
+        return
+    partial = file.with_name(f".{file.name}.{os.getpid()}.partial")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as stream:
+            stream.write(buffer.getvalue())
+        partial.replace(file)
+    except OSError as exc:
+        _fail(f"Cannot write {file}: {exc.strerror or exc}")
+    finally:
+        partial.unlink(missing_ok=True)
+    _say(f"Exported {count} order{'' if count == 1 else 's'} to {file}.")
 
 
 # --- digest -----------------------------------------------------------------------------------

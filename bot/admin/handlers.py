@@ -26,6 +26,8 @@ from bot.ateliers.handlers import describe, values_of
 from bot.core import handlers as common
 from bot.core.replies import edit_or_say, lang_of, on_button, say, send_photo
 from bot.i18n import t
+from bot.orders import stats as order_stats
+from bot.orders.rendering import order_stats_text
 from bot.runtime import BotContext
 
 # Approvals act at once; a rejection first asks why (reason buttons), then can be undone.
@@ -247,13 +249,22 @@ async def stats(update: Update, context: BotContext) -> None:
     lang = lang_of(context, update)
     session = context.uow.session
     numbers = await stats_service.collect(session)
-    await say(update, context, stats_text(numbers, lang))
+    order_numbers = await order_stats.collect(session)
+    await say(
+        update, context, stats_text(numbers, lang) + "\n\n" + order_stats_text(order_numbers, lang)
+    )
     chat = update.effective_chat
     if chat is None:
         return
     titles = (t("admin.chart_briefs", lang), t("admin.chart_intros", lang))
+    orders_panel = (
+        t("orders.chart_title", lang),
+        {t(f"orders.state_short_{k}", lang): v for k, v in order_numbers.orders_by_state.items()},
+    )
     # Rendering takes a moment (the first time, loading fonts); keep other chats flowing.
-    chart = await asyncio.to_thread(stats_service.render_chart, numbers, titles=titles)
+    chart = await asyncio.to_thread(
+        stats_service.render_chart, numbers, titles=titles, orders=orders_panel
+    )
     await send_photo(update, context, chart, t("admin.chart_caption", lang))
 
 

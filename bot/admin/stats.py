@@ -109,21 +109,27 @@ async def collect(session: AsyncSession) -> Stats:
     )
 
 
-def render_chart(stats: Stats, *, titles: tuple[str, str] = ("Briefs", "Introductions")) -> bytes:
-    """Two bar charts (briefs and introductions by state) as a PNG, without any display."""
+def render_chart(
+    stats: Stats,
+    *,
+    titles: tuple[str, str] = ("Briefs", "Introductions"),
+    orders: tuple[str, dict[str, int]] | None = None,
+) -> bytes:
+    """Bar charts (briefs and introductions by state, and orders by state when given, with its
+    title) as a PNG, without any display."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(8, 3.6), dpi=100)
+    panels = [
+        (titles[0], stats.briefs_by_state, "#7a5c3e"),
+        (titles[1], stats.intros_by_state, "#3e6a7a"),
+    ]
+    if orders is not None:
+        panels.append((orders[0], orders[1], "#5e7a3e"))
+    figure = Figure(figsize=(4 * len(panels), 3.6), dpi=100)
     FigureCanvasAgg(figure)
-    for position, (title, counts, colour) in enumerate(
-        (
-            (titles[0], stats.briefs_by_state, "#7a5c3e"),
-            (titles[1], stats.intros_by_state, "#3e6a7a"),
-        ),
-        start=1,
-    ):
-        axes = figure.add_subplot(1, 2, position)
+    for position, (title, counts, colour) in enumerate(panels, start=1):
+        axes = figure.add_subplot(1, len(panels), position)
         labels = list(counts)
         values = [counts[k] for k in labels]
         bars = axes.bar(labels, values, color=colour)

@@ -3,17 +3,21 @@ messages the outbox sends as it moves (to the other side), when a sample or a de
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.briefs.rendering import product_label
-from bot.core.renderers import Outgoing, Renderer
-from bot.db.models import Delivery, User
+from bot.core.renderers import Outgoing, Rendering
+from bot.db.models import User
 from bot.i18n import t
 from bot.orders import lifecycle
 from bot.orders import service as orders
 from bot.orders.buttons import NewDate, OrderPress
 from bot.orders.lifecycle import OrderState, Side, Ticket
 from bot.orders.service import Parties
+from bot.orders.stats import OrderStats
 from bot.quotes.rendering import day
 
 Rows = list[list[tuple[str, str]]]
@@ -94,27 +98,50 @@ def order_message(found: Parties, user: User, lang: str) -> Outgoing:
     return Outgoing(order_text(found, user, lang), order_buttons(found, user, lang))
 
 
+def _hours(value: timedelta | None, lang: str) -> str:
+    if value is None:
+        return "–"
+    hours = value.total_seconds() / 3600
+    if hours < 48:
+        return t("orders.stats_hours", lang, hours=round(hours, 1))
+    return t("orders.stats_days", lang, days=round(hours / 24, 1))
+
+
+def order_stats_text(stats: OrderStats, lang: str) -> str:
+    quotes = ", ".join(
+        f"{t(f'quotes.state_{k}', lang)} {v}" for k, v in stats.quotes_by_state.items()
+    )
+    orders_by_state = ", ".join(
+        f"{t(f'orders.state_short_{k}', lang)} {v}" for k, v in stats.orders_by_state.items()
+    )
+    return t(
+        "orders.stats",
+        lang,
+        quotes=stats.quotes,
+        quotes_by_state=quotes,
+        orders=stats.orders,
+        orders_by_state=orders_by_state,
+        to_quote=_hours(stats.intro_to_quote, lang),
+        to_order=_hours(stats.quote_to_order, lang),
+    )
+
+
 # --- renderers -----------------------------------------------------------------------------------
 
 
-def _id(delivery: Delivery, key: str) -> int | None:
-    value = delivery.payload.get(key)
-    return value if isinstance(value, int) else None
-
-
-async def _parties(session: AsyncSession, delivery: Delivery, user: User) -> Parties | None:
-    order_id = _id(delivery, "order_id")
-    found = await orders.parties(session, order_id) if order_id is not None else None
+async def _parties(session: AsyncSession, order_id: int, user: User) -> Parties | None:
+    found = await orders.parties(session, order_id)
     if found is None or found.side_of(user) is None:
         return None
     return found
 
 
-async def render_update(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
+async def render_update(
+    session: AsyncSession, message: orders.OrderUpdate, user: User
+) -> Outgoing | None:
     """To the other side: what was just done, then the order as it stands with their buttons."""
-    found = await _parties(session, delivery, user)
-    event_id = _id(delivery, "event_id")
-    event = await orders.event(session, event_id) if event_id is not None else None
+    found = await _parties(session, message.order_id, user)
+    event = await orders.event(session, message.event_id)
     if found is None or event is None:
         return None
     lang = user.language
@@ -130,15 +157,15 @@ async def render_update(session: AsyncSession, delivery: Delivery, user: User) -
 
 
 async def render_sample_late(
-    session: AsyncSession, delivery: Delivery, user: User
+    session: AsyncSession, message: orders.SampleLate, user: User
 ) -> Outgoing | None:
-    found = await _parties(session, delivery, user)
+    found = await _parties(session, message.order_id, user)
     if found is None:
         return None
     order = found.order
     if order.state not in (OrderState.SAMPLING, OrderState.CHANGES_REQUESTED):
         return None
-    if delivery.payload.get("round") != order.sample_round or order.sample_due is None:
+    if message.round != order.sample_round or order.sample_due is None:
         return None
     lang = user.language
     product = product_label(found.brief.product_text, found.brief.category, lang)
@@ -153,9 +180,9 @@ async def render_sample_late(
 
 
 async def render_delivery_late(
-    session: AsyncSession, delivery: Delivery, user: User
+    session: AsyncSession, message: orders.DeliveryLate, user: User
 ) -> Outgoing | None:
-    found = await _parties(session, delivery, user)
+    found = await _parties(session, message.order_id, user)
     if found is None:
         return None
     order = found.order
@@ -179,8 +206,8 @@ async def render_delivery_late(
     return Outgoing(text)
 
 
-RENDERERS: dict[str, Renderer] = {
-    orders.KIND_UPDATE: render_update,
-    orders.KIND_SAMPLE_LATE: render_sample_late,
-    orders.KIND_DELIVERY_LATE: render_delivery_late,
-}
+RENDERERS: tuple[Rendering[Any], ...] = (
+    Rendering(orders.OrderUpdate, render_update),
+    Rendering(orders.SampleLate, render_sample_late),
+    Rendering(orders.DeliveryLate, render_delivery_late),
+)

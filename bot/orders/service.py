@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,12 +21,34 @@ from bot.db.base import utcnow
 from bot.db.models import Atelier, Brief, Order, OrderEvent, Quote, User
 from bot.orders import lifecycle
 from bot.orders.lifecycle import Action, OrderFacts, OrderState, Refusal, Side, Ticket, TicketLine
+from bot.outbox.payloads import Payload
 from bot.quotes.timing import TIMING, Timing
 
-KIND_UPDATE = "order_update"  # to the other side: what just happened, with their buttons
-KIND_SAMPLE_LATE = "order_sample_late"  # to both sides: the sample is past its promised day
-KIND_DELIVERY_LATE = "order_delivery_late"  # to both sides: past the confirmed delivery date
-KIND_FEEDBACK = "feedback_request"  # the same question as after an introduction
+
+@dataclass(frozen=True, slots=True)
+class OrderUpdate(Payload):
+    """To the other side: what was just done (the event), with their buttons."""
+
+    kind: ClassVar[str] = "order_update"
+    order_id: int
+    event_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SampleLate(Payload):
+    """To both sides: the sample of this round is past its promised day."""
+
+    kind: ClassVar[str] = "order_sample_late"
+    order_id: int
+    round: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryLate(Payload):
+    """To both sides: production is past the confirmed delivery date."""
+
+    kind: ClassVar[str] = "order_delivery_late"
+    order_id: int
 
 
 class OrderError(Exception):
@@ -146,19 +168,17 @@ async def for_brief(session: AsyncSession, brief_id: int) -> list[Order]:
 async def _both(
     session: AsyncSession,
     found: Parties,
-    kind: str,
+    payload: Payload,
     what: str,
     due_at: datetime,
-    payload: dict[str, Any] | None = None,
 ) -> None:
     for side in Side:
         recipient = found.recipient(side)
         if recipient is not None:
             await outbox.schedule(
                 session,
-                kind=kind,
+                payload,
                 recipient_id=recipient,
-                payload={"order_id": found.order.id, **(payload or {})},
                 dedupe_key=_key(found.order.id, f"{what}:{side}"),
                 due_at=due_at,
             )
@@ -187,10 +207,9 @@ async def _watch_sample(session: AsyncSession, found: Parties, timing: Timing) -
     await _both(
         session,
         found,
-        KIND_SAMPLE_LATE,
+        SampleLate(order.id, order.sample_round),
         f"sample_late:{order.sample_round}:{order.sample_due.isoformat()}",
         _end_of(order.sample_due) + timing.late_after,
-        {"round": order.sample_round},
     )
 
 
@@ -247,9 +266,8 @@ async def advance(
     if recipient is not None:
         await outbox.schedule(
             session,
-            kind=KIND_UPDATE,
+            OrderUpdate(order.id, event.id),
             recipient_id=recipient,
-            payload={"order_id": order.id, "event_id": event.id},
             dedupe_key=_key(order.id, f"event:{event.id}"),
             due_at=now,
         )
@@ -280,11 +298,13 @@ async def _follow_up(
         await _both(
             session,
             found,
-            KIND_DELIVERY_LATE,
+            DeliveryLate(order.id),
             f"delivery_late:{after.ticket.delivery.isoformat()}",
             _end_of(after.ticket.delivery) + timing.late_after,
         )
     elif action is Action.CONFIRM_DELIVERY:
+        from bot.intros.service import FeedbackRequest  # intros imports quotes, which imports us
+
         await outbox.cancel_matching(
             session, key_prefix=_key(order.id, "delivery_late:"), reason="delivered"
         )
@@ -293,9 +313,8 @@ async def _follow_up(
             if recipient is not None:
                 await outbox.schedule(
                     session,
-                    kind=KIND_FEEDBACK,
+                    FeedbackRequest(order.intro_id),
                     recipient_id=recipient,
-                    payload={"intro_id": order.intro_id},
                     dedupe_key=_key(order.id, f"feedback:{side}"),
                     due_at=now + timing.feedback_after_delivery,
                 )
@@ -361,7 +380,7 @@ async def new_date(
         await _both(
             session,
             found,
-            KIND_DELIVERY_LATE,
+            DeliveryLate(order.id),
             f"delivery_late:{day.isoformat()}",
             _end_of(day) + timing.late_after,
         )
@@ -379,9 +398,8 @@ async def new_date(
     if found.designer_id is not None:
         await outbox.schedule(
             session,
-            kind=KIND_UPDATE,
+            OrderUpdate(order.id, event.id),
             recipient_id=found.designer_id,
-            payload={"order_id": order.id, "event_id": event.id},
             dedupe_key=_key(order.id, f"event:{event.id}"),
             due_at=now,
         )

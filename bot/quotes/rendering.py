@@ -7,6 +7,7 @@ import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from babel.dates import format_date
 from sqlalchemy import select
@@ -14,12 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import parsing
 from bot.briefs.rendering import product_label
-from bot.core.renderers import Outgoing, Renderer
+from bot.core.renderers import Outgoing, Rendering
 from bot.db.base import utcnow
 from bot.db.models import (
     Atelier,
     Brief,
-    Delivery,
     IntroRequest,
     IntroState,
     Quote,
@@ -282,14 +282,10 @@ def comparison_picture(columns: list[Column], lang: str, today: date) -> bytes:
 # --- renderers (the outbox calls these at send time) ---------------------------------------------
 
 
-def _id(delivery: Delivery, key: str) -> int | None:
-    value = delivery.payload.get(key)
-    return value if isinstance(value, int) else None
-
-
-async def _quote(session: AsyncSession, delivery: Delivery) -> tuple[Quote, Brief, Atelier] | None:
-    quote_id = _id(delivery, "quote_id")
-    quote = await session.get(Quote, quote_id) if quote_id is not None else None
+async def _quote(
+    session: AsyncSession, message: quotes.AboutQuote
+) -> tuple[Quote, Brief, Atelier] | None:
+    quote = await session.get(Quote, message.quote_id)
     if quote is None:
         return None
     brief = await session.get(Brief, quote.brief_id)
@@ -299,9 +295,11 @@ async def _quote(session: AsyncSession, delivery: Delivery) -> tuple[Quote, Brie
     return quote, brief, atelier
 
 
-async def render_received(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
+async def render_received(
+    session: AsyncSession, message: quotes.QuoteReceived, user: User
+) -> Outgoing | None:
     """To the designer: a quote (or a new version of one) arrived."""
-    found = await _quote(session, delivery)
+    found = await _quote(session, message)
     if found is None:
         return None
     quote, brief, atelier = found
@@ -320,9 +318,11 @@ async def render_received(session: AsyncSession, delivery: Delivery, user: User)
     return Outgoing("\n".join([head, "", *body]), [compare_row(brief.id, lang)])
 
 
-async def render_expiry(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
+async def render_expiry(
+    session: AsyncSession, message: quotes.QuoteExpiry, user: User
+) -> Outgoing | None:
     """To the designer, 48 hours before a quote runs out."""
-    found = await _quote(session, delivery)
+    found = await _quote(session, message)
     if found is None:
         return None
     quote, brief, atelier = found
@@ -339,10 +339,11 @@ async def render_expiry(session: AsyncSession, delivery: Delivery, user: User) -
     return Outgoing(text, [compare_row(brief.id, lang)])
 
 
-async def render_nudge(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
+async def render_nudge(
+    session: AsyncSession, message: quotes.QuoteNudge, user: User
+) -> Outgoing | None:
     """To the atelier: it accepted three days ago and has not quoted yet."""
-    intro_id = _id(delivery, "intro_id")
-    intro = await session.get(IntroRequest, intro_id) if intro_id is not None else None
+    intro = await session.get(IntroRequest, message.intro_id)
     if intro is None or intro.state != IntroState.ACCEPTED:
         return None
     atelier = await session.get(Atelier, intro.atelier_id)
@@ -362,8 +363,10 @@ async def render_nudge(session: AsyncSession, delivery: Delivery, user: User) ->
     return Outgoing(text, [start_quote_row(intro.id, lang)])
 
 
-async def render_declined(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
-    found = await _quote(session, delivery)
+async def render_declined(
+    session: AsyncSession, message: quotes.QuoteDeclined, user: User
+) -> Outgoing | None:
+    found = await _quote(session, message)
     if found is None:
         return None
     quote, brief, atelier = found
@@ -380,11 +383,13 @@ async def render_declined(session: AsyncSession, delivery: Delivery, user: User)
     return Outgoing(text)
 
 
-async def render_accepted(session: AsyncSession, delivery: Delivery, user: User) -> Outgoing | None:
+async def render_accepted(
+    session: AsyncSession, message: quotes.QuoteAccepted, user: User
+) -> Outgoing | None:
     from bot.orders import service as orders
     from bot.orders.rendering import order_buttons
 
-    found = await _quote(session, delivery)
+    found = await _quote(session, message)
     if found is None:
         return None
     quote, brief, atelier = found
@@ -408,10 +413,10 @@ async def render_accepted(session: AsyncSession, delivery: Delivery, user: User)
     return Outgoing(text, order_buttons(parties, user, lang))
 
 
-RENDERERS: dict[str, Renderer] = {
-    quotes.KIND_RECEIVED: render_received,
-    quotes.KIND_EXPIRY: render_expiry,
-    quotes.KIND_NUDGE: render_nudge,
-    quotes.KIND_DECLINED: render_declined,
-    quotes.KIND_ACCEPTED: render_accepted,
-}
+RENDERERS: tuple[Rendering[Any], ...] = (
+    Rendering(quotes.QuoteReceived, render_received),
+    Rendering(quotes.QuoteExpiry, render_expiry),
+    Rendering(quotes.QuoteNudge, render_nudge),
+    Rendering(quotes.QuoteDeclined, render_declined),
+    Rendering(quotes.QuoteAccepted, render_accepted),
+)

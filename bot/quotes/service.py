@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,6 +33,7 @@ from bot.db.models import (
 )
 from bot.orders import service as orders
 from bot.orders.lifecycle import OrderState
+from bot.outbox.payloads import Payload
 from bot.quotes.timing import TIMING, Timing
 
 DECLINE_REASONS = ("price", "lead_time", "chose_other", "other")
@@ -43,11 +44,50 @@ MAX_NOTE = 1000
 MAX_SAMPLE_DAYS = 120
 MAX_VALIDITY = timedelta(days=180)
 
-KIND_RECEIVED = "quote_received"  # to the designer: a quote (or a new version) arrived
-KIND_EXPIRY = "quote_expiry"  # to the designer: a quote runs out in 48 h
-KIND_NUDGE = "quote_nudge"  # to the atelier: accepted three days ago, no quote yet
-KIND_DECLINED = "quote_declined"  # to the atelier: politely, with the reason
-KIND_ACCEPTED = "quote_accepted"  # to the atelier: the order starts with the sample
+
+# --- what the outbox carries about quotes ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AboutQuote(Payload):
+    kind: ClassVar[str] = "about_quote"
+    quote_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteReceived(AboutQuote):
+    """To the designer: a quote (or a new version of one) arrived."""
+
+    kind: ClassVar[str] = "quote_received"
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteExpiry(AboutQuote):
+    """To the designer: a quote runs out in 48 hours."""
+
+    kind: ClassVar[str] = "quote_expiry"
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteDeclined(AboutQuote):
+    """To the atelier: politely, with the reason."""
+
+    kind: ClassVar[str] = "quote_declined"
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteAccepted(AboutQuote):
+    """To the atelier: the order starts with the sample."""
+
+    kind: ClassVar[str] = "quote_accepted"
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteNudge(Payload):
+    """To the atelier: it accepted an introduction three days ago and has not quoted."""
+
+    kind: ClassVar[str] = "quote_nudge"
+    intro_id: int
 
 
 class QuoteError(Exception):
@@ -161,9 +201,8 @@ async def on_intro_accepted(
     """An atelier accepted an introduction: remind it to quote if it has not after 3 days."""
     await outbox.schedule(
         session,
-        kind=KIND_NUDGE,
+        QuoteNudge(intro.id),
         recipient_id=owner_id,
-        payload={"intro_id": intro.id},
         dedupe_key=nudge_key(intro.id),
         due_at=now + timing.quote_nudge_after,
     )
@@ -267,9 +306,8 @@ async def send(
     assert brief.designer_id is not None
     await outbox.schedule(
         session,
-        kind=KIND_RECEIVED,
+        QuoteReceived(quote.id),
         recipient_id=brief.designer_id,
-        payload={"quote_id": quote.id},
         dedupe_key=quote_key(quote.id, "received"),
         due_at=now,
     )
@@ -277,9 +315,8 @@ async def send(
     if remind_at > now:
         await outbox.schedule(
             session,
-            kind=KIND_EXPIRY,
+            QuoteExpiry(quote.id),
             recipient_id=brief.designer_id,
-            payload={"quote_id": quote.id},
             dedupe_key=quote_key(quote.id, "expiry"),
             due_at=remind_at,
         )
@@ -336,15 +373,14 @@ async def toggle_shortlist(session: AsyncSession, *, quote_id: int, designer: Us
 
 
 async def _tell_atelier(
-    session: AsyncSession, quote: Quote, kind: str, what: str, now: datetime
+    session: AsyncSession, quote: Quote, payload: AboutQuote, what: str, now: datetime
 ) -> None:
     atelier = await session.get(Atelier, quote.atelier_id)
     if atelier is not None and atelier.owner_id is not None:
         await outbox.schedule(
             session,
-            kind=kind,
+            payload,
             recipient_id=atelier.owner_id,
-            payload={"quote_id": quote.id},
             dedupe_key=quote_key(quote.id, what),
             due_at=now,
         )
@@ -368,7 +404,7 @@ async def decline(
     quote.decline_reason = reason
     quote.decided_at = now
     await outbox.cancel(session, dedupe_key=quote_key(quote.id, "expiry"), reason="declined")
-    await _tell_atelier(session, quote, KIND_DECLINED, "declined", now)
+    await _tell_atelier(session, quote, QuoteDeclined(quote.id), "declined", now)
     return quote
 
 
@@ -428,6 +464,6 @@ async def accept(
         )
     )
     await outbox.cancel(session, dedupe_key=quote_key(quote.id, "expiry"), reason="accepted")
-    await _tell_atelier(session, quote, KIND_ACCEPTED, "accepted", now)
+    await _tell_atelier(session, quote, QuoteAccepted(quote.id), "accepted", now)
     await orders.on_order_started(session, order, quote, now=now)
     return order

@@ -7,7 +7,7 @@ clock moved forward so each follow-up fires, once."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
@@ -27,7 +27,7 @@ from bot.db.models import (
     User,
 )
 from bot.intros import service as intros
-from localbotapi import LocalBotAPI, SentMessage
+from localbotapi import CallbackAnswer, LocalBotAPI, SentMessage
 from tests.e2e.harness import RunningBot, running_bot
 
 START = datetime(2027, 1, 11, 9, 0, tzinfo=UTC)
@@ -128,18 +128,36 @@ async def _seed(bot: RunningBot, designer_lang: str) -> int:
         return brief.id
 
 
+# The machine the suite runs on may be busy: generous waits, which cost nothing when all is well.
+WAIT = 30.0
+
+
+async def _wait(
+    api: LocalBotAPI,
+    chat_id: int,
+    predicate: Callable[[SentMessage], bool] | None = None,
+    *,
+    contains: str | None = None,
+) -> SentMessage:
+    return await api.wait_for(chat_id, predicate, contains=contains, timeout=WAIT)
+
+
+async def _answered(api: LocalBotAPI, query: str) -> CallbackAnswer:
+    return await api.wait_for_answer(query, timeout=WAIT)
+
+
 async def _answer(api: LocalBotAPI, user: int, text: str, expect: str) -> SentMessage:
     """Type an answer and wait for the new message (not an edit) that contains `expect`."""
     await api.user_sends(user, text)
-    return await api.wait_for(user, lambda m: not m.edited and expect in (m.text or ""))
+    return await _wait(api, user, lambda m: not m.edited and expect in (m.text or ""))
 
 
 async def _write_quote_in_italian(api: LocalBotAPI) -> None:
     """Rossi (Italian) quotes straight from the request, tripping over every bad price."""
-    request = await api.wait_for(ROSSI, contains="Nuova richiesta di presentazione")
+    request = await _wait(api, ROSSI, contains="Nuova richiesta di presentazione")
     assert "Invia un preventivo" in request.button_texts
     await api.press(ROSSI, request, "Invia un preventivo")
-    await api.wait_for(ROSSI, contains="(1/10)")
+    await _wait(api, ROSSI, contains="(1/10)")
     for bad, reply in (
         ("-5", "non può essere negativo"),
         ("0", "maggiore di zero"),
@@ -150,12 +168,12 @@ async def _write_quote_in_italian(api: LocalBotAPI) -> None:
         await _answer(api, ROSSI, bad, reply)
     days = await _answer(api, ROSSI, "150 €", "(2/10)")
     await api.press(ROSSI, days, "10 giorni")
-    await api.wait_for(ROSSI, contains="(3/10)")
+    await _wait(api, ROSSI, contains="(3/10)")
     await _answer(api, ROSSI, "45,50 €", "(4/10)")
     await _answer(api, ROSSI, "150: 42\n300: 39", "(5/10)")
     moq_per = await _answer(api, ROSSI, "30", "(6/10)")
     await api.press(ROSSI, moq_per, "Per colore")
-    await api.wait_for(ROSSI, contains="(7/10)")
+    await _wait(api, ROSSI, contains="(7/10)")
     await _answer(api, ROSSI, "etichette e imballo 120", "(8/10)")
     await _answer(api, ROSSI, "6 settimane", "(9/10)")
     validity = await _answer(api, ROSSI, "01/01/2020", "già passato")
@@ -167,11 +185,11 @@ async def _write_quote_in_italian(api: LocalBotAPI) -> None:
     assert "per colore" in text and "etichette e imballo 120,00\xa0€" in text
     # Editable before sending.
     await api.press(ROSSI, review, "Modifica prezzo unitario")
-    await api.wait_for(ROSSI, contains="(3/10)")
+    await _wait(api, ROSSI, contains="(3/10)")
     review = await _answer(api, ROSSI, "44", "Il tuo preventivo per")
     assert "44,00\xa0€ per 80 pezzi" in (review.text or "")
     await api.press(ROSSI, review, "Invia il preventivo")
-    await api.wait_for(ROSSI, contains="versione 1")
+    await _wait(api, ROSSI, contains="versione 1")
 
 
 async def test_from_introduction_to_a_delivered_order(
@@ -183,7 +201,8 @@ async def test_from_introduction_to_a_delivered_order(
             async with _bot(database_url, api) as bot:
                 brief_id = await _seed(bot, designer_lang)
                 await _write_quote_in_italian(api)
-                received = await api.wait_for(
+                received = await _wait(
+                    api,
                     DESIGNER,
                     contains="sent you a quote"
                     if designer_lang == "en"
@@ -192,61 +211,61 @@ async def test_from_introduction_to_a_delivered_order(
                 assert words["compare"] in received.button_texts
 
                 # Alpina accepts, then is quiet: three days later it is reminded to quote.
-                request = await api.wait_for(ALPINA, contains="New introduction request")
+                request = await _wait(api, ALPINA, contains="New introduction request")
                 await api.press(ALPINA, request, "Accept")
-                await api.wait_for(ALPINA, contains="You accepted")
+                await _wait(api, ALPINA, contains="You accepted")
 
             clock.shift(timedelta(days=3, hours=1))
             async with _bot(database_url, api) as bot:
-                nudge = await api.wait_for(ALPINA, contains="waiting for your quote", timeout=10)
+                nudge = await _wait(api, ALPINA, contains="waiting for your quote")
                 await api.press(ALPINA, nudge, "Send a quote")
-                await api.wait_for(ALPINA, contains="(1/10)")
+                await _wait(api, ALPINA, contains="(1/10)")
                 await _answer(api, ALPINA, "trenta dollars", "not USD")
                 await _answer(api, ALPINA, "€120", "(2/10)")
                 await _answer(api, ALPINA, "14", "(3/10)")
                 tiers = await _answer(api, ALPINA, "48", "(4/10)")
                 await api.press(ALPINA, tiers, "Skip")
-                await api.wait_for(ALPINA, contains="(5/10)")
+                await _wait(api, ALPINA, contains="(5/10)")
                 moq_per = await _answer(api, ALPINA, "50", "(6/10)")
                 await api.press(ALPINA, moq_per, "Per style")
-                await api.wait_for(ALPINA, contains="(7/10)")
+                await _wait(api, ALPINA, contains="(7/10)")
                 await _answer(api, ALPINA, "none", "(8/10)")
                 validity = await _answer(api, ALPINA, "8", "(9/10)")
                 await api.press(ALPINA, validity, "14 days from today")
-                note = await api.wait_for(ALPINA, contains="(10/10)")
+                note = await _wait(api, ALPINA, contains="(10/10)")
                 await api.press(ALPINA, note, "Skip")
-                review = await api.wait_for(
-                    ALPINA, lambda m: "Send to the designer" in m.button_texts
+                review = await _wait(
+                    api, ALPINA, lambda m: "Send to the designer" in m.button_texts
                 )
                 await api.press(ALPINA, review, "Send to the designer")
-                await api.wait_for(ALPINA, contains="version 1")
-                await api.wait_for(DESIGNER, contains="Maglieria Alpina")
+                await _wait(api, ALPINA, contains="version 1")
+                await _wait(api, DESIGNER, contains="Maglieria Alpina")
 
                 # Rossi re-quotes: version 2 supersedes version 1, both kept.
                 await api.user_sends(ROSSI, "/cancel")
                 rossi_intro = await _intro_id(bot, "R1")
                 await api.user_presses(ROSSI, review.message_id, f"q:new:{rossi_intro}")
-                again = await api.wait_for(ROSSI, lambda m: "Invia il preventivo" in m.button_texts)
+                again = await _wait(api, ROSSI, lambda m: "Invia il preventivo" in m.button_texts)
                 await api.press(ROSSI, again, "Modifica prezzo unitario")
                 again = await _answer(api, ROSSI, "43", "Il tuo preventivo per")
                 await api.press(ROSSI, again, "Invia il preventivo")
-                await api.wait_for(ROSSI, contains="versione 2")
-                await api.wait_for(DESIGNER, contains="(2)")
+                await _wait(api, ROSSI, contains="versione 2")
+                await _wait(api, DESIGNER, contains="(2)")
 
             # The expiry reminder, two days before Rossi's second version runs out.
             clock.shift(timedelta(days=10))
             async with _bot(database_url, api) as bot:
-                expiry = await api.wait_for(DESIGNER, contains=words["expiry"], timeout=10)
+                expiry = await _wait(api, DESIGNER, contains=words["expiry"])
                 assert "Maglificio Rossi" in (expiry.text or "")
 
                 await api.user_sends(DESIGNER, "/briefs")
-                listing = await api.wait_for(
-                    DESIGNER, lambda m: any("(2)" in b for b in m.button_texts)
+                listing = await _wait(
+                    api, DESIGNER, lambda m: any("(2)" in b for b in m.button_texts)
                 )
                 await api.press(DESIGNER, listing, f"({2})")
-                picture = await api.wait_for(DESIGNER, lambda m: m.kind == "photo")
+                picture = await _wait(api, DESIGNER, lambda m: m.kind == "photo")
                 assert (picture.file_data or b"")[:8] == b"\x89PNG\r\n\x1a\n"
-                table = await api.wait_for(DESIGNER, contains=words["quotes_for"])
+                table = await _wait(api, DESIGNER, contains=words["quotes_for"])
                 text = table.text or ""
                 assert "Maglificio Rossi" in text and "Maglieria Alpina" in text
                 assert words["fits"] in text
@@ -255,81 +274,79 @@ async def test_from_introduction_to_a_delivered_order(
                 assert "3,560.00" in text or "3.560,00" in text  # 43 × 80 + 120
 
                 await api.press(DESIGNER, table, words["decline2"])
-                why = await api.wait_for(DESIGNER, lambda m: words["reason"] in m.button_texts)
+                why = await _wait(api, DESIGNER, lambda m: words["reason"] in m.button_texts)
                 await api.press(DESIGNER, why, words["reason"])
-                await api.wait_for(ALPINA, contains="decided not to go ahead")
+                await _wait(api, ALPINA, contains="decided not to go ahead")
 
                 accept = await api.press(DESIGNER, table, words["accept1"])
-                await api.wait_for_answer(accept)
-                order_message = await api.wait_for(DESIGNER, contains=words["accepted"])
+                await _answered(api, accept)
+                order_message = await _wait(api, DESIGNER, contains=words["accepted"])
                 # Two taps on Accept: the second is refused and nothing is written twice.
                 twice = await api.user_presses(DESIGNER, table.message_id, table.buttons[0][1][1])
-                assert (await api.wait_for_answer(twice)).show_alert
+                assert (await _answered(api, twice)).show_alert
                 assert order_message
-                started = await api.wait_for(ROSSI, contains="L'ordine n.")
+                started = await _wait(api, ROSSI, contains="L'ordine n.")
                 assert "Campione inviato" in started.button_texts
 
             # The sample is late: Rossi is asked for a new date, the designer is told.
             clock.shift(timedelta(days=11))
             async with _bot(database_url, api) as bot:
-                late = await api.wait_for(ROSSI, contains="Quando sarà pronto", timeout=10)
-                await api.wait_for(DESIGNER, contains=words["sample_late"])
+                late = await _wait(api, ROSSI, contains="Quando sarà pronto")
+                await _wait(api, DESIGNER, contains=words["sample_late"])
                 await api.press(ROSSI, late, "Indica una nuova data")
-                await api.wait_for(ROSSI, contains="Entro che giorno")
+                await _wait(api, ROSSI, contains="Entro che giorno")
                 new_day = (START + timedelta(days=27)).date()
                 sent = await _answer(api, ROSSI, new_day.strftime("%d/%m/%Y"), "nuovo giorno")
                 await api.press(ROSSI, sent, "Campione inviato")
-                at_designer = await api.wait_for(
-                    DESIGNER, lambda m: words["changes"] in m.button_texts
+                at_designer = await _wait(
+                    api, DESIGNER, lambda m: words["changes"] in m.button_texts
                 )
                 await api.press(DESIGNER, at_designer, words["changes"])
-                await api.wait_for(DESIGNER, contains=words["what_changes"])
+                await _wait(api, DESIGNER, contains=words["what_changes"])
                 await api.user_sends(DESIGNER, "Longer ribbing at the cuffs")
-                changes = await api.wait_for(ROSSI, contains="Longer ribbing")
+                changes = await _wait(api, ROSSI, contains="Longer ribbing")
                 await api.press(ROSSI, changes, "Campione inviato")
-                second = await api.wait_for(DESIGNER, lambda m: words["approve"] in m.button_texts)
+                second = await _wait(api, DESIGNER, lambda m: words["approve"] in m.button_texts)
                 await api.press(DESIGNER, second, words["approve"])
-                approved = await api.wait_for(
-                    ROSSI, lambda m: "Scrivi la scheda di taglio" in m.button_texts
+                approved = await _wait(
+                    api, ROSSI, lambda m: "Scrivi la scheda di taglio" in m.button_texts
                 )
 
             async with _bot(database_url, api) as bot:
                 await api.press(ROSSI, approved, "Scrivi la scheda di taglio")
-                await api.wait_for(ROSSI, contains="devono sommare 80")
+                await _wait(api, ROSSI, contains="devono sommare 80")
                 await _answer(api, ROSSI, "blu: S 10, M 20, L 10\nécru: S 10, M 20", "sommano 70")
                 await _answer(
                     api, ROSSI, "blu: S 10, M 20, L 10\nécru: S 10, M 20, L 10", "Entro che giorno"
                 )
                 delivery = (START + timedelta(weeks=12)).date()
                 await _answer(api, ROSSI, delivery.strftime("%d/%m/%Y"), "Scheda di taglio inviata")
-                ticket = await api.wait_for(DESIGNER, lambda m: words["confirm"] in m.button_texts)
+                ticket = await _wait(api, DESIGNER, lambda m: words["confirm"] in m.button_texts)
                 assert "S 10, M 20, L 10" in (ticket.text or "")
                 await api.press(DESIGNER, ticket, words["confirm"])
-                confirmed = await api.wait_for(
-                    ROSSI, lambda m: "Produzione avviata" in m.button_texts
+                confirmed = await _wait(
+                    api, ROSSI, lambda m: "Produzione avviata" in m.button_texts
                 )
                 await api.press(ROSSI, confirmed, "Produzione avviata")
-                production = await api.wait_for(ROSSI, lambda m: "Spedito" in m.button_texts)
+                production = await _wait(api, ROSSI, lambda m: "Spedito" in m.button_texts)
                 await api.press(ROSSI, production, "Spedito")
-                shipped = await api.wait_for(
-                    DESIGNER, lambda m: words["received"] in m.button_texts
-                )
+                shipped = await _wait(api, DESIGNER, lambda m: words["received"] in m.button_texts)
                 await api.press(DESIGNER, shipped, words["received"])
-                await api.wait_for(ROSSI, contains="ricevuto")
+                await _wait(api, ROSSI, contains="ricevuto")
 
             # A week after delivery: "How did it go?" to both sides, once.
             clock.shift(timedelta(days=7, hours=1))
             async with _bot(database_url, api) as bot:
-                how = await api.wait_for(
+                how = await _wait(
+                    api,
                     DESIGNER,
                     lambda m: (
                         words["how"] in (m.text or "") and "Maglificio Rossi" in (m.text or "")
                     ),
-                    timeout=10,
                 )
                 await api.press(DESIGNER, how, "★★★★★")
-                await api.wait_for(DESIGNER, lambda m: not m.edited and "5" in (m.text or ""))
-                await api.wait_for(ROSSI, contains="Com'è andata", timeout=10)
+                await _wait(api, DESIGNER, lambda m: not m.edited and "5" in (m.text or ""))
+                await _wait(api, ROSSI, contains="Com'è andata")
                 await api.expect_silence(DESIGNER, within=0.6)
                 async with bot.session_factory() as session:
                     order = await session.scalar(select(Order))
