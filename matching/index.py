@@ -338,6 +338,7 @@ class AtelierIndex:
             self._free_capacity: FloatArray = np.zeros(0, dtype=np.float64)
             self._capacity_said: BoolArray = np.zeros(0, dtype=np.bool_)
             self._rating: FloatArray = np.zeros(0, dtype=np.float64)
+            self._reliability: FloatArray = np.zeros(0, dtype=np.float64)
         self._eligible = _widened(self._eligible, capacity, False)
         self._moq = _widened(self._moq, capacity, 0)
         self._moq_unit = _widened(self._moq_unit, capacity, 0)
@@ -349,6 +350,7 @@ class AtelierIndex:
         self._free_capacity = _widened(self._free_capacity, capacity, np.nan)
         self._capacity_said = _widened(self._capacity_said, capacity, False)
         self._rating = _widened(self._rating, capacity, np.nan)
+        self._reliability = _widened(self._reliability, capacity, np.nan)
 
     def _grow(self) -> None:
         capacity = self._capacity * 2
@@ -412,6 +414,9 @@ class AtelierIndex:
         self._free_capacity[:n] = [self._free_pieces(a) for a in ateliers]
         self._capacity_said[:n] = [a.available_capacity is not None for a in ateliers]
         self._rating[:n] = [np.nan if a.rating is None else a.rating for a in ateliers]
+        self._reliability[:n] = [
+            np.nan if a.reliability is None else a.reliability for a in ateliers
+        ]
         for columns, attribute in zip(self._columns(), _DERIVED_KEYS, strict=True):
             rows_of: dict[str, list[int]] = {}
             for row, d in enumerate(derived):
@@ -484,6 +489,7 @@ class AtelierIndex:
         self._free_capacity[row] = self._free_pieces(atelier)
         self._capacity_said[row] = atelier.available_capacity is not None
         self._rating[row] = atelier.rating if atelier.rating is not None else np.nan
+        self._reliability[row] = atelier.reliability if atelier.reliability is not None else np.nan
         self._mark(row, derived, True)
 
     def remove(self, ref: str) -> None:
@@ -693,6 +699,11 @@ class AtelierIndex:
             total += w.handwork * np.clip(handwork / 100.0, 0.0, 1.0)
         rating = self._rating[rows]
         total += w.rating * np.where(np.isnan(rating), 0.5, np.clip((rating - 1.0) / 4.0, 0.0, 1.0))
+        # Measured reliability moves a score around neutral: no record leaves it as it was.
+        reliability = self._reliability[rows]
+        total += w.reliability * np.where(
+            np.isnan(reliability), 0.0, np.clip(reliability, 0.0, 1.0) - 0.5
+        )
         return total, fits, makes_it
 
     def _material_credit(self, rows: IntArray, materials: tuple[str, ...]) -> FloatArray:
@@ -895,6 +906,16 @@ class AtelierIndex:
             reasons.append(say("capacity_free", lang, free=atelier.available_capacity))
         if atelier.rating is not None:
             reasons.append(say("rating", lang, rating=f"{atelier.rating:.1f}"))
+        if atelier.answer_hours is not None:
+            if atelier.answer_hours < 24:
+                reasons.append(
+                    say("answers_hours", lang, hours=max(1, round(atelier.answer_hours)))
+                )
+            else:
+                reasons.append(say("answers_days", lang, days=round(atelier.answer_hours / 24)))
+        kept, made = atelier.on_time
+        if made:
+            reasons.append(say("on_time", lang, kept=kept, made=made))
         return tuple(reasons)
 
     def _category_reason(self, derived: _Derived, wanted: _Understood, lang: str) -> str | None:

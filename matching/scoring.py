@@ -37,6 +37,10 @@ class Weights:
     lead_time: float = 3.0  # slack before the deadline
     handwork: float = 2.0
     rating: float = 2.0
+    # Measured reliability (0-1) adds up to half this for a perfect record and takes as much
+    # for a poor one; an atelier with no record is neutral. Outside `total`, so scores of
+    # ateliers without a record are exactly what they were.
+    reliability: float = 4.0
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -93,6 +97,9 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "it": "capacità {capacity} pezzi al mese",
     },
     "rating": {"en": "rated {rating}/5", "it": "valutazione {rating}/5"},
+    "answers_hours": {"en": "answers in {hours} h", "it": "risponde in {hours} h"},
+    "answers_days": {"en": "answers in {days} day(s)", "it": "risponde in {days} giorno/i"},
+    "on_time": {"en": "{kept} of {made} on time", "it": "{kept} su {made} puntuali"},
     "moq_fail": {
         "en": "needs {moq} per {unit} — you have {quantity}",
         "it": "richiede {moq} per {unit} — ne hai {quantity}",

@@ -20,6 +20,7 @@ from bot.db.base import utcnow
 from bot.db.models import Atelier, Brief, BriefState, IntroRequest, IntroState, User
 from bot.quotes import service as quotes
 from bot.quotes.timing import TIMING as QUOTE_TIMING
+from bot.reliability import service as reliability
 
 MAX_PER_REQUEST = 3
 MAX_OPEN_PER_BRIEF = 5
@@ -315,6 +316,7 @@ async def accept(
         due_at=now + ASK_FEEDBACK_AFTER,
     )
     await quotes.on_intro_accepted(session, intro, owner.id, now=now, timing=QUOTE_TIMING)
+    await reliability.touch(session, intro.atelier_id)
     return intro
 
 
@@ -333,6 +335,7 @@ async def decline(
     intro.answered_at = now
     intro.decline_reason = reason if reason in DECLINE_REASONS else None
     await _stop_waiting(session, intro.id, "declined")
+    await reliability.touch(session, intro.atelier_id)
     if brief.designer_id is not None:
         await _about_intro(
             session, intro.id, IntroDeclined, brief.designer_id, "declined", due_at=now
@@ -349,5 +352,6 @@ async def expire(
         return None
     intro.state = IntroState.EXPIRED
     intro.answered_at = now or utcnow()
+    await reliability.touch(session, intro.atelier_id)
     await outbox.cancel(session, dedupe_key=_key(intro.id, "reminder"), reason="expired")
     return intro

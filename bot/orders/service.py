@@ -23,6 +23,7 @@ from bot.orders import lifecycle
 from bot.orders.lifecycle import Action, OrderFacts, OrderState, Refusal, Side, Ticket, TicketLine
 from bot.outbox.payloads import Payload
 from bot.quotes.timing import TIMING, Timing
+from bot.reliability import service as reliability
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,6 +261,7 @@ async def advance(
     )
     session.add(event)
     await session.flush()
+    await reliability.touch(session, order.atelier_id)
     await _follow_up(session, found, action, before, after, now, timing)
     other = Side.ATELIER if side is Side.DESIGNER else Side.DESIGNER
     recipient = found.recipient(other)
@@ -395,6 +397,7 @@ async def new_date(
     )
     session.add(event)
     await session.flush()
+    await reliability.touch(session, order.atelier_id)
     if found.designer_id is not None:
         await outbox.schedule(
             session,

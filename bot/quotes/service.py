@@ -35,6 +35,7 @@ from bot.orders import service as orders
 from bot.orders.lifecycle import OrderState
 from bot.outbox.payloads import Payload
 from bot.quotes.timing import TIMING, Timing
+from bot.reliability import service as reliability
 
 DECLINE_REASONS = ("price", "lead_time", "chose_other", "other")
 MAX_TIERS = 2
@@ -242,7 +243,7 @@ async def begin(
     """The atelier starts a quote: on a request still waiting, "Quote" accepts it first (the
     contacts are exchanged as with Accept). Returns the brief, the last version if this is a
     re-quote, and whether the introduction was accepted just now."""
-    from bot.intros import service as intros
+    from bot.intros import service as intros  # intros imports this module
 
     intro = await session.get(IntroRequest, intro_id)
     accepted = False
@@ -302,6 +303,7 @@ async def send(
     )
     session.add(quote)
     await session.flush()
+    await reliability.touch(session, atelier.id)
     await outbox.cancel(session, dedupe_key=nudge_key(intro.id), reason="quoted")
     assert brief.designer_id is not None
     await outbox.schedule(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from collections.abc import Collection, Sequence
@@ -188,7 +189,32 @@ async def load_registry(session: AsyncSession) -> list[tuple[int, matching.Ateli
     shared: dict[Any, Any] = {}
     async for rows in result.partitions():
         registry.extend((row[0], _profile(row, rating_of.get(row[0]), shared)) for row in rows)
-    return registry
+    return await _with_reliability(session, registry, None)
+
+
+async def _with_reliability(
+    session: AsyncSession,
+    registry: list[tuple[int, matching.AtelierProfile]],
+    ids: Collection[int] | None,
+) -> list[tuple[int, matching.AtelierProfile]]:
+    """Measured reliability (bot/reliability) on the profiles of ateliers that have a record."""
+    from bot.reliability.service import figures, for_matching
+
+    # A long list of ids is read as "every atelier with a record" (fewer rows than ids, and no
+    # statement with more parameters than a database takes).
+    measured = await figures(session, ids if ids is not None and len(ids) <= _CHUNK else None)
+    if not measured:
+        return registry
+    with_record = []
+    for atelier_id, profile in registry:
+        record = measured.get(atelier_id)
+        if record is not None and (record.asked or record.accepted):
+            score, hours, on_time = for_matching(record)
+            profile = dataclasses.replace(
+                profile, reliability=score, answer_hours=hours, on_time=on_time
+            )
+        with_record.append((atelier_id, profile))
+    return with_record
 
 
 async def load_profiles(session: AsyncSession) -> list[matching.AtelierProfile]:
@@ -210,7 +236,7 @@ async def profiles_by_id(
             )
         )
         found.update({row[0]: _profile(row, rating_of.get(row[0])) for row in rows})
-    return found
+    return dict(await _with_reliability(session, list(found.items()), chosen))
 
 
 async def get_by_ref(session: AsyncSession, ref: str) -> Atelier | None:

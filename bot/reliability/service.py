@@ -19,8 +19,9 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import IntroRequest, IntroState, Order, OrderEvent, Quote
@@ -87,22 +88,56 @@ class Reliability:
         return found
 
 
+def for_matching(
+    reliability: Reliability,
+) -> tuple[float | None, float | None, tuple[int, int]]:
+    """What the matcher takes: the score, the median hours to answer, promises kept of made."""
+    hours = (
+        reliability.median_response.total_seconds() / 3600
+        if reliability.median_response is not None
+        else None
+    )
+    return reliability.score(), hours, reliability.on_time
+
+
+async def touch(session: AsyncSession, atelier_id: int) -> None:
+    """An event changed the atelier's record: log it in the registry's change log (an UPDATE
+    that changes no value fires the log's triggers), so every match index reloads it."""
+    from sqlalchemy import update
+
+    from bot.db.models import Atelier
+
+    await session.execute(
+        update(Atelier)
+        .where(Atelier.id == atelier_id)
+        .values(updated_at=Atelier.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def _day(moment: datetime) -> date:
     return moment.date()
 
 
-async def figures(session: AsyncSession, atelier_ids: Collection[int]) -> dict[int, Reliability]:
-    """Reliability of each atelier in `atelier_ids` (ateliers with no record get the empty one)."""
-    ids = list(atelier_ids)
-    if not ids:
+async def figures(
+    session: AsyncSession, atelier_ids: Collection[int] | None
+) -> dict[int, Reliability]:
+    """Reliability of each atelier in `atelier_ids` (ateliers with no record get the empty one);
+    with None, of every atelier that has a record (and only those)."""
+    ids = None if atelier_ids is None else list(atelier_ids)
+    if ids is not None and not ids:
         return {}
+
+    def among(column: Any) -> Any:
+        return true() if ids is None else column.in_(ids)
+
     answered: dict[int, list[timedelta]] = defaultdict(list)
     expired: dict[int, int] = defaultdict(int)
     accepted_intros: dict[int, set[int]] = defaultdict(set)
     for intro in (
         await session.scalars(
             select(IntroRequest).where(
-                IntroRequest.atelier_id.in_(ids), IntroRequest.initiated_by == "designer"
+                among(IntroRequest.atelier_id), IntroRequest.initiated_by == "designer"
             )
         )
     ).all():
@@ -114,10 +149,10 @@ async def figures(session: AsyncSession, atelier_ids: Collection[int]) -> dict[i
             accepted_intros[intro.atelier_id].add(intro.id)
     quoted: dict[int, set[int]] = defaultdict(set)
     sample_days: dict[int, int] = {}
-    for quote in (await session.scalars(select(Quote).where(Quote.atelier_id.in_(ids)))).all():
+    for quote in (await session.scalars(select(Quote).where(among(Quote.atelier_id)))).all():
         quoted[quote.atelier_id].add(quote.intro_id)
         sample_days[quote.id] = quote.sample_days
-    orders = list((await session.scalars(select(Order).where(Order.atelier_id.in_(ids)))).all())
+    orders = list((await session.scalars(select(Order).where(among(Order.atelier_id)))).all())
     events: dict[int, list[OrderEvent]] = defaultdict(list)
     if orders:
         for event in (
@@ -152,7 +187,8 @@ async def figures(session: AsyncSession, atelier_ids: Collection[int]) -> dict[i
                 if promised_delivery is not None:
                     deliveries[order.atelier_id].append(_day(event.created_at) <= promised_delivery)
     found: dict[int, Reliability] = {}
-    for atelier_id in ids:
+    known = set(answered) | set(expired) | set(accepted_intros) | {o.atelier_id for o in orders}
+    for atelier_id in ids if ids is not None else sorted(known):
         times = answered[atelier_id]
         accepted = accepted_intros[atelier_id]
         found[atelier_id] = Reliability(

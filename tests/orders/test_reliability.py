@@ -94,3 +94,56 @@ async def test_silence_and_late_deliveries_lower_the_figures(
         measured = (await figures(session, [quiet.id]))[quiet.id]
         assert (measured.answered, measured.asked, measured.response_rate) == (0, 1, 0.0)
         assert measured.score() == 0.0
+
+
+async def test_a_measured_record_shows_in_match_reasons_and_lifts_the_ranking(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    from sqlalchemy import func, select
+
+    import matching
+    from bot.briefs import service as brief_service
+    from bot.db.models import AtelierChange
+    from bot.registry.profiles import load_registry, profiles_by_id
+
+    async with session_factory() as session:
+        world = await build_world(session, ateliers=2, accept=False)
+        first, second = world.ateliers
+        before = await profiles_by_id(session, [first.id, second.id])
+        index = matching.AtelierIndex.build([p for _, p in await load_registry(session)])
+        query = brief_service.query_for(world.brief)
+        plain = {m.ref: m.score for m in index.match(query, top=5, lang="en").matches}
+        assert plain["A1"] == plain["A2"]  # twins until something happens
+        assert before[first.id].reliability is None
+
+        changes = await session.scalar(select(func.count()).select_from(AtelierChange))
+        # The second atelier answers within the hour and keeps its promise; the first is silent.
+        clock = NOW + timedelta(minutes=40)
+        await intros.accept(session, intro_id=world.intros[1].id, owner=world.owners[1], now=clock)
+        await intros.expire(session, intro_id=world.intros[0].id, now=NOW + timedelta(days=7))
+        quote = await quotes.send(
+            session, intro_id=world.intros[1].id, owner=world.owners[1], draft=draft(), now=clock
+        )
+        order = await quotes.accept(session, quote_id=quote.id, designer=world.designer, now=clock)
+        await orders.advance(
+            session,
+            order_id=order.id,
+            user=world.owners[1],
+            action=Action.SEND_SAMPLE,
+            now=clock + timedelta(days=3),
+        )
+        await session.flush()
+        logged = await session.scalar(select(func.count()).select_from(AtelierChange))
+        assert logged is not None and changes is not None and logged > changes  # indexes reload
+
+        after = await profiles_by_id(session, [first.id, second.id])
+        assert after[second.id].on_time == (1, 1) and after[first.id].reliability == 0.0
+        index = matching.AtelierIndex.build([p for _, p in await load_registry(session)])
+        ranked = index.match(query, top=5, lang="en").matches
+        assert [m.ref for m in ranked] == ["A2", "A1"]
+        scores = {m.ref: m.score for m in ranked}
+        assert scores["A2"] > plain["A2"] > scores["A1"]
+        reasons = " · ".join(ranked[0].reasons)
+        assert "answers in 1 h" in reasons and "1 of 1 on time" in reasons
+        italian = index.match(query, top=5, lang="it").matches[0].reasons
+        assert "risponde in 1 h" in italian and "1 su 1 puntuali" in italian

@@ -69,6 +69,10 @@ async def build_world(
             max_batch=500,
             lead_time_weeks=6,
             owner_id=owner.id,
+            specialties=["knitwear"],
+            category_ids=["knitwear"],
+            materials=["merino"],
+            handwork_share=50,
         )
         session.add(atelier)
         owners.append(owner)
