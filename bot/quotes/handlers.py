@@ -47,6 +47,7 @@ from bot.quotes.buttons import (
     quick_buttons,
     review_buttons,
     split_buttons,
+    start_quote_row,
 )
 from bot.quotes.service import QuoteError
 from bot.runtime import BotContext
@@ -263,7 +264,12 @@ async def send(update: Update, context: BotContext, button: SendQuote) -> str | 
     context.uow.deliveries_added()
     assert context.user_data is not None
     context.user_data.pop(_KEY, None)
-    await say(update, context, t("quotes.sent", lang, version=quote.version))
+    await say(
+        update,
+        context,
+        t("quotes.sent", lang, version=quote.version),
+        [start_quote_row(button.intro_id, lang, again=True)],
+    )
     return ConversationHandler.END
 
 

@@ -28,7 +28,7 @@ from bot.db.models import (
 )
 from bot.intros import service as intros
 from localbotapi import CallbackAnswer, LocalBotAPI, SentMessage
-from tests.e2e.harness import RunningBot, running_bot
+from tests.e2e.harness import ADMIN_ID, RunningBot, running_bot
 
 START = datetime(2027, 1, 11, 9, 0, tzinfo=UTC)
 DESIGNER, ROSSI, ALPINA = 7101, 7201, 7202
@@ -51,6 +51,8 @@ WORDS = {
         "how": "How did it go",
         "sum": "The sizes add up to",
         "what_changes": "What should change",
+        "delivered": "State: delivered",
+        "order1": "Order #1 ·",
     },
     "it": {
         "compare": "Confronta i preventivi",
@@ -69,6 +71,8 @@ WORDS = {
         "how": "Com'è andata",
         "sum": "Le taglie sommano",
         "what_changes": "Cosa deve cambiare",
+        "delivered": "Stato: consegnato",
+        "order1": "Ordine n. 1 ·",
     },
 }
 
@@ -152,7 +156,7 @@ async def _answer(api: LocalBotAPI, user: int, text: str, expect: str) -> SentMe
     return await _wait(api, user, lambda m: not m.edited and expect in (m.text or ""))
 
 
-async def _write_quote_in_italian(api: LocalBotAPI) -> None:
+async def _write_quote_in_italian(api: LocalBotAPI) -> SentMessage:
     """Rossi (Italian) quotes straight from the request, tripping over every bad price."""
     request = await _wait(api, ROSSI, contains="Nuova richiesta di presentazione")
     assert "Invia un preventivo" in request.button_texts
@@ -189,7 +193,7 @@ async def _write_quote_in_italian(api: LocalBotAPI) -> None:
     review = await _answer(api, ROSSI, "44", "Il tuo preventivo per")
     assert "44,00\xa0€ per 80 pezzi" in (review.text or "")
     await api.press(ROSSI, review, "Invia il preventivo")
-    await _wait(api, ROSSI, contains="versione 1")
+    return await _wait(api, ROSSI, contains="versione 1")
 
 
 async def test_from_introduction_to_a_delivered_order(
@@ -200,7 +204,7 @@ async def test_from_introduction_to_a_delivered_order(
         async with LocalBotAPI(keep_files=True) as api:
             async with _bot(database_url, api) as bot:
                 brief_id = await _seed(bot, designer_lang)
-                await _write_quote_in_italian(api)
+                rossi_sent = await _write_quote_in_italian(api)
                 received = await _wait(
                     api,
                     DESIGNER,
@@ -241,10 +245,8 @@ async def test_from_introduction_to_a_delivered_order(
                 await _wait(api, ALPINA, contains="version 1")
                 await _wait(api, DESIGNER, contains="Maglieria Alpina")
 
-                # Rossi re-quotes: version 2 supersedes version 1, both kept.
-                await api.user_sends(ROSSI, "/cancel")
-                rossi_intro = await _intro_id(bot, "R1")
-                await api.user_presses(ROSSI, review.message_id, f"q:new:{rossi_intro}")
+                # Rossi re-quotes from its "sent" message: version 2 supersedes version 1.
+                await api.press(ROSSI, rossi_sent, "Invia una nuova versione del preventivo")
                 again = await _wait(api, ROSSI, lambda m: "Invia il preventivo" in m.button_texts)
                 await api.press(ROSSI, again, "Modifica prezzo unitario")
                 again = await _answer(api, ROSSI, "43", "Il tuo preventivo per")
@@ -348,6 +350,13 @@ async def test_from_introduction_to_a_delivered_order(
                 await _wait(api, DESIGNER, lambda m: not m.edited and "5" in (m.text or ""))
                 await _wait(api, ROSSI, contains="Com'è andata")
                 await api.expect_silence(DESIGNER, within=0.6)
+                await api.user_sends(DESIGNER, "/orders")
+                listed = await _wait(api, DESIGNER, contains=words["order1"])
+                assert words["delivered"] in (listed.text or "") and not listed.buttons
+                await api.user_sends(ADMIN_ID, "/stats")
+                numbers = await _wait(api, ADMIN_ID, contains="Orders: 1")
+                assert "Quotes: 3" in (numbers.text or "")
+                await _wait(api, ADMIN_ID, lambda m: m.kind == "photo")
                 async with bot.session_factory() as session:
                     order = await session.scalar(select(Order))
                     assert order is not None and order.state == "delivered"
@@ -399,17 +408,6 @@ async def test_from_introduction_to_a_delivered_order(
                     ).all()
                     assert sum(1 for k in keys if k and k.startswith("order:")) == 2
                     assert brief_id
-
-
-async def _intro_id(bot: RunningBot, ref: str) -> int:
-    async with bot.session_factory() as session:
-        intro_id = await session.scalar(
-            select(intros.IntroRequest.id)
-            .join(Atelier, Atelier.id == intros.IntroRequest.atelier_id)
-            .where(Atelier.ref == ref)
-        )
-        assert intro_id is not None
-        return intro_id
 
 
 @pytest.fixture(params=["en", "it"])
