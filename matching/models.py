@@ -67,12 +67,12 @@ class AtelierProfile:
     paused: bool = False
     available_capacity: int | None = None  # free pieces this month, if the atelier said
     rating: float | None = None  # 1-5 average from feedback, if any
+    moq_per: Unit = DEFAULT_UNIT  # what `moq` counts: pieces per style, per colour or per size
     # Measured from what happened (introductions answered, samples and deliveries on time), if
     # the atelier has a record: a 0-1 score, the median hours to answer, promises kept of made.
     reliability: float | None = None
     answer_hours: float | None = None
     on_time: tuple[int, int] = (0, 0)
-    moq_per: Unit = DEFAULT_UNIT  # what `moq` counts: pieces per style, per colour or per size
 
     def __post_init__(self) -> None:
         if self.moq_per not in UNITS:
