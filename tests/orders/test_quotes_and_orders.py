@@ -105,8 +105,15 @@ async def test_accepting_twice_and_a_second_quote_only_as_a_split_order(
         b = await quotes.send(
             session, intro_id=world.intros[1].id, owner=world.owners[1], draft=draft(), now=NOW
         )
+        starred = await quotes.toggle_shortlist(session, quote_id=b.id, designer=world.designer)
+        assert starred.shortlisted
+        with pytest.raises(QuoteError):  # only the brief's designer shortlists
+            await quotes.toggle_shortlist(session, quote_id=b.id, designer=world.owners[1])
         order = await quotes.accept(session, quote_id=a.id, designer=world.designer, now=NOW)
         assert order.state == OrderState.SAMPLING
+        with pytest.raises(QuoteError) as decided:
+            await quotes.toggle_shortlist(session, quote_id=a.id, designer=world.designer)
+        assert decided.value.code == "already_decided"
         assert order.sample_due == NOW.date() + timedelta(days=10)
         with pytest.raises(QuoteError) as twice:
             await quotes.accept(session, quote_id=a.id, designer=world.designer, now=NOW)
