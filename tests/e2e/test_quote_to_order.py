@@ -53,6 +53,8 @@ WORDS = {
         "what_changes": "What should change",
         "delivered": "State: delivered",
         "order1": "Order #1 ·",
+        "order_line": "Order #1: making the sample",
+        "quotes_button": "Quotes for brief",
     },
     "it": {
         "compare": "Confronta i preventivi",
@@ -73,6 +75,8 @@ WORDS = {
         "what_changes": "Cosa deve cambiare",
         "delivered": "Stato: consegnato",
         "order1": "Ordine n. 1 ·",
+        "order_line": "Ordine n. 1: campione in lavorazione",
+        "quotes_button": "Preventivi della richiesta",
     },
 }
 
@@ -275,6 +279,11 @@ async def test_from_introduction_to_a_delivered_order(
                 assert rossi_first
                 assert "3,560.00" in text or "3.560,00" in text  # 43 × 80 + 120
 
+                # Shortlisting marks the quote in the comparison (the message is redrawn).
+                await api.press(DESIGNER, table, "☆ 1")
+                starred = await _wait(api, DESIGNER, lambda m: "★ 1" in m.button_texts)
+                assert ") ★ — " in (starred.text or "")
+                table = starred
                 await api.press(DESIGNER, table, words["decline2"])
                 why = await _wait(api, DESIGNER, lambda m: words["reason"] in m.button_texts)
                 await api.press(DESIGNER, why, words["reason"])
@@ -289,6 +298,9 @@ async def test_from_introduction_to_a_delivered_order(
                 assert order_message
                 started = await _wait(api, ROSSI, contains="L'ordine n.")
                 assert "Campione inviato" in started.button_texts
+                await api.user_sends(DESIGNER, "/briefs")
+                briefs = await _wait(api, DESIGNER, contains=words["order_line"])
+                assert words["quotes_button"] in " ".join(briefs.button_texts)
 
             # The sample is late: Rossi is asked for a new date, the designer is told.
             clock.shift(timedelta(days=11))
