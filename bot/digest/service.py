@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import ClassVar
@@ -217,6 +218,11 @@ class Composer:
         self._new_briefs: list[Brief] | None = None
         self._with_pack: set[int] = set()
         self._fits: dict[int, frozenset[str]] = {}
+        # The current chunk's people: their open briefs and their ateliers, read in two
+        # queries per chunk rather than two per person (prefetch()).
+        self._briefs_of: dict[int, list[Brief]] = {}
+        self._ateliers_of: dict[int, list[Atelier]] = {}
+        self._introduced: set[tuple[int, int]] = set()  # (brief, atelier) already introduced
 
     async def _load(self, session: AsyncSession) -> None:
         if self._fresh is not None:
@@ -252,8 +258,49 @@ class Composer:
             fits = self._fits[brief.id] = frozenset(m.ref for m in result.matches)
         return fits
 
+    async def prefetch(self, session: AsyncSession, users: Sequence[User]) -> None:
+        """Read what the digests of these people need (and forget the previous chunk's)."""
+        ids = [user.id for user in users]
+        self._briefs_of = {user_id: [] for user_id in ids}
+        self._ateliers_of = {user_id: [] for user_id in ids}
+        briefs = await session.scalars(
+            select(Brief)
+            .where(
+                Brief.designer_id.in_(ids),
+                Brief.state.in_(OPEN_STATES),
+                Brief.confirmed_at.is_not(None),
+            )
+            .order_by(Brief.id)
+        )
+        for brief in briefs.all():
+            assert brief.designer_id is not None
+            self._briefs_of[brief.designer_id].append(brief)
+        ateliers = await session.scalars(
+            select(Atelier)
+            .where(
+                Atelier.owner_id.in_(ids),
+                Atelier.listed.is_(True),
+                Atelier.verified.is_(True),
+                Atelier.paused.is_(False),
+            )
+            .order_by(Atelier.id)
+        )
+        owned = []
+        for atelier in ateliers.all():
+            assert atelier.owner_id is not None
+            self._ateliers_of[atelier.owner_id].append(atelier)
+            owned.append(atelier.id)
+        rows = await session.execute(
+            select(IntroRequest.brief_id, IntroRequest.atelier_id).where(
+                IntroRequest.atelier_id.in_(owned)
+            )
+        )
+        self._introduced = {(brief_id, atelier_id) for brief_id, atelier_id in rows.all()}
+
     async def compose(self, session: AsyncSession, user: User) -> DigestContent:
         await self._load(session)
+        if user.id not in self._briefs_of:
+            await self.prefetch(session, [user])
         content = DigestContent()
         await self._designer_part(session, user, content)
         await self._atelier_part(session, user, content)
@@ -263,16 +310,7 @@ class Composer:
         assert self._fresh is not None
         if not self._fresh:
             return
-        briefs = await session.scalars(
-            select(Brief)
-            .where(
-                Brief.designer_id == user.id,
-                Brief.state.in_(OPEN_STATES),
-                Brief.confirmed_at.is_not(None),
-            )
-            .order_by(Brief.id)
-        )
-        for brief in briefs.all():
+        for brief in self._briefs_of[user.id]:
             assert brief.confirmed_at is not None
             since = max(user.last_digest_at or brief.confirmed_at, brief.confirmed_at)
             fresh = {ref for _, ref in self._fresh[bisect_right(self._fresh_times, since) :]}
@@ -302,6 +340,9 @@ class Composer:
 
     async def _atelier_part(self, session: AsyncSession, user: User, out: DigestContent) -> None:
         assert self._new_briefs is not None
+        ateliers = self._ateliers_of[user.id]
+        if not ateliers:
+            return  # most people own no atelier: nothing to look through
         since = max(user.last_digest_at or self.now - FIRST_LOOKBACK, self.now - MAX_LOOKBACK)
         candidates = [
             b
@@ -310,27 +351,7 @@ class Composer:
         ]
         if not candidates:
             return
-        ateliers = (
-            await session.scalars(
-                select(Atelier)
-                .where(
-                    Atelier.owner_id == user.id,
-                    Atelier.listed.is_(True),
-                    Atelier.verified.is_(True),
-                    Atelier.paused.is_(False),
-                )
-                .order_by(Atelier.id)
-            )
-        ).all()
-        if not ateliers:
-            return
-        rows = await session.execute(
-            select(IntroRequest.brief_id, IntroRequest.atelier_id).where(
-                IntroRequest.atelier_id.in_([a.id for a in ateliers]),
-                IntroRequest.brief_id.in_([b.id for b in candidates]),
-            )
-        )
-        known = {(brief_id, atelier_id) for brief_id, atelier_id in rows.all()}
+        known = self._introduced
         for brief in candidates:
             fits = self._fits_of(brief)
             for atelier in ateliers:
@@ -431,6 +452,7 @@ async def plan_digests(
                 ).all()
                 if not people:
                     break
+                await composer.prefetch(session, people)
                 for user in people:
                     report.considered += 1
                     content = await composer.compose(session, user)
