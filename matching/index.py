@@ -65,6 +65,12 @@ def unit_word(unit: Unit, lang: str) -> str:
     return say(f"unit_{unit}", lang)
 
 
+def _amount(value: float, lang: str) -> str:
+    """ "32" or "32.50" ("32,50" in Italian): a price a piece as people write it."""
+    text = f"{value:.0f}" if float(value).is_integer() else f"{value:.2f}"
+    return text.replace(".", ",") if lang == "it" else text
+
+
 def per_unit(brief: BriefQuery, unit: Unit) -> str:
     """The designer's pieces per `unit`: "60", or "40–100" for a range."""
     shape = brief.shape
@@ -339,6 +345,7 @@ class AtelierIndex:
             self._capacity_said: BoolArray = np.zeros(0, dtype=np.bool_)
             self._rating: FloatArray = np.zeros(0, dtype=np.float64)
             self._reliability: FloatArray = np.zeros(0, dtype=np.float64)
+            self._price: FloatArray = np.zeros(0, dtype=np.float64)
         self._eligible = _widened(self._eligible, capacity, False)
         self._moq = _widened(self._moq, capacity, 0)
         self._moq_unit = _widened(self._moq_unit, capacity, 0)
@@ -351,6 +358,7 @@ class AtelierIndex:
         self._capacity_said = _widened(self._capacity_said, capacity, False)
         self._rating = _widened(self._rating, capacity, np.nan)
         self._reliability = _widened(self._reliability, capacity, np.nan)
+        self._price = _widened(self._price, capacity, np.nan)
 
     def _grow(self) -> None:
         capacity = self._capacity * 2
@@ -416,6 +424,9 @@ class AtelierIndex:
         self._rating[:n] = [np.nan if a.rating is None else a.rating for a in ateliers]
         self._reliability[:n] = [
             np.nan if a.reliability is None else a.reliability for a in ateliers
+        ]
+        self._price[:n] = [
+            np.nan if a.quoted_unit_price is None else a.quoted_unit_price for a in ateliers
         ]
         for columns, attribute in zip(self._columns(), _DERIVED_KEYS, strict=True):
             rows_of: dict[str, list[int]] = {}
@@ -490,6 +501,9 @@ class AtelierIndex:
         self._capacity_said[row] = atelier.available_capacity is not None
         self._rating[row] = atelier.rating if atelier.rating is not None else np.nan
         self._reliability[row] = atelier.reliability if atelier.reliability is not None else np.nan
+        self._price[row] = (
+            atelier.quoted_unit_price if atelier.quoted_unit_price is not None else np.nan
+        )
         self._mark(row, derived, True)
 
     def remove(self, ref: str) -> None:
@@ -704,6 +718,14 @@ class AtelierIndex:
         total += w.reliability * np.where(
             np.isnan(reliability), 0.0, np.clip(reliability, 0.0, 1.0) - 0.5
         )
+        budget = brief.budget_per_piece
+        if budget is not None:
+            # Full credit at or under budget, none at half as much again, half when unknown.
+            price = self._price[rows]
+            within = np.clip((1.5 * budget - price) / (0.5 * budget), 0.0, 1.0)
+            total += w.budget * np.where(np.isnan(price), 0.5, within)
+        else:
+            total += w.budget
         return total, fits, makes_it
 
     def _material_credit(self, rows: IntArray, materials: tuple[str, ...]) -> FloatArray:
@@ -916,6 +938,20 @@ class AtelierIndex:
         kept, made = atelier.on_time
         if made:
             reasons.append(say("on_time", lang, kept=kept, made=made))
+        if brief.budget_per_piece is not None and atelier.quoted_unit_price is not None:
+            key = (
+                "price_within"
+                if atelier.quoted_unit_price <= brief.budget_per_piece
+                else "price_above"
+            )
+            reasons.append(
+                say(
+                    key,
+                    lang,
+                    price=_amount(atelier.quoted_unit_price, lang),
+                    budget=_amount(brief.budget_per_piece, lang),
+                )
+            )
         return tuple(reasons)
 
     def _category_reason(self, derived: _Derived, wanted: _Understood, lang: str) -> str | None:

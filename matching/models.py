@@ -73,6 +73,7 @@ class AtelierProfile:
     reliability: float | None = None
     answer_hours: float | None = None
     on_time: tuple[int, int] = (0, 0)
+    quoted_unit_price: float | None = None  # its usual price a piece in past quotes, in EUR
 
     def __post_init__(self) -> None:
         if self.moq_per not in UNITS:
@@ -98,6 +99,17 @@ def _optional_int(
         bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
         raise _field_error(name, bounds, value)
     return value
+
+
+def _optional_amount(obj: dict[str, object], name: str) -> float | None:
+    value = obj.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise _field_error(name, "an amount above 0", value)
+    if value != value or value == float("inf"):
+        raise _field_error(name, "an amount above 0", value)
+    return float(value)
 
 
 def _strings(obj: dict[str, object], name: str) -> tuple[str, ...]:
@@ -143,8 +155,11 @@ class BriefQuery:
     styles: int = 1
     colourways: int = 1  # per style
     sizes: int = 1  # per colourway; 1 is "one size"
+    budget_per_piece: float | None = None  # EUR; a soft signal against ateliers' past quotes
 
     def __post_init__(self) -> None:
+        if self.budget_per_piece is not None and not self.budget_per_piece > 0:
+            raise ValueError("budget_per_piece must be above 0")
         if self.quantity_high is not None and self.quantity_high < self.quantity:
             raise ValueError("quantity_high must not be below quantity")
         OrderShape(self.styles, self.colourways, self.sizes)  # raises on a count below 1
@@ -212,6 +227,7 @@ class BriefQuery:
             styles=_optional_int(obj, "styles", 1) or 1,
             colourways=_optional_int(obj, "colourways", 1) or 1,
             sizes=size_count or 1,
+            budget_per_piece=_optional_amount(obj, "budget_per_piece"),
         )
 
 

@@ -41,6 +41,7 @@ class Weights:
     # for a poor one; an atelier with no record is neutral. Outside `total`, so scores of
     # ateliers without a record are exactly what they were.
     reliability: float = 4.0
+    budget: float = 3.0  # past quotes within the designer's budget a piece; half when unknown
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -62,6 +63,7 @@ class Weights:
             + self.lead_time
             + self.handwork
             + self.rating
+            + self.budget
         )
 
 
@@ -100,6 +102,14 @@ _MESSAGES: dict[str, dict[str, str]] = {
     "answers_hours": {"en": "answers in {hours} h", "it": "risponde in {hours} h"},
     "answers_days": {"en": "answers in {days} day(s)", "it": "risponde in {days} giorno/i"},
     "on_time": {"en": "{kept} of {made} on time", "it": "{kept} su {made} puntuali"},
+    "price_within": {
+        "en": "quoted €{price} a piece before — within your €{budget}",
+        "it": "ha proposto {price} € al pezzo — entro i tuoi {budget} €",
+    },
+    "price_above": {
+        "en": "quoted €{price} a piece before — above your €{budget}",
+        "it": "ha proposto {price} € al pezzo — oltre i tuoi {budget} €",
+    },
     "moq_fail": {
         "en": "needs {moq} per {unit} — you have {quantity}",
         "it": "richiede {moq} per {unit} — ne hai {quantity}",

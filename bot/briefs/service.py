@@ -210,6 +210,12 @@ def query_for(brief: Brief, *, today: date | None = None) -> matching.BriefQuery
         styles=shape.styles,
         colourways=shape.colourways,
         sizes=shape.sizes,
+        # The budget a piece, as a soft signal against ateliers' past quotes (in euros).
+        budget_per_piece=float(brief.budget_amount)
+        if brief.budget_amount is not None
+        and brief.budget_amount > 0
+        and (brief.budget_currency or "EUR") == "EUR"
+        else None,
         deadline_weeks=deadline_weeks,
         country=brief.country,
         region=brief.region,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import statistics
 from collections.abc import Collection, Sequence
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy import Select, Table, Text, and_, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import matching
-from bot.db.models import Atelier, Feedback
+from bot.db.models import Atelier, Feedback, Quote, QuoteState
 
 _TABLE: Table = Atelier.__table__  # type: ignore[assignment]
 _LISTS = ("specialties", "materials", "techniques", "certifications", "languages")
@@ -57,7 +58,10 @@ def _matched_columns() -> Select[Any]:
 
 
 def _profile(
-    row: Sequence[Any], rating: float | None, shared: dict[Any, Any] | None = None
+    row: Sequence[Any],
+    rating: float | None,
+    shared: dict[Any, Any] | None = None,
+    price: float | None = None,
 ) -> matching.AtelierProfile:
     # Positional, in _matched_columns() order: attribute access by name costs more than the
     # rest of the conversion at 100 000 rows.
@@ -114,6 +118,7 @@ def _profile(
         available_capacity,
         rating,
         moq_per,
+        quoted_unit_price=price,
     )
 
 
@@ -175,10 +180,33 @@ async def ratings(session: AsyncSession, ids: Collection[int] | None = None) -> 
     return found
 
 
+async def quoted_prices(
+    session: AsyncSession, ids: Collection[int] | None = None
+) -> dict[int, float]:
+    """Each atelier's median price a piece over the quotes it has sent in euros (every version
+    but the superseded ones): what a designer's budget is compared with."""
+    query = select(Quote.atelier_id, Quote.unit_price).where(
+        Quote.currency == "EUR", Quote.state != QuoteState.SUPERSEDED
+    )
+    prices: dict[int, list[float]] = {}
+    chosen = None if ids is None else list(ids)
+    starts = [0] if chosen is None else range(0, len(chosen), _CHUNK)
+    for start in starts:
+        statement = (
+            query
+            if chosen is None
+            else query.where(Quote.atelier_id.in_(chosen[start : start + _CHUNK]))
+        )
+        for atelier_id, price in (await session.execute(statement)).all():
+            prices.setdefault(atelier_id, []).append(float(price))
+    return {atelier_id: statistics.median(values) for atelier_id, values in prices.items()}
+
+
 async def load_registry(session: AsyncSession) -> list[tuple[int, matching.AtelierProfile]]:
     """Every listed atelier with its id, as the matcher sees it (the index filters
     unverified and paused ones), in id order."""
     rating_of = await ratings(session)
+    price_of = await quoted_prices(session)
     result = await session.stream(
         _matched_columns()
         .where(_TABLE.c.listed.is_(True))
@@ -188,7 +216,10 @@ async def load_registry(session: AsyncSession) -> list[tuple[int, matching.Ateli
     registry: list[tuple[int, matching.AtelierProfile]] = []
     shared: dict[Any, Any] = {}
     async for rows in result.partitions():
-        registry.extend((row[0], _profile(row, rating_of.get(row[0]), shared)) for row in rows)
+        registry.extend(
+            (row[0], _profile(row, rating_of.get(row[0]), shared, price_of.get(row[0])))
+            for row in rows
+        )
     return await _with_reliability(session, registry, None)
 
 
@@ -228,6 +259,7 @@ async def profiles_by_id(
     """The listed ateliers among `ids`; an id missing from the answer is deleted or unlisted."""
     chosen: Sequence[int] = sorted(ids)
     rating_of = await ratings(session, chosen)
+    price_of = await quoted_prices(session, chosen)
     found: dict[int, matching.AtelierProfile] = {}
     for start in range(0, len(chosen), _CHUNK):
         rows = await session.execute(
@@ -235,7 +267,12 @@ async def profiles_by_id(
                 and_(_TABLE.c.id.in_(chosen[start : start + _CHUNK]), _TABLE.c.listed.is_(True))
             )
         )
-        found.update({row[0]: _profile(row, rating_of.get(row[0])) for row in rows})
+        found.update(
+            {
+                row[0]: _profile(row, rating_of.get(row[0]), None, price_of.get(row[0]))
+                for row in rows
+            }
+        )
     return dict(await _with_reliability(session, list(found.items()), chosen))
 
 
