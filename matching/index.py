@@ -720,12 +720,10 @@ class AtelierIndex:
         )
         budget = brief.budget_per_piece
         if budget is not None:
-            # Full credit at or under budget, none at half as much again, half when unknown.
+            # +half the weight at or under budget, -half at half as much again, 0 when unknown.
             price = self._price[rows]
             within = np.clip((1.5 * budget - price) / (0.5 * budget), 0.0, 1.0)
-            total += w.budget * np.where(np.isnan(price), 0.5, within)
-        else:
-            total += w.budget
+            total += w.budget * np.where(np.isnan(price), 0.0, within - 0.5)
         return total, fits, makes_it
 
     def _material_credit(self, rows: IntArray, materials: tuple[str, ...]) -> FloatArray:
@@ -789,7 +787,7 @@ class AtelierIndex:
         w = self.weights
         # Ateliers that make the main product come first, whatever the material; other
         # products the brief names and related trades only fill in after them.
-        key = partial + np.where(fits, w.total + w.text, 0.0)
+        key = partial + np.where(fits, w.total + w.text + w.budget, 0.0)
         order = np.argsort(-key, kind="stable")
         if len(rows) > top:
             # Text similarity adds at most `weights.text`: nothing below this bar can reach the top.
@@ -833,8 +831,9 @@ class AtelierIndex:
             return ()
         broken = failing.sum(axis=0)
         # Fewest broken constraints first, then the best fit: what the designer could most easily bend.
-        # partial is at most weights.total, so this key orders by broken count, then fit.
-        key = broken * (self.weights.total + 1.0) - partial
+        # partial is at most weights.total (plus half the budget weight), so this key orders
+        # by broken count, then fit.
+        key = broken * (self.weights.total + self.weights.budget + 1.0) - partial
         keep = min(limit * 4, len(key))
         order = np.argpartition(key, keep - 1)[:keep] if keep < len(key) else np.arange(len(key))
         scored = self._with_text(rows[order], partial[order], brief)

@@ -41,7 +41,10 @@ class Weights:
     # for a poor one; an atelier with no record is neutral. Outside `total`, so scores of
     # ateliers without a record are exactly what they were.
     reliability: float = 4.0
-    budget: float = 3.0  # past quotes within the designer's budget a piece; half when unknown
+    # Past quotes against the designer's budget a piece: up to half of it added at or under
+    # budget, taken away at half as much again or more; nothing when either is unknown. It is
+    # not part of `total`, so briefs without a budget score exactly as before.
+    budget: float = 3.0
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -63,7 +66,6 @@ class Weights:
             + self.lead_time
             + self.handwork
             + self.rating
-            + self.budget
         )
 
 
