@@ -163,6 +163,8 @@ def make_registry(size: int, vocabulary: Vocabulary, rng: random.Random) -> list
                 available_capacity=rng.choice([None, None, rng.randrange(0, 5000)]),
                 rating=rng.choice([None, round(rng.uniform(2.5, 5.0), 1)]),
                 moq_per=rng.choice(MOQ_UNITS),
+                # A fifth of the registry has quoted before.
+                quoted_unit_price=round(rng.uniform(8, 120), 2) if rng.random() < 0.2 else None,
             )
         )
     return ateliers
@@ -199,6 +201,7 @@ def make_briefs(count: int, vocabulary: Vocabulary, rng: random.Random) -> list[
                 styles=styles,
                 colourways=colourways,
                 sizes=sizes,
+                budget_per_piece=rng.choice([None, None, 25.0, 60.0]),
                 deadline_weeks=weeks if rng.random() < 0.7 else None,
                 country=rng.choice([None, None, "IT", "PT"]),
                 certifications=tuple(rng.sample(CERTIFICATIONS, rng.choice([0, 0, 0, 1]))),

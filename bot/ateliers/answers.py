@@ -218,11 +218,27 @@ def _pieces(text: str, lang: str, *, allow_zero: bool = False) -> int | Problem:
     return quantity.value
 
 
+# "50 per colour", "100 a taglia", "30 each style", "20 per colorway": what a minimum counts.
+_MOQ_UNIT = re.compile(
+    r"\b(?:per|a|each|every|ogni|for\s+each|for\s+every|al|alla|per\s+ogni)\s+([^\W\d_]+)\s*$"
+)
+
+
 def parse_moq(text: str, lang: str, draft: dict[str, Any]) -> Answer:
+    """The minimum and what it counts: "30" (per style), "50 per colour", "100 per taglia"."""
+    unit = "style"
+    found = _MOQ_UNIT.search(text.strip().rstrip(".!").casefold())
+    if found:
+        named = matching.parse_unit(found.group(1))
+        before = text.strip().rstrip(".!")[: found.start()]
+        if named is not None:
+            unit, text = named, before
+        elif any(c.isdigit() for c in before):
+            return Problem("moq_unit")  # "50 per pair": a number per something else
     moq = _pieces(text, lang)
     if isinstance(moq, Problem):
         return moq
-    return {"moq": moq}
+    return {"moq": moq, "moq_per": unit}
 
 
 def parse_max_batch(text: str, lang: str, draft: dict[str, Any]) -> Answer:

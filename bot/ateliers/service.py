@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import outbox
 from bot.db.base import utcnow
-from bot.db.models import Atelier, AtelierSource, Role, User
+from bot.db.models import Atelier, AtelierSource, QuantityUnit, Role, User
 
 # How alike two names must be (rapidfuzz 0-100, after lower-casing and stripping punctuation)
 # for "Is this you?" to be worth asking.
@@ -56,6 +56,7 @@ class AtelierDraft:
     languages: tuple[str, ...]
     contact: str
     description: str
+    moq_per: str = QuantityUnit.STYLE.value  # what the minimum counts: style, colour or size
 
     @classmethod
     def from_answers(cls, answers: dict[str, Any]) -> AtelierDraft | None:
@@ -63,6 +64,8 @@ class AtelierDraft:
         values: dict[str, Any] = {}
         for f in fields(cls):
             if f.name not in answers or answers[f.name] is None:
+                if f.default is not MISSING:
+                    continue  # an answer a registration begun before it existed lacks
                 return None
             value = answers[f.name]
             values[f.name] = tuple(value) if isinstance(value, list) else value

@@ -55,7 +55,7 @@ FILLS: dict[str, tuple[str, ...]] = {
     "specialties": ("specialties", "category_ids"),
     "materials": ("materials",),
     "techniques": ("techniques",),
-    "moq": ("moq",),
+    "moq": ("moq", "moq_per"),
     "max_batch": ("max_batch",),
     "monthly_capacity": ("monthly_capacity",),
     "lead_time_weeks": ("lead_time_weeks",),

@@ -44,7 +44,7 @@ async def test_atelier_registers_in_english_with_typos_and_is_verified(bottega: 
             understood="knitwear, knitted accessories",
         ),
     )
-    assert "Minimum order per style: 30 pieces" in summary
+    assert "Minimum order: 30 pieces per style" in summary
     assert "Handwork: 80 %" in summary
 
     atelier = await atelier_of(bottega, 201)
@@ -86,7 +86,7 @@ async def test_atelier_registers_in_italian(bottega: RunningBot) -> None:
         ),
         lang="it",
     )
-    assert "Ordine minimo per modello: 30 pezzi" in summary
+    assert "Ordine minimo: 30 pezzi per modello" in summary
     assert "Materiali: lana, cashmere" in summary
     atelier = await atelier_of(bottega, 202)
     assert atelier.lead_time_weeks == 9
@@ -200,3 +200,20 @@ async def test_the_role_button_starts_registration_and_a_restart_resumes_it(
             await api.user_sends(205, "Biella, Piemonte")
             question = await api.wait_for(205, contains="(4/15)")
             assert "Che cosa produci?" in (question.text or "")
+
+
+async def test_an_atelier_says_what_its_minimum_counts(bottega: RunningBot) -> None:
+    summary = await register(
+        bottega,
+        207,
+        Registration(
+            name="Maglificio Colori",
+            place="Prato, Toscana",
+            specialties="knitwear",
+            understood="knitwear",
+            moq="50 per colour",
+        ),
+    )
+    assert "Minimum order: 50 pieces per colour" in summary
+    atelier = await atelier_of(bottega, 207)
+    assert (atelier.moq, atelier.moq_per) == (50, "colour")

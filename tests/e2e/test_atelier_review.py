@@ -252,7 +252,7 @@ async def test_registration_reads_scientific_notation_articles_and_fractions(
     await api.press(user, api.last(user), "Skip")
     summary = await api.wait_for(user, lambda m: "Confirm" in m.button_texts)
     text = summary.text or ""
-    assert "Minimum order per style: 50 pieces" in text
+    assert "Minimum order: 50 pieces per style" in text
     assert "Maximum per style: 300 pieces" in text
     assert "Monthly capacity: 1000 pieces" in text
     assert "Lead time: 5 weeks" in text and "Handwork: 80 %" in text

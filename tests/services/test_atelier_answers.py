@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.ateliers.answers import PARSERS, Problem, parse_free_capacity
+from bot.ateliers.answers import PARSERS, Problem, parse_free_capacity, parse_moq
 
 
 def parse(step: str, text: str, lang: str = "en", **draft: object) -> object:
@@ -26,7 +26,7 @@ def parse(step: str, text: str, lang: str = "en", **draft: object) -> object:
         ),
         ("materials", "wool, cashmere, buttons", {"materials": ["wool", "cashmere", "buttons"]}),
         ("techniques", "none", {"techniques": []}),
-        ("moq", "about 30", {"moq": 30}),
+        ("moq", "about 30", {"moq": 30, "moq_per": "style"}),
         ("max_batch", "300", {"max_batch": 300}),
         ("lead_time_weeks", "4-6 weeks", {"lead_time_weeks": 6}),
         ("lead_time_weeks", "3 mesi", {"lead_time_weeks": 13}),
@@ -73,3 +73,23 @@ def test_free_capacity_may_be_zero_but_not_negative() -> None:
     assert parse_free_capacity("venti", "it") == 20
     negative = parse_free_capacity("-3", "en")
     assert isinstance(negative, Problem) and negative.code == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("30", "en", {"moq": 30, "moq_per": "style"}),
+        ("50 per colour", "en", {"moq": 50, "moq_per": "colour"}),
+        ("100 per size", "en", {"moq": 100, "moq_per": "size"}),
+        ("100 a taglia", "it", {"moq": 100, "moq_per": "size"}),
+        ("40 per colore.", "it", {"moq": 40, "moq_per": "colour"}),
+        ("60 per modello", "it", {"moq": 60, "moq_per": "style"}),
+    ],
+)
+def test_a_minimum_and_what_it_counts(text: str, lang: str, expected: dict[str, object]) -> None:
+    assert parse_moq(text, lang, {}) == expected
+
+
+def test_a_minimum_per_something_else_is_asked_again() -> None:
+    answer = parse_moq("50 per pair", "en", {})
+    assert isinstance(answer, Problem) and answer.code == "moq_unit"
