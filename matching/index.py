@@ -928,7 +928,7 @@ class AtelierIndex:
         if atelier.rating is not None:
             reasons.append(say("rating", lang, rating=f"{atelier.rating:.1f}"))
         if atelier.answer_hours is not None:
-            if atelier.answer_hours < 24:
+            if atelier.answer_hours < 48:  # "36 h" rather than "1 days"
                 reasons.append(
                     say("answers_hours", lang, hours=max(1, round(atelier.answer_hours)))
                 )

@@ -1,8 +1,12 @@
-"""How a match is scored (all weights in one place) and how reasons are worded (EN/IT)."""
+"""How a match is scored (all weights in one place) and how reasons are worded (EN/IT, from the
+TOML catalogs in `matching/locales/`)."""
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, fields
+from functools import cache
+from importlib import resources
 
 LANGUAGES = ("en", "it")
 
@@ -69,103 +73,24 @@ class Weights:
         )
 
 
-_MESSAGES: dict[str, dict[str, str]] = {
-    "main": {"en": "{label} (main specialty)", "it": "{label} (specialità principale)"},
-    "secondary": {"en": "{label} (also makes it)", "it": "{label} (tra le loro specialità)"},
-    "related": {"en": "related work: {label}", "it": "lavorazione affine: {label}"},
-    "materials": {"en": "works {items}", "it": "lavora {items}"},
-    "no_material": {
-        "en": "does not list {items} among its materials",
-        "it": "non indica {items} tra i materiali",
-    },
-    "techniques": {"en": "{items}", "it": "{items}"},
-    "moq_ok": {
-        "en": "MOQ {moq} per {unit} ≤ your {quantity} per {unit}",
-        "it": "MOQ {moq} per {unit} ≤ i tuoi {quantity} per {unit}",
-    },
-    "lead_ok": {
-        "en": "{lead} weeks ≤ your {deadline}",
-        "it": "{lead} settimane ≤ le tue {deadline}",
-    },
-    "lead": {"en": "lead time {lead} weeks", "it": "consegna in {lead} settimane"},
-    "handwork": {"en": "{share} % handwork", "it": "{share} % lavorazione a mano"},
-    "certified": {"en": "{label} certified", "it": "certificazione {label}"},
-    "country": {"en": "based in {country}", "it": "sede in {country}"},
-    "region": {"en": "in {region}", "it": "in {region}"},
-    "capacity_free": {
-        "en": "{free} pieces free this month",
-        "it": "{free} pezzi liberi questo mese",
-    },
-    "capacity": {
-        "en": "capacity {capacity} pieces a month",
-        "it": "capacità {capacity} pezzi al mese",
-    },
-    "rating": {"en": "rated {rating}/5", "it": "valutazione {rating}/5"},
-    "answers_hours": {"en": "answers in {hours} h", "it": "risponde in {hours} h"},
-    "answers_days": {"en": "answers in {days} day(s)", "it": "risponde in {days} giorno/i"},
-    "on_time": {"en": "{kept} of {made} on time", "it": "{kept} su {made} puntuali"},
-    "price_within": {
-        "en": "quoted €{price} a piece before — within your €{budget}",
-        "it": "ha proposto {price} € al pezzo — entro i tuoi {budget} €",
-    },
-    "price_above": {
-        "en": "quoted €{price} a piece before — above your €{budget}",
-        "it": "ha proposto {price} € al pezzo — oltre i tuoi {budget} €",
-    },
-    "moq_fail": {
-        "en": "needs {moq} per {unit} — you have {quantity}",
-        "it": "richiede {moq} per {unit} — ne hai {quantity}",
-    },
-    "moq_over_batch": {
-        "en": "{moq} per {unit} is {needed} pieces a style — over its max batch of {max_batch}",
-        "it": "{moq} per {unit} fanno {needed} pezzi a modello — oltre il suo lotto massimo di "
-        "{max_batch}",
-    },
-    "batch_fail": {
-        "en": "max batch {max_batch} per style < your {quantity} per style",
-        "it": "lotto massimo {max_batch} per modello < i tuoi {quantity} per modello",
-    },
-    "unit_style": {"en": "style", "it": "modello"},
-    "unit_colour": {"en": "colour", "it": "colore"},
-    "unit_size": {"en": "size", "it": "taglia"},
-    "lead_fail": {
-        "en": "lead time {lead} weeks > your {deadline}",
-        "it": "consegna in {lead} settimane > le tue {deadline}",
-    },
-    "country_fail": {
-        "en": "based in {country}, not {wanted}",
-        "it": "sede in {country}, non {wanted}",
-    },
-    "not_understood": {
-        "en": "product not understood ({words}): ranked by materials and description",
-        "it": "prodotto non compreso ({words}): ordinati per materiali e descrizione",
-    },
-    "no_product": {
-        "en": "no product named: ranked by materials and description",
-        "it": "nessun prodotto indicato: ordinati per materiali e descrizione",
-    },
-    "nobody_makes": {
-        "en": "no listed atelier makes {label}: ranked by materials and description",
-        "it": "nessun laboratorio in elenco fa {label}: ordinati per materiali e descrizione",
-    },
-    "cert_fail": {"en": "no {label} certification", "it": "senza certificazione {label}"},
-    "handwork_fail": {
-        "en": "{share} % handwork < your {minimum} %",
-        "it": "{share} % lavorazione a mano < il tuo {minimum} %",
-    },
-}
-
-
 def check_language(lang: str) -> str:
     if lang not in LANGUAGES:
         raise ValueError(f"unsupported language {lang!r}; expected one of {', '.join(LANGUAGES)}")
     return lang
 
 
+@cache
+def _reasons(lang: str) -> dict[str, str]:
+    """The wording of reasons and near misses: `locales/<lang>/reasons.toml`, the same catalog
+    format as the bot's (which loads these files into its own catalog under `reasons.`)."""
+    text = resources.files("matching").joinpath("locales", lang, "reasons.toml").read_text("utf-8")
+    return {key: str(value) for key, value in tomllib.loads(text).items()}
+
+
 def say(key: str, lang: str, **values: object) -> str:
     """One reason or failure, worded in the requested language."""
-    return _MESSAGES[key][lang].format(**values)
+    return _reasons(check_language(lang))[key].format(**values)
 
 
 def message_keys() -> frozenset[str]:
-    return frozenset(_MESSAGES)
+    return frozenset(_reasons("en"))

@@ -69,3 +69,14 @@ VOI = re.compile(
 def test_italian_speaks_tu_to_everyone_without_assuming_gender() -> None:
     found = {k: v for k, v in catalog("it").items() if VOI.search(v)}
     assert found == {}
+
+
+def test_the_matchers_reasons_are_part_of_the_one_catalog() -> None:
+    from matching.scoring import message_keys, say
+
+    assert message_keys(), "the matcher has no wording"
+    for key in message_keys():
+        assert f"reasons.{key}" in catalog("en")
+    assert t("reasons.moq_fail", "it", moq=100, unit="taglia", quantity=40) == say(
+        "moq_fail", "it", moq=100, unit="taglia", quantity=40
+    )

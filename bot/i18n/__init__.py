@@ -1,7 +1,8 @@
 """Message catalogs in English and Italian.
 
 Catalogs are TOML files, one per flow (`locales/<lang>/<flow>.toml`), so each flow owns its
-strings. `t("designer.ask_quantity", "it", name=...)` looks a message up and formats it; a
+strings; the matcher's reasons (`matching/locales/<lang>/reasons.toml`) are part of the catalog.
+`t("designer.ask_quantity", "it", name=...)` looks a message up and formats it; a
 missing key in the requested language falls back to English, and a test keeps the two in step.
 
 A message that depends on a number is a table of the language's plural forms (CLDR, through
@@ -44,15 +45,21 @@ def _flatten(prefix: str, table: dict[str, Any], out: dict[str, str]) -> None:
             out[name] = str(value)
 
 
+# Every catalog of the product, in one format: the bot's flows and the matcher's reasons (the
+# matcher is a pure package and reads its own files; here they join the one catalog, so the
+# same checks keep every language in step).
+CATALOG_PACKAGES: tuple[str, ...] = ("bot.i18n", "matching")
+
+
 @cache
 def catalog(lang: str) -> dict[str, str]:
     messages: dict[str, str] = {}
-    folder = resources.files("bot.i18n").joinpath("locales", lang)
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml"):
-            _flatten(
-                entry.name.removesuffix(".toml"), tomllib.loads(entry.read_text("utf-8")), messages
-            )
+    for package in CATALOG_PACKAGES:
+        folder = resources.files(package).joinpath("locales", lang)
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.name.endswith(".toml"):
+                name = entry.name.removesuffix(".toml")
+                _flatten(name, tomllib.loads(entry.read_text("utf-8")), messages)
     return messages
 
 

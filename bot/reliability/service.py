@@ -72,11 +72,11 @@ class Reliability:
         return sum(w * v for w, v in parts) / sum(w for w, _ in parts)
 
     def reasons(self, lang: str) -> list[str]:
-        """ "answers in 1 day · 9 of 10 on time", in the reader's language."""
+        """ "answers in 3 days · 9 of 10 on time", in the reader's language."""
         found: list[str] = []
         if self.median_response is not None:
             hours = self.median_response.total_seconds() / 3600
-            if hours < 24:
+            if hours < 48:  # "36 h" rather than "1 days"
                 found.append(t("reliability.answers_hours", lang, hours=max(1, round(hours))))
             else:
                 found.append(t("reliability.answers_days", lang, days=round(hours / 24)))

@@ -77,7 +77,7 @@ async def test_the_figures_follow_every_event(
         assert measured.reasons("en") == [
             "answers in 2 h",
             "2 of 3 on time",
-            "1 order(s) completed",
+            "orders completed: 1",
         ]
         score = measured.score()
         assert score is not None and 0.0 < score < 1.0
