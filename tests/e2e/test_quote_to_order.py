@@ -36,7 +36,7 @@ DESIGNER, ROSSI, ALPINA = 7101, 7201, 7202
 WORDS = {
     "en": {
         "compare": "Compare quotes",
-        "quotes_for": "quote(s) for",
+        "quotes_for": "quotes for",
         "fits": "fits your deadline",
         "accept1": "Accept 1",
         "decline2": "Decline 2",
@@ -58,7 +58,7 @@ WORDS = {
     },
     "it": {
         "compare": "Confronta i preventivi",
-        "quotes_for": "preventivo/i per",
+        "quotes_for": "preventivi per",
         "fits": "entro la tua scadenza",
         "accept1": "Accetta 1",
         "decline2": "Rifiuta 2",
