@@ -13,9 +13,11 @@ someone played in an earlier session comes back as themselves.
 from __future__ import annotations
 
 import asyncio
+import tempfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
@@ -52,6 +54,8 @@ class TerminalChat:
     # Per person: the buttons a number presses, and the message that carries them.
     keyboards: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
     keyboard_of: dict[int, int] = field(default_factory=dict)
+    # Where pictures and documents the bot sends are saved, so they can be opened.
+    files_dir: Path = field(default_factory=lambda: Path(tempfile.gettempdir()) / "bottega-chat")
     seen: int = 0  # messages, edits and answers shown so far
     shown: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -112,8 +116,8 @@ class TerminalChat:
         if message.edited:
             title += " [dim](updated)[/dim]"
         self.console.print(title)
-        if message.kind == "photo":
-            self.console.print(f"[dim][picture, {message.file_size or 0} bytes][/dim]")
+        if message.kind in ("photo", "document"):
+            self._show_file(message)
         if message.text:
             self.console.print(message.plain_text, markup=False, highlight=False)
         if message.buttons:
@@ -126,6 +130,24 @@ class TerminalChat:
                 self.console.print("   ".join(cells), highlight=False)
             self.keyboards[message.chat_id] = keyboard
             self.keyboard_of[message.chat_id] = message.message_id
+
+    def _show_file(self, message: SentMessage) -> None:
+        """A picture or document the bot sent, saved to a file whose path is printed (a terminal
+        cannot show it; printed as plain text so nothing in it is read as markup)."""
+        what = "picture" if message.kind == "photo" else "document"
+        if message.file_data is None:
+            self.console.print(f"[{what}, {message.file_size or 0} bytes]", markup=False)
+            return
+        name = message.file_name or ("picture.png" if message.kind == "photo" else "document")
+        safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in Path(name).name)
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        path = self.files_dir / f"{message.chat_id}-{message.message_id}-{safe}"
+        path.write_bytes(message.file_data)
+        self.console.print(
+            f"[{what}, {len(message.file_data)} bytes, saved to {path}]",
+            markup=False,
+            highlight=False,
+        )
 
     def show_answer(self, answer: CallbackAnswer) -> None:
         self._saw()
@@ -141,11 +163,14 @@ async def run_chat(
     language: str = "en",
     console: Console | None = None,
     read_line: Callable[[str], str] = input,
+    files_dir: Path | None = None,
 ) -> None:
     console = console or Console()
     chat = TerminalChat(console=console, user_id=user_id)
+    if files_dir is not None:
+        chat.files_dir = files_dir
     chat.people[user_id] = Person(user_id, first_name, language)
-    api = LocalBotAPI(on_outgoing=chat.show, on_answer=chat.show_answer)
+    api = LocalBotAPI(on_outgoing=chat.show, on_answer=chat.show_answer, keep_files=True)
     await api.start()
     application = build_application(settings, token=LOCAL_TOKEN, base_url=api.base_url)
     await start_polling(application)

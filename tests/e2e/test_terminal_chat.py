@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from rich.console import Console
 
@@ -149,3 +150,17 @@ async def test_one_terminal_plays_both_sides_of_a_decision(database_url: str) ->
     assert "Ciao di nuovo, Rita!" in output
     assert "Playing: Admin, Rita." in output
     assert "You are Admin again." in output
+
+
+async def test_the_admins_stats_chart_is_saved_and_its_path_printed(
+    database_url: str, tmp_path: Path
+) -> None:
+    settings = make_settings(database_url, admin_user_ids="81")
+    output = await _chat(
+        settings, ["/stats", "/quit"], user_id=81, first_name="Admin", files_dir=tmp_path / "files"
+    )
+    saved = sorted((tmp_path / "files").iterdir())
+    assert len(saved) == 1
+    assert saved[0].read_bytes().startswith(b"\x89PNG")
+    # Printed as it is: a terminal's markup must not swallow the placeholder.
+    assert f"saved to {saved[0]}]" in output.replace("\n", "")
