@@ -8,7 +8,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Awaitable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
@@ -306,22 +306,15 @@ def ateliers_import(
     )
 
 
-@ateliers_app.command("export")
-def ateliers_export(
-    file: Annotated[
-        Path | None,
-        typer.Argument(
-            help="Output CSV (replaced only when the export succeeds); standard output when omitted."
-        ),
-    ] = None,
+def _export_csv(
+    file: Path | None, noun: str, export: Callable[[Any, io.StringIO], Awaitable[int]]
 ) -> None:
-    """Export the listed ateliers in the import format, plus `verified`."""
-    from bot.registry.importing import export_registry
-
+    """Write what `export` produces to `file` (replaced only when everything was read and
+    written) or to standard output; `noun` names one row ("atelier", "order")."""
     settings = _settings()
     if file is not None:
         if file.is_dir():
-            _fail(f"{file} is a folder; give a file name, e.g. {file / 'ateliers.csv'}")
+            _fail(f"{file} is a folder; give a file name, e.g. {file / f'{noun}s.csv'}")
         if not file.parent.is_dir():
             _fail(f"Cannot write {file}: the folder {file.parent} does not exist.")
 
@@ -329,7 +322,7 @@ def ateliers_export(
     buffer = io.StringIO(newline="")
 
     async def work(session: Any) -> int:
-        return await export_registry(session, buffer)
+        return await export(session, buffer)
 
     count = _run_db(settings, _with_session(settings, work))
     if file is None:
@@ -349,7 +342,22 @@ def ateliers_export(
         _fail(f"Cannot write {file}: {exc.strerror or exc}")
     finally:
         partial.unlink(missing_ok=True)
-    _say(f"Exported {count} atelier{'' if count == 1 else 's'} to {file}.")
+    _say(f"Exported {count} {noun}{'' if count == 1 else 's'} to {file}.")
+
+
+@ateliers_app.command("export")
+def ateliers_export(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Output CSV (replaced only when the export succeeds); standard output when omitted."
+        ),
+    ] = None,
+) -> None:
+    """Export the listed ateliers in the import format, plus `verified`."""
+    from bot.registry.importing import export_registry
+
+    _export_csv(file, "atelier", export_registry)
 
 
 @ateliers_app.command("verify")
@@ -673,36 +681,7 @@ def orders_export(
     """Every order as a CSV row: atelier, state, prices, sample rounds, dates (no contacts)."""
     from bot.orders.export import export_orders
 
-    settings = _settings()
-    if file is not None:
-        if file.is_dir():
-            _fail(f"{file} is a folder; give a file name, e.g. {file / 'orders.csv'}")
-        if not file.parent.is_dir():
-            _fail(f"Cannot write {file}: the folder {file.parent} does not exist.")
-    buffer = io.StringIO(newline="")
-
-    async def work(session: Any) -> int:
-        return await export_orders(session, buffer)
-
-    count = _run_db(settings, _with_session(settings, work))
-    if file is None:
-        _utf8_stdout()
-        try:
-            sys.stdout.write(buffer.getvalue())
-            sys.stdout.flush()
-        except BrokenPipeError:
-            _stdout_closed()
-        return
-    partial = file.with_name(f".{file.name}.{os.getpid()}.partial")
-    try:
-        with partial.open("w", encoding="utf-8", newline="") as stream:
-            stream.write(buffer.getvalue())
-        partial.replace(file)
-    except OSError as exc:
-        _fail(f"Cannot write {file}: {exc.strerror or exc}")
-    finally:
-        partial.unlink(missing_ok=True)
-    _say(f"Exported {count} order{'' if count == 1 else 's'} to {file}.")
+    _export_csv(file, "order", export_orders)
 
 
 # --- digest -----------------------------------------------------------------------------------
