@@ -2,6 +2,7 @@
 
     nice -n 10 .venv/bin/python benchmarks/bench_registry.py [--sizes 10000 100000]
         [--databases sqlite postgresql] [--postgres-url postgresql+asyncpg://…/test]
+        [--portfolio N] [--import-only]
 
 Registries are generated like the development set (`shared/data/dev/ateliers.csv`): its rows
 are the templates, with a ref, name, contact and description of their own, quantities jittered
@@ -94,14 +95,17 @@ def _typo(word: str, rng: random.Random) -> str:
     return word[:at] + rng.choice(_LETTERS) + word[at + 1 :]  # a letter replaced
 
 
-def generate_registry(path: Path, size: int, seed: int = 15) -> None:
-    """`size` rows shaped like the development set, written as the import format."""
+def generate_registry(path: Path, size: int, seed: int = 15, portfolio: int = 0) -> None:
+    """`size` rows shaped like the development set, written as the import format; with
+    `portfolio`, each row has a `portfolio` column of that many pictures (an https address for
+    the cover, Telegram-shaped file ids for the rest)."""
     rng = random.Random(seed)
     with DEV_ATELIERS.open(encoding="utf-8", newline="") as stream:
         templates = list(csv.DictReader(stream))
+    header = (*CSV_HEADER, "portfolio") if portfolio else CSV_HEADER
     with path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream, lineterminator="\n")
-        writer.writerow(CSV_HEADER)
+        writer.writerow(header)
         for number in range(size):
             row = dict(templates[rng.randrange(len(templates))])
             row["ref"] = f"R{number:07d}"
@@ -120,7 +124,13 @@ def generate_registry(path: Path, size: int, seed: int = 15) -> None:
                 specialties[0] = _typo(specialties[0], rng)
                 row["specialties"] = ";".join(specialties)
             row["description"] = f"{row['description']} Workshop number {number}."
-            writer.writerow([row[column] for column in CSV_HEADER])
+            row["portfolio"] = " ".join(
+                f"https://atelier{number}.example/cover.jpg"
+                if picture == 0
+                else f"AgACAgQAAxkBAAI{number:09d}x{picture:02d}ZxQ0l2kz7bLhZ1Q9T3"
+                for picture in range(portfolio)
+            )
+            writer.writerow([row[column] for column in header])
 
 
 def write_briefs(path: Path, count: int | None = None) -> list[dict[str, Any]]:
@@ -555,7 +565,9 @@ def drop_database(kind: str, url: str, postgres_url: str) -> None:
 # --- the run --------------------------------------------------------------------------------
 
 
-def run_size(kind: str, size: int, csv_path: Path, tmp: Path, postgres_url: str) -> dict[str, Any]:
+def run_size(
+    kind: str, size: int, csv_path: Path, tmp: Path, postgres_url: str, import_only: bool = False
+) -> dict[str, Any]:
     one_brief = tmp / "one_brief.jsonl"
     write_briefs(one_brief, 1)
     all_briefs = tmp / "briefs.jsonl"
@@ -574,6 +586,9 @@ def run_size(kind: str, size: int, csv_path: Path, tmp: Path, postgres_url: str)
     again = measure(_bottega("ateliers", "import", str(csv_path)), env)
     assert f"0 new, 0 updated, {size} unchanged" in again.stdout, again.stdout
     result["reimport"] = again
+    if import_only:
+        drop_database(kind, url, postgres_url)
+        return result
 
     result["load_floor"] = measure(_child("load-floor", url), {})
     result["start"] = measure(_child("start", url), env)
@@ -671,6 +686,12 @@ def main() -> None:
     )
     parser.add_argument("--briefs", type=int, default=1000, help="open briefs, with --users")
     parser.add_argument("--skip-registry", action="store_true", help="only the --users part")
+    parser.add_argument(
+        "--portfolio", type=int, default=0, help="pictures in each row's portfolio column"
+    )
+    parser.add_argument(
+        "--import-only", action="store_true", help="only the import, its re-import and floor"
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench_registry_"))
     results: list[dict[str, Any]] = []
@@ -678,7 +699,7 @@ def main() -> None:
     try:
         for size in args.sizes:
             csv_path = tmp / f"ateliers_{size}.csv"
-            generate_registry(csv_path, size)
+            generate_registry(csv_path, size, portfolio=args.portfolio)
             if size == max(args.sizes):
                 for users in args.users:
                     for kind in args.databases:
@@ -691,8 +712,16 @@ def main() -> None:
             if args.skip_registry:
                 continue
             for kind in args.databases:
-                result = run_size(kind, size, csv_path, tmp, args.postgres_url)
+                result = run_size(kind, size, csv_path, tmp, args.postgres_url, args.import_only)
                 results.append(result)
+                if args.import_only:
+                    print(
+                        f"{kind} {size}: import {result['import'].cell()}, "
+                        f"re-import {result['reimport'].cell()}, "
+                        f"floor {result['import_floor'].cell()}",
+                        flush=True,
+                    )
+                    continue
                 print(
                     f"{kind} {size}: import {result['import'].cell()}, "
                     f"re-import {result['reimport'].cell()}, floor {result['import_floor'].cell()}; "
@@ -708,7 +737,7 @@ def main() -> None:
             for file in tmp.glob("*.csv"):
                 shutil.copy(file, args.keep / file.name)
         shutil.rmtree(tmp, ignore_errors=True)
-    if results:
+    if results and not args.import_only:
         print_tables(results)
     if people:
         print_people(people)

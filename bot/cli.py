@@ -288,6 +288,7 @@ def ateliers_import(
                     session,
                     stream,
                     on_row=lambda line: progress.update(task, completed=line - 1),
+                    max_portfolio=settings.files_max_portfolio,
                 )
 
         try:
@@ -354,7 +355,7 @@ def ateliers_export(
         ),
     ] = None,
 ) -> None:
-    """Export the listed ateliers in the import format, plus `verified`."""
+    """Export the listed ateliers in the import format, plus `verified` and `portfolio`."""
     from bot.registry.importing import export_registry
 
     _export_csv(file, "atelier", export_registry)

@@ -152,6 +152,32 @@ def test_a_bad_csv_line_is_named_and_nothing_is_written(
     assert exported.stdout.strip().count("\n") == 0  # header only
 
 
+def test_the_portfolio_column_round_trips_within_files_max_portfolio(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    assert bottega("db", "upgrade", env=cli_env, cwd=tmp_path).returncode == 0
+    header = (REPO_ROOT / "bot" / "data" / "demo_ateliers.csv").read_text("utf-8").splitlines()[0]
+    pictures = "https://alfa.example/1.jpg https://alfa.example/2.jpg https://alfa.example/3.jpg"
+    registry = tmp_path / "ateliers.csv"
+    registry.write_text(
+        header + ",portfolio\n"
+        f"X1,Alfa,IT,,Prato,knitwear,,,10,100,100,4,50,,it,a@example.com,ok,{pictures}\n",
+        "utf-8",
+    )
+    env = {**cli_env, "FILES_MAX_PORTFOLIO": "2"}
+    refused = bottega("ateliers", "import", str(registry), env=env, cwd=tmp_path)
+    assert refused.returncode == 1
+    assert "line 2, column portfolio: 3 pictures; a portfolio holds at most 2" in refused.stderr
+    imported = bottega("ateliers", "import", str(registry), env=cli_env, cwd=tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    exported = tmp_path / "export.csv"
+    assert bottega("ateliers", "export", str(exported), env=cli_env, cwd=tmp_path).returncode == 0
+    header_out, row = exported.read_text("utf-8").splitlines()
+    assert header_out.endswith(",portfolio") and row.endswith("," + pictures)
+    again = bottega("ateliers", "import", str(exported), env=cli_env, cwd=tmp_path)
+    assert "0 new, 0 updated, 1 unchanged" in again.stdout
+
+
 def test_bad_brief_lines_are_reported_and_the_rest_still_run(
     cli_env: dict[str, str], tmp_path: Path
 ) -> None:

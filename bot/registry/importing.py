@@ -2,6 +2,11 @@
 
 Imports are all-or-nothing: every bad line is reported with its line number, column and reason,
 and nothing is written unless the whole file is valid.
+
+The optional `portfolio` column holds an atelier's pictures, cover first, separated by spaces
+(or line breaks): each a Telegram file id of a photo or an `https://` address. Neither can hold
+whitespace, so the separator never splits one. An empty cell leaves the portfolio as it is (as
+an empty `verified` leaves the verification); `-` says the atelier has none.
 """
 
 from __future__ import annotations
@@ -12,18 +17,20 @@ import difflib
 import functools
 import itertools
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import urlsplit
 
 import pycountry
-from sqlalchemy import JSON, Table, Text, bindparam, cast, select, update
+from sqlalchemy import JSON, Table, Text, bindparam, cast, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import matching
 from bot.db.base import utcnow
-from bot.db.models import Atelier, AtelierSource, QuantityUnit
+from bot.db.models import Atelier, AtelierSource, FileKind, FilePurpose, FileRef, QuantityUnit
 from matching import parse_unit
 from parsing import MAX_LEAD_TIME_WEEKS
 
@@ -46,7 +53,7 @@ CSV_COLUMNS: tuple[str, ...] = (
     "contact",
     "description",
 )
-OPTIONAL_COLUMNS: tuple[str, ...] = ("moq_per", "verified")
+OPTIONAL_COLUMNS: tuple[str, ...] = ("moq_per", "verified", "portfolio")
 LIST_COLUMNS = frozenset({"specialties", "materials", "techniques", "certifications", "languages"})
 TEXT_LIMITS = {
     "ref": 64,
@@ -61,6 +68,13 @@ MAX_ITEM_LEN = 120
 MAX_QUANTITY = 10_000_000
 _TRUE = {"1", "true", "yes", "y", "si", "sì", "verified"}
 _FALSE = {"0", "false", "no", "n", "pending", "unverified"}
+# The portfolio column: as many pictures as one album holds (FILES_MAX_PORTFOLIO may say fewer).
+MAX_PORTFOLIO = 10
+NO_PORTFOLIO = "-"
+# Telegram's file ids are URL-safe base64; the shortest real ones are far longer than this.
+_FILE_ID = re.compile(r"[A-Za-z0-9_-]{12,512}")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+MAX_PICTURE_LEN = 512  # what file_refs.file_id holds
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +115,9 @@ class AtelierRecord:
     # registry), an existing one keeps its state, so a re-import never verifies a pending
     # registration behind the administrator's back.
     verified: bool | None = None
+    # None when the file does not say (no column, or an empty cell): the portfolio stays as it
+    # is. Otherwise the pictures it is to hold, cover first; () for `-`, none at all.
+    portfolio: tuple[str, ...] | None = None
 
 
 @dataclass(slots=True)
@@ -183,7 +200,54 @@ def _read_languages(codes: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str,
     return tuple(c.lower() for c in codes), tuple(c for c in codes if not _is_language(c.lower()))
 
 
-def _check_row(line: int, row: dict[str, str], errors: list[RowError]) -> AtelierRecord | None:
+def _picture_problem(entry: str) -> str | None:
+    """Why one portfolio entry cannot be imported (None: it is a file id or an https address)."""
+    shown = repr(entry[:60] + ("…" if len(entry) > 60 else ""))
+    if len(entry) > MAX_PICTURE_LEN:
+        return f"{shown} is longer than {MAX_PICTURE_LEN} characters"
+    if _FILE_ID.fullmatch(entry):
+        return None
+    if not entry.isprintable():
+        return f"{shown} has characters that cannot be part of an address"
+    if not _SCHEME.match(entry):
+        return f"{shown} is neither a Telegram file id nor an https:// address"
+    try:
+        parts = urlsplit(entry)
+        hostname = parts.hostname
+    except ValueError:
+        return f"{shown} is not a valid address"
+    if parts.scheme.lower() != "https":
+        return f"{shown} is not an https:// address; only https links can be imported"
+    if not hostname or parts.username is not None or parts.password is not None:
+        return f"{shown} has no host to fetch the picture from"
+    return None
+
+
+def _read_portfolio(
+    raw: str, line: int, errors: list[RowError], limit: int
+) -> tuple[str, ...] | None:
+    """The portfolio a cell asks for (see the module's docstring), or None when it is empty."""
+    entries = tuple(dict.fromkeys(raw.split()))
+    if not entries:
+        return None
+    if entries == (NO_PORTFOLIO,):
+        return ()
+    if len(entries) > limit:
+        errors.append(
+            RowError(
+                line, "portfolio", f"{len(entries)} pictures; a portfolio holds at most {limit}"
+            )
+        )
+    for entry in entries:
+        problem = _picture_problem(entry)
+        if problem is not None:
+            errors.append(RowError(line, "portfolio", problem))
+    return entries
+
+
+def _check_row(
+    line: int, row: dict[str, str], errors: list[RowError], *, max_portfolio: int = MAX_PORTFOLIO
+) -> AtelierRecord | None:
     before = len(errors)
     values: dict[str, Any] = {}
     for column, kind, limit in _COLUMN_CHECKS:
@@ -260,6 +324,11 @@ def _check_row(line: int, row: dict[str, str], errors: list[RowError]) -> Atelie
     else:
         errors.append(RowError(line, "verified", f"{verified_raw[:20]!r} is not true or false"))
         values["verified"] = True
+
+    portfolio_raw = row.get("portfolio")
+    values["portfolio"] = (
+        None if not portfolio_raw else _read_portfolio(portfolio_raw, line, errors, max_portfolio)
+    )
 
     if len(errors) > before:
         return None
@@ -364,24 +433,32 @@ def scan_registry_file(path: Path) -> tuple[int, bool]:
 
 
 def parse_registry_csv(
-    stream: TextIO, *, on_row: Callable[[int], None] | None = None
+    stream: TextIO,
+    *,
+    on_row: Callable[[int], None] | None = None,
+    max_portfolio: int = MAX_PORTFOLIO,
 ) -> tuple[list[AtelierRecord], list[RowError]]:
     """Read and validate a whole registry file; returns the good rows and every problem found.
 
     Errors name the line a record starts on, even when a quoted value spans several lines.
     """
     errors: list[RowError] = []
-    records = list(iter_registry_csv(stream, errors, on_row=on_row))
+    records = list(iter_registry_csv(stream, errors, on_row=on_row, max_portfolio=max_portfolio))
     return records, errors
 
 
 def iter_registry_csv(
-    stream: TextIO, errors: list[RowError], *, on_row: Callable[[int], None] | None = None
+    stream: TextIO,
+    errors: list[RowError],
+    *,
+    on_row: Callable[[int], None] | None = None,
+    max_portfolio: int = MAX_PORTFOLIO,
 ) -> Iterator[AtelierRecord]:
     """The good rows of a registry file as they are read; every problem goes to `errors`.
 
     Reading goes on after a bad line, so one pass reports them all; a caller that writes
-    as it reads stops writing at the first one.
+    as it reads stops writing at the first one. A portfolio holds at most `max_portfolio`
+    pictures (FILES_MAX_PORTFOLIO).
     """
     try:
         first = stream.readline()
@@ -456,7 +533,7 @@ def iter_registry_csv(
                     RowError(line, "", f"has {count} of {len(header)} columns (a value is missing)")
                 )
                 continue
-            record = _check_row(line, row, errors)
+            record = _check_row(line, row, errors, max_portfolio=max_portfolio)
             if record is None:
                 continue
             if record.ref in first_line_of:
@@ -509,7 +586,7 @@ def category_ids_for(specialties: Iterable[str]) -> list[str]:
 
 # The columns an import writes, in the record's order; `verified` only when the file says.
 _RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(AtelierRecord))
-_WRITTEN = tuple(name for name in _RECORD_FIELDS if name != "verified")
+_WRITTEN = tuple(name for name in _RECORD_FIELDS if name not in ("verified", "portfolio"))
 _TABLE: Table = Atelier.__table__  # type: ignore[assignment]
 # Rows are looked up and written in chunks: bounded statements and bounded memory.
 _CHUNK = 1000
@@ -561,11 +638,21 @@ async def _upsert_chunk(
         cast(_TABLE.c[n], Text).label(n) if n in _LIST_FIELDS else _TABLE.c[n] for n in _COMPARED
     ]
     rows = await session.execute(
-        select(_TABLE.c.id, _TABLE.c.ref, _TABLE.c.verified, *compared).where(
+        select(_TABLE.c.id, _TABLE.c.ref, _TABLE.c.verified, _TABLE.c.owner_id, *compared).where(
             _TABLE.c.ref.in_([r.ref for r in chunk])
         )
     )
     existing = {row.ref: row for row in rows}
+    portfolios = _Portfolios()
+    if any(record.portfolio is not None for record in chunk):
+        await portfolios.load(
+            session,
+            [
+                row.id
+                for record in chunk
+                if record.portfolio is not None and (row := existing.get(record.ref)) is not None
+            ],
+        )
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     verifications: list[dict[str, Any]] = []
@@ -592,12 +679,25 @@ async def _upsert_chunk(
         if record.verified is not None and record.verified != row.verified:
             verifications.append({"_id": row.id, "verified": record.verified})
             changed = True
+        if record.portfolio is not None and portfolios.replace(
+            row.id, row.owner_id, record.portfolio
+        ):
+            changed = True
         if changed:
             report.updated += 1
         else:
             report.unchanged += 1
     if inserts:
         await _insert(session, inserts)
+        new_portfolios = {
+            r.ref: r.portfolio for r in chunk if r.portfolio and r.ref not in existing
+        }
+        if new_portfolios:
+            for atelier_id, ref in await session.execute(
+                select(_TABLE.c.id, _TABLE.c.ref).where(_TABLE.c.ref.in_(list(new_portfolios)))
+            ):
+                portfolios.replace(atelier_id, None, new_portfolios[ref])
+    await portfolios.write(session)
     if updates:
         await session.execute(
             update(_TABLE)
@@ -612,6 +712,95 @@ async def _upsert_chunk(
             .values(verified=bindparam("verified")),
             verifications,
         )
+
+
+_FILES: Table = FileRef.__table__  # type: ignore[assignment]
+# Rows of the ids of one statement (SQLite's bound-parameter limit was 999 before 3.32).
+_ID_BATCH = 900
+
+
+@dataclass(frozen=True, slots=True)
+class _Picture:
+    id: int
+    file_id: str
+    position: int
+
+
+class _Portfolios:
+    """The portfolios one chunk of an import replaces, read and written a chunk at a time.
+
+    A picture the new portfolio keeps keeps its row (so a photo its atelier sent in the bot
+    keeps its caption and Telegram's unique id) and takes its new position; the others go, and
+    new ones are added as photos.
+    """
+
+    def __init__(self) -> None:
+        self._current: dict[int, list[_Picture]] = {}
+        self._deleted: list[int] = []
+        self._moved: list[dict[str, Any]] = []
+        self._added: list[dict[str, Any]] = []
+
+    async def load(self, session: AsyncSession, atelier_ids: Sequence[int]) -> None:
+        for start in range(0, len(atelier_ids), _ID_BATCH):
+            rows = await session.execute(
+                select(_FILES.c.atelier_id, _FILES.c.id, _FILES.c.file_id, _FILES.c.position)
+                .where(
+                    _FILES.c.atelier_id.in_(atelier_ids[start : start + _ID_BATCH]),
+                    _FILES.c.purpose == FilePurpose.PORTFOLIO,
+                )
+                .order_by(_FILES.c.atelier_id, _FILES.c.position, _FILES.c.id)
+            )
+            for atelier_id, file_ref_id, file_id, position in rows:
+                self._current.setdefault(atelier_id, []).append(
+                    _Picture(file_ref_id, file_id, position)
+                )
+
+    def replace(self, atelier_id: int, owner_id: int | None, pictures: Sequence[str]) -> bool:
+        """Plan the atelier's portfolio as `pictures`; False when it already is just that."""
+        current = self._current.get(atelier_id, [])
+        if [picture.file_id for picture in current] == list(pictures):
+            return False
+        kept: dict[str, _Picture] = {}
+        for picture in current:
+            if picture.file_id in pictures and picture.file_id not in kept:
+                kept[picture.file_id] = picture
+            else:
+                self._deleted.append(picture.id)
+        now = utcnow()
+        for position, file_id in enumerate(pictures):
+            found = kept.get(file_id)
+            if found is not None:
+                if found.position != position:
+                    self._moved.append({"_id": found.id, "position": position})
+                continue
+            self._added.append(
+                {
+                    "purpose": FilePurpose.PORTFOLIO.value,
+                    "owner_id": owner_id,
+                    "brief_id": None,
+                    "atelier_id": atelier_id,
+                    "kind": FileKind.PHOTO.value,
+                    "file_id": file_id,
+                    "position": position,
+                    "created_at": now,
+                }
+            )
+        return True
+
+    async def write(self, session: AsyncSession) -> None:
+        for start in range(0, len(self._deleted), _ID_BATCH):
+            await session.execute(
+                delete(_FILES).where(_FILES.c.id.in_(self._deleted[start : start + _ID_BATCH]))
+            )
+        if self._moved:
+            await session.execute(
+                update(_FILES)
+                .where(_FILES.c.id == bindparam("_id"))
+                .values(position=bindparam("position")),
+                self._moved,
+            )
+        if self._added:
+            await session.execute(insert(_FILES), self._added)
 
 
 def _decoded(values: dict[str, Any]) -> dict[str, Any]:
@@ -655,7 +844,11 @@ _SQLITE_INSERT = (
 
 
 async def import_registry(
-    session: AsyncSession, stream: TextIO, *, on_row: Callable[[int], None] | None = None
+    session: AsyncSession,
+    stream: TextIO,
+    *,
+    on_row: Callable[[int], None] | None = None,
+    max_portfolio: int = MAX_PORTFOLIO,
 ) -> ImportReport:
     """Validate the whole file and upsert it in one transaction, or write nothing.
 
@@ -669,7 +862,9 @@ async def import_registry(
     try:
         async with session.begin():
             chunk: list[AtelierRecord] = []
-            for record in iter_registry_csv(stream, errors, on_row=on_row):
+            for record in iter_registry_csv(
+                stream, errors, on_row=on_row, max_portfolio=max_portfolio
+            ):
                 if errors:
                     chunk.clear()
                     continue
@@ -686,25 +881,47 @@ async def import_registry(
     return report
 
 
-def _row_for_export(atelier: Atelier) -> list[str]:
+def _row_for_export(atelier: Atelier, portfolio: Sequence[str]) -> list[str]:
     out: list[str] = []
     for column in CSV_COLUMNS:
         value = getattr(atelier, column)
         out.append(";".join(value) if column in LIST_COLUMNS else str(value))
     out.append(atelier.moq_per)
     out.append("true" if atelier.verified else "false")
+    out.append(" ".join(portfolio))
     return out
 
 
 async def export_registry(session: AsyncSession, stream: TextIO) -> int:
-    """Write every listed atelier in the import format (plus `verified`); returns the count."""
+    """Write every listed atelier in the import format (plus `verified` and `portfolio`);
+    returns the count.
+
+    One streamed query: each atelier comes with its portfolio's rows (cover first), so the
+    export reads nothing per atelier and holds one atelier at a time.
+    """
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow([*CSV_COLUMNS, *OPTIONAL_COLUMNS])
     count = 0
-    result = await session.stream_scalars(
-        select(Atelier).where(Atelier.listed.is_(True)).order_by(Atelier.ref)
+    result = await session.stream(
+        select(Atelier, FileRef.file_id)
+        .outerjoin(
+            FileRef,
+            (FileRef.atelier_id == Atelier.id) & (FileRef.purpose == FilePurpose.PORTFOLIO),
+        )
+        .where(Atelier.listed.is_(True))
+        .order_by(Atelier.ref, FileRef.position, FileRef.id)
     )
-    async for atelier in result:
-        writer.writerow(_row_for_export(atelier))
+    current: Atelier | None = None
+    pictures: list[str] = []
+    async for atelier, file_id in result:
+        if current is not None and atelier.id != current.id:
+            writer.writerow(_row_for_export(current, pictures))
+            count += 1
+            pictures = []
+        current = atelier
+        if file_id is not None:
+            pictures.append(file_id)
+    if current is not None:
+        writer.writerow(_row_for_export(current, pictures))
         count += 1
     return count
