@@ -8,11 +8,16 @@ One terminal can play several people: `/as NAME` (optionally `/as NAME it`) swit
 another one, so both sides of an introduction can be watched. Messages to the others are
 shown too, headed with their name. A name always stands for the same Telegram id, so
 someone played in an earlier session comes back as themselves.
+
+`/file PATH [caption]` sends a file from this computer as the person played: a picture (jpg,
+png, webp) as a photo, anything else as a document with its name and type, the way a Telegram
+app sends them, so a tech pack can be sent from the terminal. A path with spaces may be quoted.
 """
 
 from __future__ import annotations
 
 import asyncio
+import mimetypes
 import tempfile
 import zlib
 from collections.abc import Callable
@@ -25,10 +30,21 @@ from rich.markup import escape
 from bot.app import build_application, start_polling, stop_polling
 from bot.config import Settings
 from localbotapi import CallbackAnswer, LocalBotAPI, SentMessage
+from localbotapi.files import BOT_DOWNLOAD_LIMIT, image_size
 
 LOCAL_TOKEN = "1000000:LOCAL-TERMINAL-CHAT"
 QUIT = {"/quit", "/exit", ":q"}
 SWITCH = "/as"
+SEND_FILE = "/file"
+# What a Telegram app sends as a photo (compressed, without its name); anything else goes as a
+# document with its name and type.
+PHOTO_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".webp"})
+# The size of a photo whose header says none (Telegram's usual largest size).
+DEFAULT_PHOTO_SIZE = (1280, 960)
+FILE_USAGE = (
+    "/file PATH [caption] sends a file as the person you play: a jpg, png or webp picture as a "
+    'photo, anything else as a document. Quote a path with spaces: /file "my pack.pdf" v2'
+)
 QUIET = 0.3  # seconds without a new message after which a reply counts as complete
 # Ids of people named with /as: far above the small ids people pass with --user-id.
 NAMED_IDS_FROM = 1_000_000
@@ -155,6 +171,90 @@ class TerminalChat:
             self.console.print(f"[yellow]» {escape(answer.text)}[/yellow]", highlight=False)
 
 
+@dataclass(frozen=True, slots=True)
+class LocalFile:
+    """A file from this computer, read as a Telegram app would send it."""
+
+    path: Path
+    kind: str  # photo or document
+    data: bytes  # empty when larger than a bot may download: nobody could fetch the bytes
+    size: int
+    mime_type: str
+    width: int = 0
+    height: int = 0
+
+
+class UnsendableFileError(Exception):
+    """The line to print instead of sending: the path is missing, a folder, unreadable…"""
+
+
+def split_file_command(rest: str) -> tuple[str, str | None]:
+    """The path and caption of `/file PATH [caption]`: a quoted path, or the longest run of
+    words that names an existing file (so a path with spaces works unquoted), or the first."""
+    rest = rest.strip()
+    if rest[:1] in {'"', "'"}:
+        end = rest.find(rest[0], 1)
+        if end > 0:
+            return rest[1:end], rest[end + 1 :].strip() or None
+    words = rest.split(" ")
+    for count in range(len(words), 0, -1):
+        candidate = " ".join(words[:count])
+        if Path(candidate).expanduser().is_file():
+            return candidate, " ".join(words[count:]).strip() or None
+    return words[0], " ".join(words[1:]).strip() or None
+
+
+def read_local_file(raw_path: str) -> LocalFile:
+    """The file at `raw_path`, or UnsendableFileError saying why it cannot be sent."""
+    path = Path(raw_path).expanduser()
+    try:
+        if path.is_dir():
+            raise UnsendableFileError(f"{path} is a folder, not a file; nothing was sent.")
+        if not path.exists():
+            raise UnsendableFileError(f"There is no file at {path}; nothing was sent.")
+        size = path.stat().st_size
+        if size == 0:
+            raise UnsendableFileError(
+                f"{path} is empty, and Telegram sends no empty files; nothing was sent."
+            )
+        # A file too big for a bot to download is announced with its size, as Telegram does,
+        # without reading it.
+        data = path.read_bytes() if size <= BOT_DOWNLOAD_LIMIT else b""
+    except OSError as exc:
+        raise UnsendableFileError(
+            f"Cannot read {path}: {exc.strerror or exc}; nothing was sent."
+        ) from exc
+    if path.suffix.lower() in PHOTO_SUFFIXES:
+        width, height = image_size(data) or DEFAULT_PHOTO_SIZE
+        mime = mimetypes.guess_type(path.name)[0] or "image/jpeg"
+        return LocalFile(path, "photo", data, size, mime, width, height)
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return LocalFile(path, "document", data, size, mime)
+
+
+async def send_local_file(
+    api: LocalBotAPI, user_id: int, file: LocalFile, caption: str | None
+) -> int:
+    """Send the file as the user, through the same simulated-user updates the tests use."""
+    if file.kind == "photo":
+        return await api.user_sends_photo(
+            user_id,
+            file.data,
+            caption=caption,
+            width=file.width,
+            height=file.height,
+            file_size=file.size,
+        )
+    return await api.user_sends_document(
+        user_id,
+        file.data,
+        file_name=file.path.name,
+        mime_type=file.mime_type,
+        caption=caption,
+        file_size=file.size,
+    )
+
+
 async def run_chat(
     settings: Settings,
     *,
@@ -164,20 +264,27 @@ async def run_chat(
     console: Console | None = None,
     read_line: Callable[[str], str] = input,
     files_dir: Path | None = None,
+    api: LocalBotAPI | None = None,
 ) -> None:
+    """Chat until /quit. `api`: a local server already started by the caller, who stops it
+    (and may look at what it holds afterwards); by default the chat runs one of its own."""
     console = console or Console()
     chat = TerminalChat(console=console, user_id=user_id)
     if files_dir is not None:
         chat.files_dir = files_dir
     chat.people[user_id] = Person(user_id, first_name, language)
-    api = LocalBotAPI(on_outgoing=chat.show, on_answer=chat.show_answer, keep_files=True)
+    own_api = api is None
+    if api is None:
+        api = LocalBotAPI()
+    api.on_outgoing, api.on_answer, api.keep_files = chat.show, chat.show_answer, True
     await api.start()
     application = build_application(settings, token=LOCAL_TOKEN, base_url=api.base_url)
     await start_polling(application)
     console.print(
         "[bold]Bottega terminal chat[/bold] – the real bot, locally. Type a message and press Enter; "
         "type a [cyan]number[/cyan] to press that button; [bold]/as NAME[/bold] [dim](en|it)[/dim] "
-        "to play someone else; [bold]/quit[/bold] to leave."
+        "to play someone else; [bold]/file PATH[/bold] [dim](caption)[/dim] to send a picture or "
+        "document; [bold]/quit[/bold] to leave."
     )
 
     async def play(person: Person) -> None:
@@ -227,6 +334,9 @@ async def run_chat(
                 chat.people[person.user_id] = person
                 await play(person)
                 continue
+            if words[0] == SEND_FILE:
+                await _send_file(api, chat, line[len(SEND_FILE) :])
+                continue
             if line.isdigit() and 1 <= int(line) <= len(chat.buttons):
                 message_id, data = chat.buttons[int(line) - 1]
                 await api.user_presses(chat.user_id, message_id, data)
@@ -234,5 +344,27 @@ async def run_chat(
                 await api.user_sends(chat.user_id, line)
     finally:
         await stop_polling(application)
-        await api.stop()
+        if own_api:
+            await api.stop()
     console.print("Bye!")
+
+
+async def _send_file(api: LocalBotAPI, chat: TerminalChat, rest: str) -> None:
+    """`/file PATH [caption]`: the file goes as the person played, or a line says why not."""
+    if not rest.strip():
+        chat.console.print(FILE_USAGE, markup=False, highlight=False)
+        chat.seen += 1  # nothing to wait for
+        return
+    raw_path, caption = split_file_command(rest)
+    try:
+        file = read_local_file(raw_path)
+    except UnsendableFileError as refusal:
+        chat.console.print(f"[red]{escape(str(refusal))}[/red]", highlight=False)
+        chat.seen += 1
+        return
+    what = "photo" if file.kind == "photo" else f"document, {file.mime_type}"
+    chat.console.print(
+        f"[dim]Sending {escape(file.path.name)} ({what}, {file.size:,} bytes).[/dim]",
+        highlight=False,
+    )
+    await send_local_file(api, chat.user_id, file, caption)

@@ -164,3 +164,70 @@ async def test_the_admins_stats_chart_is_saved_and_its_path_printed(
     assert saved[0].read_bytes().startswith(b"\x89PNG")
     # Printed as it is: a terminal's markup must not swallow the placeholder.
     assert f"saved to {saved[0]}]" in output.replace("\n", "")
+
+
+async def test_a_file_sent_from_the_terminal_joins_the_pack_and_downloads_as_it_was(
+    database_url: str, tmp_path: Path
+) -> None:
+    """`/file PATH [caption]` sends a document or a photo as the person played; the local
+    server serves it through getFile and its download like any file a user sends; a path that
+    is missing or a folder is named in the terminal and nothing is sent."""
+    from sqlalchemy import select
+    from telegram import Bot
+
+    from bot.chat import LOCAL_TOKEN
+    from bot.db import create_engine, create_session_factory
+    from bot.db.models import FileRef
+    from localbotapi import LocalBotAPI
+    from tests.e2e.test_brief_pack import png
+
+    folder = tmp_path / "designs"
+    folder.mkdir()
+    pack = folder / "tech pack v2.pdf"
+    pack.write_bytes(b"%PDF-1.4 tech pack\n" * 100)
+    front = folder / "front.png"
+    front.write_bytes(png(90))
+    interview = ["1", "cardigans", "1", "done", "80", "3", "2", "XS-XL", "in 12 weeks", "45 €"]
+    interview += ["Italy", "none", "none"]
+    lines = [
+        *interview,
+        "/file",
+        f"/file {folder / 'missing.pdf'}",
+        f"/file {folder}",
+        f"/file {pack} first draft",
+        f'/file "{front}" front view',
+        "/quit",
+    ]
+    settings = make_settings(database_url)
+    api = LocalBotAPI()
+    await api.start()
+    try:
+        output = await _chat(settings, lines, user_id=90, api=api)
+        flat = output.replace("\n", "")
+        assert "Send a tech pack" in output
+        assert "/file PATH [caption] sends a file as the person you play" in flat
+        assert f"There is no file at {folder / 'missing.pdf'}; nothing was sent." in flat
+        assert f"{folder} is a folder, not a file; nothing was sent." in flat
+        assert "Sending tech pack v2.pdf (document, application/pdf, 1,900 bytes)." in flat
+        assert "tech pack v2.pdf kept (1 of 10)." in output
+        assert "Photo kept (2 of 10)." in output
+
+        engine = create_engine(settings.database_url)
+        try:
+            async with create_session_factory(engine)() as session:
+                kept = list(
+                    (await session.scalars(select(FileRef).order_by(FileRef.position))).all()
+                )
+        finally:
+            await engine.dispose()
+        assert [(f.kind, f.file_name, f.mime_type, f.size, f.caption) for f in kept] == [
+            ("document", "tech pack v2.pdf", "application/pdf", 1900, "first draft"),
+            ("photo", None, "image/jpeg", len(png(90)), "front view"),
+        ]
+        async with Bot(LOCAL_TOKEN, base_url=api.base_url, base_file_url=api.base_file_url) as bot:
+            for stored, original in zip(kept, (pack, front), strict=True):
+                file = await bot.get_file(stored.file_id)
+                assert file.file_size == original.stat().st_size
+                assert bytes(await file.download_as_bytearray()) == original.read_bytes()
+    finally:
+        await api.stop()
