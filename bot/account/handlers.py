@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from telegram import Update
@@ -16,9 +15,7 @@ from bot.persistence import DatabasePersistence
 from bot.runtime import BotContext
 
 
-@dataclass(frozen=True)
-class ConfirmDeletion(ButtonData):
-    PREFIX = "account:delete"
+class ConfirmDeletion(ButtonData, prefix="account:delete"):
     answer: str = choice("yes", "no")
 
 

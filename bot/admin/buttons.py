@@ -3,8 +3,6 @@ that a new one waits; Reject asks why, and a rejection can be undone."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.core.callbacks import ButtonData, choice, number
 from bot.i18n import t
 
@@ -15,38 +13,30 @@ ACTIONS = ("ver", "rej", "cok", "cno")
 REASONS = ("incomplete", "unreachable", "scope", "duplicate")
 
 
-@dataclass(frozen=True)
-class Decide(ButtonData):
-    PREFIX = "admin"
+class Decide(ButtonData, prefix="admin"):
     action: str = choice(*ACTIONS)
     atelier_id: int = number(1)
 
 
-@dataclass(frozen=True)
-class Refuse(ButtonData):
+class Refuse(ButtonData, prefix="admin:why"):
     """Reject a registration (rej) or a claim (cno) for one of the REASONS."""
 
-    PREFIX = "admin:why"
     action: str = choice("rej", "cno")
     reason: str = choice(*REASONS)
     atelier_id: int = number(1)
 
 
-@dataclass(frozen=True)
-class KeepPending(ButtonData):
+class KeepPending(ButtonData, prefix="admin:back"):
     """Back from the reasons to the decision buttons, nothing decided."""
 
-    PREFIX = "admin:back"
     action: str = choice("rej", "cno")
     atelier_id: int = number(1)
 
 
-@dataclass(frozen=True)
-class UndoRefusal(ButtonData):
+class UndoRefusal(ButtonData, prefix="admin:undo"):
     """Take a rejection back: the registration or claim waits for a decision again. A claim's
     claimant is named, since rejecting it forgot who claimed."""
 
-    PREFIX = "admin:undo"
     action: str = choice("rej", "cno")
     atelier_id: int = number(1)
     claimant_id: int = number(0)

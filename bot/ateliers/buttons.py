@@ -3,110 +3,74 @@ summary and its edits, a possible duplicate to claim, /profile's edits and /capa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.ateliers.steps import EDIT_GROUPS, LANGUAGE_CHOICES
-from bot.core.callbacks import ButtonData, choice, number, text
+from bot.core.callbacks import ButtonData, OnRecord, choice, number, text
 from bot.core.roles import StartRegistration as StartRegistration
 
 # /capacity takes up to eight digits of pieces, as the typed answer does.
 MAX_CAPACITY_BUTTON = 99_999_999
 
 
-@dataclass(frozen=True)
-class SkipQuestion(ButtonData):
-    PREFIX = "atelier:skip"
+class SkipQuestion(ButtonData, prefix="atelier:skip"): ...
 
 
-@dataclass(frozen=True)
-class ChooseCountry(ButtonData):
-    PREFIX = "atelier:country"
+class ChooseCountry(ButtonData, prefix="atelier:country"):
     code: str = text(r"[A-Z]{2}")
 
 
-@dataclass(frozen=True)
-class ToggleLanguage(ButtonData):
-    PREFIX = "atelier:lang"
+class ToggleLanguage(ButtonData, prefix="atelier:lang"):
     code: str = choice(*LANGUAGE_CHOICES, "done")
 
 
-@dataclass(frozen=True)
-class ConfirmSpecialties(ButtonData):
-    PREFIX = "atelier:spec"
+class ConfirmSpecialties(ButtonData, prefix="atelier:spec"):
     answer: str = choice("yes", "no")
 
 
-@dataclass(frozen=True)
-class ClaimAtelier(ButtonData):
-    """ "That's us": the registration is a claim of an atelier already in the registry."""
-
-    PREFIX = "atelier:claim"
-    atelier_id: int = number(1)
+class ClaimAtelier(OnRecord, prefix="atelier:claim"):
+    """ "That's us": the registration is a claim of an atelier already in the registry (its id)."""
 
 
-@dataclass(frozen=True)
-class NotADuplicate(ButtonData):
-    PREFIX = "atelier:claim:no"
+class NotADuplicate(ButtonData, prefix="atelier:claim:no"): ...
 
 
-@dataclass(frozen=True)
-class OpenEditMenu(ButtonData):
-    PREFIX = "atelier:edit"
+class OpenEditMenu(ButtonData, prefix="atelier:edit"): ...
 
 
-@dataclass(frozen=True)
-class EditGroup(ButtonData):
+class EditGroup(ButtonData, prefix="atelier:edit"):
     """One "Edit" button of the registration summary."""
 
-    PREFIX = "atelier:edit"
     group: str = choice(*EDIT_GROUPS)
 
 
-@dataclass(frozen=True)
-class EditList(ButtonData):
+class EditList(ButtonData, prefix="atelier:list"):
     """Editing materials or techniques: add to the list, remove from it, or replace it."""
 
-    PREFIX = "atelier:list"
     mode: str = choice("add", "remove", "replace")
 
 
-@dataclass(frozen=True)
-class ConfirmRegistration(ButtonData):
-    PREFIX = "atelier:confirm"
+class ConfirmRegistration(ButtonData, prefix="atelier:confirm"): ...
 
 
-@dataclass(frozen=True)
-class EditProfile(ButtonData):
+class EditProfile(ButtonData, prefix="atelier:pedit"):
     """One "Edit" button of /profile."""
 
-    PREFIX = "atelier:pedit"
     group: str = choice(*EDIT_GROUPS)
 
 
-@dataclass(frozen=True)
-class SetCapacity(ButtonData):
-    PREFIX = "cap:set"
+class SetCapacity(ButtonData, prefix="cap:set"):
     pieces: int = number(0, MAX_CAPACITY_BUTTON)
 
 
-@dataclass(frozen=True)
-class PauseRequests(ButtonData):
-    PREFIX = "cap:pause"
+class PauseRequests(ButtonData, prefix="cap:pause"): ...
 
 
-@dataclass(frozen=True)
-class EndPauseIn(ButtonData):
+class EndPauseIn(ButtonData, prefix="cap:until"):
     """On a pause's confirmation: end it by itself after some weeks."""
 
-    PREFIX = "cap:until"
     weeks: int = number(1, 12)
 
 
-@dataclass(frozen=True)
-class ResumeRequests(ButtonData):
-    PREFIX = "cap:resume"
+class ResumeRequests(ButtonData, prefix="cap:resume"): ...
 
 
-@dataclass(frozen=True)
-class OtherCapacity(ButtonData):
-    PREFIX = "cap:other"
+class OtherCapacity(ButtonData, prefix="cap:other"): ...

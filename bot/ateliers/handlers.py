@@ -523,7 +523,7 @@ async def duplicate_claimed(update: Update, context: BotContext, button: ClaimAt
     lang = lang_of(context, update)
     draft = _draft(context)
     offered = [int(i) for i in draft.get("offered", [])]
-    atelier_id = button.atelier_id
+    atelier_id = button.id
     session = context.uow.session
     user = await context.uow.user()
     try:

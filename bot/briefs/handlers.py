@@ -267,10 +267,10 @@ async def _request(update: Update, context: BotContext, brief_id: int, refs: lis
 
 
 async def request_picked(update: Update, context: BotContext, button: RequestPicked) -> None:
-    if not await _owned(update, context, button.brief_id):
+    if not await _owned(update, context, button.id):
         await answer_stale(update, context)
         return
-    await _request(update, context, button.brief_id, list(_picks(context, button.brief_id)))
+    await _request(update, context, button.id, list(_picks(context, button.id)))
 
 
 async def request_one(update: Update, context: BotContext, button: RequestIntro) -> None:

@@ -1,6 +1,6 @@
 """Button data: frozen dataclasses ⇄ compact callback strings within Telegram's 64 bytes.
 
-Each kind of button is a frozen dataclass with a `PREFIX` and typed fields: integers (ASCII
+Each kind of button is a frozen dataclass with a prefix and typed fields: integers (ASCII
 digits within bounds), a choice among fixed words, or, last, a reference of free text. Decoding
 is the one place that tells a real button from a stale or forged one: data that does not decode
 to a kind the bot registered is "no longer active" and changes nothing. Kinds are declared next
@@ -10,7 +10,6 @@ to the handler that answers them, so the builder and the parser of a button live
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import re
 import typing
 from typing import Any, ClassVar, Self
@@ -73,49 +72,55 @@ def text(pattern: str = _REF.pattern) -> Any:
 _KINDS: dict[tuple[str, int], type[ButtonData]] = {}
 
 
-_READERS: dict[type[ButtonData], tuple[tuple[str, _Reader], ...]] = {}
-
-
 def _readers_of(kind: type[ButtonData]) -> tuple[tuple[str, _Reader], ...]:
-    known = _READERS.get(kind)
-    if known is not None:
-        return known
     readers: list[tuple[str, _Reader]] = []
-    hints = typing.get_type_hints(kind)
     for spec in dataclasses.fields(kind):
         reader = spec.metadata.get("reader")
         if reader is None:
-            if hints[spec.name] is not int:
+            if typing.get_type_hints(kind)[spec.name] is not int:
                 raise TypeError(f"{kind.__name__}.{spec.name} needs number(), choice() or text()")
             reader = _Number(0, MAX_ID)
         readers.append((spec.name, reader))
-    _READERS[kind] = tuple(readers)
-    return _READERS[kind]
+    return tuple(readers)
 
 
+@typing.dataclass_transform(frozen_default=True, field_specifiers=(number, choice, text))
 @dataclasses.dataclass(frozen=True)
 class ButtonData:
-    """Base of every kind of button data; subclasses set PREFIX and declare their fields."""
+    """Base of every kind of button data. A kind names its prefix and declares its fields; it is
+    made a frozen dataclass here:
+
+        class ChooseStyles(ButtonData, prefix="iv:sty"):
+            styles: int = number(1, MAX_STYLES)
+
+    A subclass without a prefix is a shape several kinds share (`OnRecord`), never a kind."""
 
     PREFIX: ClassVar[str] = ""
+    _READERS: ClassVar[tuple[tuple[str, _Reader], ...]] = ()
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(cls, *, prefix: str = "", **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if not cls.PREFIX:
-            raise TypeError(f"{cls.__name__} needs a PREFIX")
-        # Fields are the class's own annotations (the dataclass decorator has not run yet).
-        key = (cls.PREFIX, len(inspect.get_annotations(cls)))
+        if "PREFIX" in cls.__dict__:
+            raise TypeError(f"{cls.__name__}: name the prefix as class {cls.__name__}(…, prefix=…)")
+        dataclasses.dataclass(frozen=True)(cls)
+        cls._READERS = _readers_of(cls)
+        if not prefix:
+            return
+        cls.PREFIX = prefix
+        key = (prefix, len(cls._READERS))
         known = _KINDS.get(key)
         if known is not None and known.__qualname__ != cls.__qualname__:
-            raise TypeError(f"{cls.__name__} and {known.__name__} share the prefix {cls.PREFIX!r}")
+            raise TypeError(f"{cls.__name__} and {known.__name__} share the prefix {prefix!r}")
         _KINDS[key] = cls
 
     @classmethod
     def _readers(cls) -> tuple[tuple[str, _Reader], ...]:
-        return _readers_of(cls)
+        return cls._READERS
 
     def encode(self) -> str:
-        values = [str(getattr(self, name)) for name, _ in type(self)._readers()]
+        if not self.PREFIX:
+            raise TypeError(f"{type(self).__name__} is a shape, not a kind of button")
+        values = [str(getattr(self, name)) for name, _ in self._readers()]
         return ":".join([self.PREFIX, *values])
 
     def fits(self) -> bool:
@@ -125,7 +130,7 @@ class ButtonData:
     @classmethod
     def decode(cls, data: object) -> Self | None:
         """The button this data stands for, or None for anything a real button never carries."""
-        if not isinstance(data, str) or len(data.encode()) > MAX_BYTES:
+        if not cls.PREFIX or not isinstance(data, str) or len(data.encode()) > MAX_BYTES:
             return None
         readers = cls._readers()
         if not readers:
@@ -147,7 +152,7 @@ class ButtonData:
     @classmethod
     def claims(cls, data: object) -> bool:
         """Whether the data is under this kind's prefix, well-formed or not."""
-        if not isinstance(data, str):
+        if not cls.PREFIX or not isinstance(data, str):
             return False
         return data == cls.PREFIX if not cls._readers() else data.startswith(cls.PREFIX + ":")
 
@@ -155,6 +160,13 @@ class ButtonData:
     def matches(cls, data: object) -> bool:
         """The pattern a handler registers for this kind: only data that decodes."""
         return cls.decode(data) is not None
+
+
+class OnRecord(ButtonData):
+    """The shape of a button that acts on one stored record, named by its id (an introduction to
+    accept, a quote to send, a brief to compare): the kind says which record and what it does."""
+
+    id: int = number(1)
 
 
 def registered_kinds() -> list[type[ButtonData]]:

@@ -44,9 +44,7 @@ class OpenQuestion:
     after_unknown_command: Reask | None = None
 
 
-@dataclass(frozen=True)
-class ChooseLanguage(ButtonData):
-    PREFIX = "lang"
+class ChooseLanguage(ButtonData, prefix="lang"):
     language: str = choice(*LANGUAGES)
 
 

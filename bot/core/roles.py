@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.core.callbacks import ButtonData
 
 
-@dataclass(frozen=True)
-class StartInterview(ButtonData):
+class StartInterview(ButtonData, prefix="role:designer"):
     """ "I'm a designer": the designer interview."""
 
-    PREFIX = "role:designer"
 
-
-@dataclass(frozen=True)
-class StartRegistration(ButtonData):
+class StartRegistration(ButtonData, prefix="role:atelier"):
     """ "I run an atelier": the atelier registration."""
-
-    PREFIX = "role:atelier"

@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.core.callbacks import ButtonData, choice, number
 from bot.i18n import t
 
 Rows = list[list[tuple[str, str]]]
 
 
-@dataclass(frozen=True)
-class Interested(ButtonData):
-    PREFIX = "dg:int"
+class Interested(ButtonData, prefix="dg:int"):
     brief_id: int = number(1)
     atelier_id: int = number(1)
 
 
-@dataclass(frozen=True)
-class AnswerOffer(ButtonData):
-    PREFIX = "dg"
+class AnswerOffer(ButtonData, prefix="dg"):
     answer: str = choice("acc", "dec")
     intro_id: int = number(1)
 

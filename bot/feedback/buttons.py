@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.core.callbacks import ButtonData, number
 
 Rows = list[list[tuple[str, str]]]
 
 
-@dataclass(frozen=True)
-class Stars(ButtonData):
-    PREFIX = "fb"
+class Stars(ButtonData, prefix="fb"):
     intro_id: int = number(1)
     stars: int = number(1, 5)
 

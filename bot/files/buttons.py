@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.core.callbacks import ButtonData, choice, number
 
 # Where files are being sent: the interview's pack step, a confirmed brief's pack (/briefs),
@@ -11,15 +9,11 @@ from bot.core.callbacks import ButtonData, choice, number
 WHERE = ("interview", "brief", "registration", "portfolio")
 
 
-@dataclass(frozen=True)
-class FinishFiles(ButtonData):
+class FinishFiles(ButtonData, prefix="f:done"):
     """Done (or Skip) at a step that takes files."""
 
-    PREFIX = "f:done"
     where: str = choice(*WHERE)
 
 
-@dataclass(frozen=True)
-class RemoveFile(ButtonData):
-    PREFIX = "f:rm"
+class RemoveFile(ButtonData, prefix="f:rm"):
     file_ref_id: int = number(1)

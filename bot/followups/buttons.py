@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.core.callbacks import ButtonData, choice, number
 from bot.i18n import t
 
 Rows = list[list[tuple[str, str]]]
 
 
-@dataclass(frozen=True)
-class CapacityCheck(ButtonData):
-    PREFIX = "cap"
+class CapacityCheck(ButtonData, prefix="cap"):
     answer: str = choice("ok", "upd")
     atelier_id: int = number(1)
 

@@ -5,8 +5,6 @@ one the taxonomy knows, so a forged but well-formed one only re-asks the questio
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.core.callbacks import ButtonData, choice, number, text
 from bot.core.roles import StartInterview
 from bot.interview.steps import (
@@ -35,65 +33,43 @@ __all__ = [
 TAXONOMY_ID = r"[a-z0-9_]{1,40}"
 
 
-@dataclass(frozen=True)
-class ChooseCategory(ButtonData):
-    PREFIX = "iv:cat"
+class ChooseCategory(ButtonData, prefix="iv:cat"):
     category: str = text(rf"{TAXONOMY_ID}|[-?]")
 
 
-@dataclass(frozen=True)
-class ToggleMaterial(ButtonData):
-    PREFIX = "iv:mat"
+class ToggleMaterial(ButtonData, prefix="iv:mat"):
     material: str = text(rf"{TAXONOMY_ID}|\.")
 
 
-@dataclass(frozen=True)
-class ChooseStyles(ButtonData):
-    PREFIX = "iv:sty"
+class ChooseStyles(ButtonData, prefix="iv:sty"):
     styles: int = number(1, MAX_STYLES)
 
 
-@dataclass(frozen=True)
-class ChooseColourways(ButtonData):
-    PREFIX = "iv:col"
+class ChooseColourways(ButtonData, prefix="iv:col"):
     colourways: int = number(1, MAX_COLOURWAYS)
 
 
-@dataclass(frozen=True)
-class ChooseSizes(ButtonData):
-    PREFIX = "iv:size"
+class ChooseSizes(ButtonData, prefix="iv:size"):
     sizes: str = choice(ONE_SIZE, *SIZE_CHOICES)
 
 
-@dataclass(frozen=True)
-class SkipBudget(ButtonData):
-    PREFIX = "iv:skip"
+class SkipBudget(ButtonData, prefix="iv:skip"): ...
 
 
-@dataclass(frozen=True)
-class ChoosePlace(ButtonData):
-    PREFIX = "iv:place"
+class ChoosePlace(ButtonData, prefix="iv:place"):
     place: str = choice(*PLACE_CHOICES)
 
 
-@dataclass(frozen=True)
-class ChooseHandwork(ButtonData):
-    PREFIX = "iv:hand"
+class ChooseHandwork(ButtonData, prefix="iv:hand"):
     share: int = number(0, 100)
 
 
-@dataclass(frozen=True)
-class ToggleCertification(ButtonData):
-    PREFIX = "iv:cert"
+class ToggleCertification(ButtonData, prefix="iv:cert"):
     certification: str = text(rf"{TAXONOMY_ID}|\.")
 
 
-@dataclass(frozen=True)
-class ConfirmBrief(ButtonData):
-    PREFIX = "iv:confirm"
+class ConfirmBrief(ButtonData, prefix="iv:confirm"): ...
 
 
-@dataclass(frozen=True)
-class EditAnswer(ButtonData):
-    PREFIX = "iv:edit"
+class EditAnswer(ButtonData, prefix="iv:edit"):
     field: str = text(r"[a-z]{1,20}")

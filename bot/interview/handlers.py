@@ -237,7 +237,7 @@ async def edit_existing(update: Update, context: BotContext, button: EditBrief) 
     session = context.uow.session
     user = await context.uow.user()
     try:
-        brief = await brief_service.owned_brief(session, button.brief_id, user)
+        brief = await brief_service.owned_brief(session, button.id, user)
     except brief_service.BriefError:
         # None keeps whatever interview is in progress (END would silently drop it).
         await answer_stale(update, context)
@@ -248,7 +248,7 @@ async def edit_existing(update: Update, context: BotContext, button: EditBrief) 
     await query.answer()
     data = _data(context)
     data[steps.ANSWERS] = dict(brief_service.answers_of(brief))
-    data[steps.BRIEF_ID] = button.brief_id
+    data[steps.BRIEF_ID] = button.id
     data.pop(steps.HISTORY, None)
     data.pop(steps.STATE, None)
     await _refresh_pack(context, await _pack_home(context))

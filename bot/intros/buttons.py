@@ -3,39 +3,28 @@ decline), and the atelier's Accept / Decline / reason."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from bot.core.callbacks import ButtonData, choice, number, text
+from bot.core.callbacks import ButtonData, OnRecord, choice, number, text
 from bot.i18n import t
 from bot.intros.service import DECLINE_REASONS
 
 Rows = list[list[tuple[str, str]]]
 
 
-@dataclass(frozen=True)
-class RequestIntro(ButtonData):
+class RequestIntro(ButtonData, prefix="intro:req"):
     """A designer asks for an introduction to one atelier for one of their briefs."""
 
-    PREFIX = "intro:req"
     brief_id: int = number(1)
     ref: str = text()
 
 
-@dataclass(frozen=True)
-class AcceptIntro(ButtonData):
-    PREFIX = "intro:acc"
-    intro_id: int = number(1)
+# The atelier's answer to an introduction request (by the introduction's id).
+class AcceptIntro(OnRecord, prefix="intro:acc"): ...
 
 
-@dataclass(frozen=True)
-class DeclineIntro(ButtonData):
-    PREFIX = "intro:dec"
-    intro_id: int = number(1)
+class DeclineIntro(OnRecord, prefix="intro:dec"): ...
 
 
-@dataclass(frozen=True)
-class DeclineReason(ButtonData):
-    PREFIX = "intro:why"
+class DeclineReason(ButtonData, prefix="intro:why"):
     intro_id: int = number(1)
     reason: str = choice(*DECLINE_REASONS)
 

@@ -68,7 +68,7 @@ async def _as_owner(update: Update, context: BotContext, act: OwnerAction) -> bo
 
 async def accept(update: Update, context: BotContext, button: AcceptIntro) -> None:
     async def act(session: Any, owner: User) -> object:
-        return await intros.accept(session, intro_id=button.intro_id, owner=owner)
+        return await intros.accept(session, intro_id=button.id, owner=owner)
 
     if not await _as_owner(update, context, act):
         return
@@ -80,13 +80,13 @@ async def accept(update: Update, context: BotContext, button: AcceptIntro) -> No
         update,
         context,
         _original_text(update) + "\n\n" + t("intros.accepted_note", lang),
-        [start_quote_row(button.intro_id, lang)],
+        [start_quote_row(button.id, lang)],
     )
 
 
 async def decline(update: Update, context: BotContext, button: DeclineIntro) -> None:
     async def act(session: Any, owner: User) -> object:
-        return await intros.decline(session, intro_id=button.intro_id, owner=owner)
+        return await intros.decline(session, intro_id=button.id, owner=owner)
 
     if not await _as_owner(update, context, act):
         return
@@ -98,7 +98,7 @@ async def decline(update: Update, context: BotContext, button: DeclineIntro) -> 
         update,
         context,
         _original_text(update) + "\n\n" + t("intros.declined_note", lang),
-        reason_buttons(button.intro_id, lang),
+        reason_buttons(button.id, lang),
     )
 
 

@@ -3,21 +3,15 @@ state it was shown in (a button from an older state is stale), and "New date" fo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from bot.core.callbacks import ButtonData, choice, number
+from bot.core.callbacks import ButtonData, OnRecord, choice, number
 from bot.orders.lifecycle import Action, OrderState
 
 
-@dataclass(frozen=True)
-class OrderPress(ButtonData):
-    PREFIX = "o:do"
+class OrderPress(ButtonData, prefix="o:do"):
     order_id: int = number(1)
     action: str = choice(*(a.value for a in Action))
     seen: str = choice(*(s.value for s in OrderState))
 
 
-@dataclass(frozen=True)
-class NewDate(ButtonData):
-    PREFIX = "o:date"
-    order_id: int = number(1)
+class NewDate(OnRecord, prefix="o:date"):
+    """A new delivery date for a late order (by its id)."""

@@ -230,7 +230,7 @@ async def new_date_pressed(update: Update, context: BotContext, button: NewDate)
     query = update.callback_query
     assert query is not None
     user = await context.uow.user()
-    found = await orders.parties(context.uow.session, button.order_id)
+    found = await orders.parties(context.uow.session, button.id)
     if found is None or found.side_of(user) is not lifecycle.Side.ATELIER:
         await _refuse(update, context, "not_your_side")
         return ConversationHandler.END
@@ -238,7 +238,7 @@ async def new_date_pressed(update: Update, context: BotContext, button: NewDate)
         await _refuse(update, context, "not_now")
         return ConversationHandler.END
     await query.answer()
-    _data(context)[_KEY] = {"order_id": button.order_id, "action": "new_date"}
+    _data(context)[_KEY] = {"order_id": button.id, "action": "new_date"}
     await say(update, context, t("orders.ask_new_date", lang_of(context, update)))
     return NEW_DATE
 

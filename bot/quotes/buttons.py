@@ -3,9 +3,7 @@ designer's Shortlist / Accept / Decline in the comparison."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from bot.core.callbacks import ButtonData, choice, number
+from bot.core.callbacks import ButtonData, OnRecord, choice, number
 from bot.i18n import t
 from bot.quotes.service import DECLINE_REASONS
 
@@ -28,51 +26,34 @@ STEPS = (
 QUICK = ("7", "10", "14", "21", "4", "6", "8", "12", "style", "colour", "size", "skip", "default")
 
 
-@dataclass(frozen=True)
-class StartQuote(ButtonData):
-    """ "Quote": from the request (accepting it) or after an accept, or to re-quote."""
-
-    PREFIX = "q:new"
-    intro_id: int = number(1)
+class StartQuote(OnRecord, prefix="q:new"):
+    """ "Quote" on an introduction (by its id): from the request (accepting it) or after an
+    accept, or to re-quote."""
 
 
-@dataclass(frozen=True)
-class QuickAnswer(ButtonData):
-    PREFIX = "q:ans"
+class QuickAnswer(ButtonData, prefix="q:ans"):
     step: str = choice(*STEPS)
     value: str = choice(*QUICK)
 
 
-@dataclass(frozen=True)
-class EditStep(ButtonData):
-    PREFIX = "q:edit"
+class EditStep(ButtonData, prefix="q:edit"):
     step: str = choice(*STEPS)
 
 
-@dataclass(frozen=True)
-class SendQuote(ButtonData):
-    PREFIX = "q:send"
-    intro_id: int = number(1)
+class SendQuote(OnRecord, prefix="q:send"):
+    """Send the quote written for an introduction (by its id)."""
 
 
-@dataclass(frozen=True)
-class ShowQuotes(ButtonData):
-    """The designer's comparison of a brief's quotes."""
-
-    PREFIX = "q:cmp"
-    brief_id: int = number(1)
+class ShowQuotes(OnRecord, prefix="q:cmp"):
+    """The designer's comparison of a brief's quotes (by the brief's id)."""
 
 
-@dataclass(frozen=True)
-class QuoteDecision(ButtonData):
-    PREFIX = "q:do"
+class QuoteDecision(ButtonData, prefix="q:do"):
     action: str = choice("shortlist", "accept", "decline", "split")
     quote_id: int = number(1)
 
 
-@dataclass(frozen=True)
-class DeclineQuoteReason(ButtonData):
-    PREFIX = "q:why"
+class DeclineQuoteReason(ButtonData, prefix="q:why"):
     quote_id: int = number(1)
     reason: str = choice(*DECLINE_REASONS)
 

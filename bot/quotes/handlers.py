@@ -120,9 +120,7 @@ async def start(update: Update, context: BotContext, button: StartQuote) -> str 
     session = context.uow.session
     owner = await context.uow.user()
     try:
-        brief, previous, accepted = await quotes.begin(
-            session, intro_id=button.intro_id, owner=owner
-        )
+        brief, previous, accepted = await quotes.begin(session, intro_id=button.id, owner=owner)
         if accepted:
             context.uow.deliveries_added()
     except (QuoteError, IntroError) as exc:
@@ -131,7 +129,7 @@ async def start(update: Update, context: BotContext, button: StartQuote) -> str 
         return ConversationHandler.END
     await query.answer()
     state: dict[str, Any] = {
-        "intro_id": button.intro_id,
+        "intro_id": button.id,
         "currency": quotes.currency_of(brief),
         "quantity": brief.quantity or 1,
         "product": product_label(brief.product_text, brief.category, lang),
@@ -236,7 +234,7 @@ async def send(update: Update, context: BotContext, button: SendQuote) -> str | 
     assert query is not None
     lang = lang_of(context, update)
     state = _draft_state(context)
-    if state is None or int(state["intro_id"]) != button.intro_id:
+    if state is None or int(state["intro_id"]) != button.id:
         await query.answer(t("common.stale_button", lang), show_alert=True)
         return ConversationHandler.END if state is None else REVIEW
     draft = quotes.draft_from_data(state["answers"])
@@ -247,7 +245,7 @@ async def send(update: Update, context: BotContext, button: SendQuote) -> str | 
     session = context.uow.session
     owner = await context.uow.user()
     try:
-        quote = await quotes.send(session, intro_id=button.intro_id, owner=owner, draft=draft)
+        quote = await quotes.send(session, intro_id=button.id, owner=owner, draft=draft)
     except QuoteError as exc:
         await context.uow.discard()
         await _refuse(update, context, exc.code)
@@ -268,7 +266,7 @@ async def send(update: Update, context: BotContext, button: SendQuote) -> str | 
         update,
         context,
         t("quotes.sent", lang, version=quote.version),
-        [start_quote_row(button.intro_id, lang, again=True)],
+        [start_quote_row(button.id, lang, again=True)],
     )
     return ConversationHandler.END
 
@@ -301,7 +299,7 @@ async def show_quotes(update: Update, context: BotContext, button: ShowQuotes) -
     session = context.uow.session
     user = await context.uow.user()
     try:
-        brief = await brief_service.owned_brief(session, button.brief_id, user)
+        brief = await brief_service.owned_brief(session, button.id, user)
     except brief_service.BriefError:
         await query.answer(t("common.stale_button", lang), show_alert=True)
         return

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import warnings
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -42,20 +41,14 @@ COMMON_ZONES: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class ChooseZone(ButtonData):
-    PREFIX = "set:tz"
+class ChooseZone(ButtonData, prefix="set:tz"):
     zone: str = choice(*COMMON_ZONES)
 
 
-@dataclass(frozen=True)
-class OtherZone(ButtonData):
-    PREFIX = "set:other"
+class OtherZone(ButtonData, prefix="set:other"): ...
 
 
-@dataclass(frozen=True)
-class SwitchDigest(ButtonData):
-    PREFIX = "set:dg"
+class SwitchDigest(ButtonData, prefix="set:dg"):
     wanted: str = choice("on", "off")
 
 

@@ -3,19 +3,26 @@ nothing else decodes."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.callbacks import MAX_BYTES, MAX_ID, ButtonData, choice, number, registered_kinds, text
+from bot.core.callbacks import (
+    MAX_BYTES,
+    MAX_ID,
+    ButtonData,
+    OnRecord,
+    choice,
+    number,
+    registered_kinds,
+    text,
+)
 from bot.intros.buttons import DeclineReason, RequestIntro
 
 
-@dataclass(frozen=True)
-class _Sample(ButtonData):
-    PREFIX = "test:sample"
+class _Sample(ButtonData, prefix="test:sample"):
     item_id: int = number(1)
     mood: str = choice("up", "down")
     ref: str = text()
@@ -61,12 +68,47 @@ def test_a_ref_that_would_not_fit_is_reported_before_it_reaches_telegram() -> No
 def test_every_kind_has_a_prefix_and_arity_of_its_own() -> None:
     with pytest.raises(TypeError, match="share the prefix"):
 
-        @dataclass(frozen=True)
-        class _Again(ButtonData):
-            PREFIX = "test:sample"
+        class _Again(ButtonData, prefix="test:sample"):
             a: int = number()
             b: str = choice("up")
             c: str = text()
+
+
+def test_a_kind_names_its_prefix_as_a_class_keyword() -> None:
+    with pytest.raises(TypeError, match="prefix="):
+
+        class _Old(ButtonData):
+            PREFIX = "test:old"
+            a: int = number()
+
+
+def test_a_field_without_a_reader_must_be_an_integer() -> None:
+    with pytest.raises(TypeError, match="needs number"):
+
+        class _Loose(ButtonData, prefix="test:loose"):
+            word: str
+
+
+def test_kinds_share_a_shape_and_keep_prefixes_of_their_own() -> None:
+    class _Open(OnRecord, prefix="test:open"): ...
+
+    class _Close(OnRecord, prefix="test:close"): ...
+
+    assert _Open(7).encode() == "test:open:7"
+    assert _Open.decode("test:open:7") == _Open(7)
+    assert _Close.decode("test:open:7") is None
+    assert _Open.decode("test:open:0") is None
+    # The shape itself is no kind: nothing decodes to it and it builds no button.
+    assert OnRecord not in registered_kinds()
+    assert OnRecord.decode("7") is None and not OnRecord.claims("7")
+    with pytest.raises(TypeError, match="shape"):
+        OnRecord(7).encode()
+
+
+def test_button_data_cannot_be_changed_once_built() -> None:
+    button = _Sample(1, "up", "x")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        button.item_id = 2  # type: ignore[misc]
 
 
 def test_kinds_are_listed_for_the_handlers_that_register_them() -> None:
