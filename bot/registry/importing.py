@@ -25,7 +25,7 @@ from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 import pycountry
-from sqlalchemy import JSON, Table, Text, bindparam, cast, delete, insert, select, update
+from sqlalchemy import JSON, Table, Text, bindparam, cast, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import matching
@@ -74,6 +74,9 @@ NO_PORTFOLIO = "-"
 # Telegram's file ids are URL-safe base64; the shortest real ones are far longer than this.
 _FILE_ID = re.compile(r"[A-Za-z0-9_-]{12,512}")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+# An https address as registries write them (a host, then a path, query or fragment): checked
+# without urlsplit, which the other addresses still go through for the reason they are refused.
+_PLAIN_HTTPS = re.compile(r"[Hh][Tt][Tt][Pp][Ss]://[A-Za-z0-9][A-Za-z0-9.:-]*(?:[/?#]\S*)?")
 MAX_PICTURE_LEN = 512  # what file_refs.file_id holds
 
 
@@ -205,7 +208,7 @@ def _picture_problem(entry: str) -> str | None:
     shown = repr(entry[:60] + ("…" if len(entry) > 60 else ""))
     if len(entry) > MAX_PICTURE_LEN:
         return f"{shown} is longer than {MAX_PICTURE_LEN} characters"
-    if _FILE_ID.fullmatch(entry):
+    if _FILE_ID.fullmatch(entry) or (_PLAIN_HTTPS.fullmatch(entry) and entry.isprintable()):
         return None
     if not entry.isprintable():
         return f"{shown} has characters that cannot be part of an address"
@@ -218,7 +221,9 @@ def _picture_problem(entry: str) -> str | None:
         return f"{shown} is not a valid address"
     if parts.scheme.lower() != "https":
         return f"{shown} is not an https:// address; only https links can be imported"
-    if not hostname or parts.username is not None or parts.password is not None:
+    if parts.username is not None or parts.password is not None:
+        return f"{shown} carries a user name or password; write the address without them"
+    if not hostname:
         return f"{shown} has no host to fetch the picture from"
     return None
 
@@ -719,13 +724,6 @@ _FILES: Table = FileRef.__table__  # type: ignore[assignment]
 _ID_BATCH = 900
 
 
-@dataclass(frozen=True, slots=True)
-class _Picture:
-    id: int
-    file_id: str
-    position: int
-
-
 class _Portfolios:
     """The portfolios one chunk of an import replaces, read and written a chunk at a time.
 
@@ -735,10 +733,11 @@ class _Portfolios:
     """
 
     def __init__(self) -> None:
-        self._current: dict[int, list[_Picture]] = {}
+        # Per atelier its pictures, cover first: (row id, file id, position).
+        self._current: dict[int, list[tuple[int, str, int]]] = {}
         self._deleted: list[int] = []
         self._moved: list[dict[str, Any]] = []
-        self._added: list[dict[str, Any]] = []
+        self._added: list[tuple[int, int | None, str, int]] = []  # atelier, owner, file, position
 
     async def load(self, session: AsyncSession, atelier_ids: Sequence[int]) -> None:
         for start in range(0, len(atelier_ids), _ID_BATCH):
@@ -751,40 +750,27 @@ class _Portfolios:
                 .order_by(_FILES.c.atelier_id, _FILES.c.position, _FILES.c.id)
             )
             for atelier_id, file_ref_id, file_id, position in rows:
-                self._current.setdefault(atelier_id, []).append(
-                    _Picture(file_ref_id, file_id, position)
-                )
+                self._current.setdefault(atelier_id, []).append((file_ref_id, file_id, position))
 
     def replace(self, atelier_id: int, owner_id: int | None, pictures: Sequence[str]) -> bool:
         """Plan the atelier's portfolio as `pictures`; False when it already is just that."""
         current = self._current.get(atelier_id, [])
-        if [picture.file_id for picture in current] == list(pictures):
+        if len(current) == len(pictures) and all(
+            file_id == wanted for (_, file_id, _), wanted in zip(current, pictures, strict=True)
+        ):
             return False
-        kept: dict[str, _Picture] = {}
-        for picture in current:
-            if picture.file_id in pictures and picture.file_id not in kept:
-                kept[picture.file_id] = picture
+        kept: dict[str, tuple[int, int]] = {}
+        for file_ref_id, file_id, position in current:
+            if file_id in pictures and file_id not in kept:
+                kept[file_id] = (file_ref_id, position)
             else:
-                self._deleted.append(picture.id)
-        now = utcnow()
+                self._deleted.append(file_ref_id)
         for position, file_id in enumerate(pictures):
             found = kept.get(file_id)
-            if found is not None:
-                if found.position != position:
-                    self._moved.append({"_id": found.id, "position": position})
-                continue
-            self._added.append(
-                {
-                    "purpose": FilePurpose.PORTFOLIO.value,
-                    "owner_id": owner_id,
-                    "brief_id": None,
-                    "atelier_id": atelier_id,
-                    "kind": FileKind.PHOTO.value,
-                    "file_id": file_id,
-                    "position": position,
-                    "created_at": now,
-                }
-            )
+            if found is None:
+                self._added.append((atelier_id, owner_id, file_id, position))
+            elif found[1] != position:
+                self._moved.append({"_id": found[0], "position": position})
         return True
 
     async def write(self, session: AsyncSession) -> None:
@@ -800,7 +786,55 @@ class _Portfolios:
                 self._moved,
             )
         if self._added:
-            await session.execute(insert(_FILES), self._added)
+            await _insert_pictures(session, self._added)
+
+
+_PICTURE_COLUMNS = (
+    "purpose",
+    "kind",
+    "atelier_id",
+    "owner_id",
+    "file_id",
+    "position",
+    "created_at",
+)
+_SQLITE_INSERT_PICTURES = (
+    f"INSERT INTO {_FILES.name} ({', '.join(_PICTURE_COLUMNS)}) "
+    f"VALUES ({', '.join('?' for _ in _PICTURE_COLUMNS)})"
+)
+
+
+async def _insert_pictures(
+    session: AsyncSession, pictures: Sequence[tuple[int, int | None, str, int]]
+) -> None:
+    """New portfolio photos as the atelier rows go in: COPY on PostgreSQL, one executemany of
+    plain tuples on SQLite (values already as stored, the timestamp converted once)."""
+    now = utcnow()
+    connection = await session.connection()
+    dialect = connection.dialect
+    stamp: Any = now
+    if dialect.name != "postgresql":
+        processor = _FILES.c.created_at.type.dialect_impl(dialect).bind_processor(dialect)
+        stamp = processor(now) if processor is not None else now
+    records = [
+        (
+            FilePurpose.PORTFOLIO.value,
+            FileKind.PHOTO.value,
+            atelier,
+            owner,
+            file_id,
+            position,
+            stamp,
+        )
+        for atelier, owner, file_id, position in pictures
+    ]
+    if dialect.name == "postgresql":
+        raw = await connection.get_raw_connection()
+        await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
+            _FILES.name, records=records, columns=list(_PICTURE_COLUMNS)
+        )
+        return
+    await connection.exec_driver_sql(_SQLITE_INSERT_PICTURES, records)
 
 
 def _decoded(values: dict[str, Any]) -> dict[str, Any]:

@@ -177,3 +177,27 @@ async def test_portfolios_are_read_and_written_a_chunk_at_a_time(
         assert await session.scalar(select(func.count()).select_from(FileRef)) == 4999
     assert await _portfolio(session_factory, "T01234") == [f"{PHOTO_A[:-5]}01234"]
     assert await _portfolio(session_factory, "T01235") == [f"{PHOTO_A[:-5]}01235", f"{URL}1235"]
+
+
+def test_https_addresses_are_read_as_registries_write_them() -> None:
+    from bot.registry.importing import parse_registry_csv
+
+    accepted = [
+        "https://a.example/x.jpg",
+        "HTTPS://A.EXAMPLE/X.JPG",
+        "https://a.example:8443/p/x.jpg?size=large&v=2#top",
+        "https://192.0.2.1/x.png",
+        "https://xn--bcher-kva.example/x",
+        "https://a.example",
+    ]
+    records, errors = parse_registry_csv(_csv(f"{GOOD},{' '.join(accepted)}"))
+    assert errors == [] and records[0].portfolio == tuple(accepted)
+    refused = {
+        "https://:80/x.jpg": "has no host",
+        "https://user:secret@a.example/x.jpg": "carries a user name or password",
+        "https://a.example/x\x00.jpg": "cannot be part of an address",
+        "https://[::1/x.jpg": "is not a valid address",
+    }
+    for entry, reason in refused.items():
+        _, errors = parse_registry_csv(_csv(f'{GOOD},"{entry}"'))
+        assert len(errors) == 1 and reason in errors[0].reason, (entry, errors)
