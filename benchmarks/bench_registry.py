@@ -14,9 +14,11 @@ RSS from the kernel (`wait4`):
 - `bottega ateliers import FILE` into a fresh database, then again with the same file (which
   must report every row unchanged); floor: stdlib `csv` + `sqlite3.executemany` in one
   transaction on SQLite, `csv` + asyncpg `COPY` on PostgreSQL, into a table of the same columns;
-- bot start: the application built and its match index loaded (`MatchIndexCache.get()`);
-  floor: a plain SELECT of the columns the matcher needs (sqlite3 / asyncpg);
-- `bottega match` of one brief, start-up included; floor: the same plain SELECT;
+- bot start: the application built and its match index loaded (`MatchIndexCache.get()`), and
+  `bottega match` of one brief, start-up included, each twice: with no stored snapshot of the
+  index (built from the ateliers, the snapshot then stored, which the figure includes) and
+  from the snapshot; floors: a plain SELECT of the columns the matcher needs, and a plain
+  SELECT of the snapshot's bytes (sqlite3 / asyncpg, into lists);
 - the index build (wall and CPU) and the p50/p95 match latency over the development briefs;
   floor for latency: a plain Python scan of the hard constraints over every row.
 
@@ -149,13 +151,18 @@ class Measured:
     cpu: float  # user + system seconds of the process: what the machine's load does not inflate
     peak_mb: float
     stdout: str
+    load: float = 0.0  # the machine's 1-minute load average when the process started
 
     def cell(self) -> str:
         return f"{self.seconds:.2f} s ({self.cpu:.2f} CPU) / {self.peak_mb:.0f} MB"
 
+    def cell_with_load(self) -> str:
+        return f"{self.cell()}, load {self.load:.1f}"
+
 
 def measure(argv: list[str], env: dict[str, str]) -> Measured:
     """Wall time from spawn to exit and the child's peak RSS as the kernel counted it."""
+    load = os.getloadavg()[0]
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as errors:
         started = time.perf_counter()
         process = subprocess.Popen(
@@ -170,7 +177,7 @@ def measure(argv: list[str], env: dict[str, str]) -> Measured:
         stdout, stderr = out.read(), errors.read()
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(argv)} failed:\n{stdout}\n{stderr}")
-    return Measured(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout)
+    return Measured(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout, load)
 
 
 def _child(kind: str, *args: str) -> list[str]:
@@ -228,9 +235,14 @@ def child_import_floor(url: str, csv_path: str) -> None:
         asyncio.run(copy())
 
 
-def child_load_floor(url: str) -> None:
-    """The columns the matcher needs, read with one plain SELECT."""
-    query = f"SELECT {MATCHED_COLUMNS} FROM ateliers WHERE listed"
+def child_load_floor(url: str, what: str = "columns") -> None:
+    """The columns the matcher needs, or the stored snapshot's parts, read with one plain
+    SELECT."""
+    query = (
+        f"SELECT {MATCHED_COLUMNS} FROM ateliers WHERE listed"
+        if what == "columns"
+        else "SELECT data FROM match_index_snapshots ORDER BY part"
+    )
     if url.startswith("sqlite"):
         import sqlite3
 
@@ -248,7 +260,30 @@ def child_load_floor(url: str) -> None:
                 await connection.close()
 
         rows = asyncio.run(fetch())
-    print(json.dumps({"rows": len(rows)}))
+    stored = sum(len(row[0]) for row in rows) if what == "snapshot" else 0
+    print(json.dumps({"rows": len(rows), "snapshot_bytes": stored}))
+
+
+def child_clear_snapshot(url: str) -> None:
+    """Forget the stored snapshot of the index, so that the next start builds it."""
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        connection = sqlite3.connect(_sqlite_path(url))
+        with connection:
+            connection.execute("DELETE FROM match_index_snapshots")
+        connection.close()
+        return
+    import asyncpg
+
+    async def clear() -> None:
+        connection = await asyncpg.connect(_pg_dsn(url))
+        try:
+            await connection.execute("DELETE FROM match_index_snapshots")
+        finally:
+            await connection.close()
+
+    asyncio.run(clear())
 
 
 def child_start(url: str) -> None:
@@ -263,8 +298,9 @@ def child_start(url: str) -> None:
         application = build_application(settings, token="123456:bench")
         runtime = runtime_of(application)
         index = await runtime.match_index.get()
+        await runtime.match_index.saved()  # a built index is stored as a snapshot
         await runtime.engine.dispose()
-        return {"ateliers": len(index)}
+        return {"ateliers": len(index), "from_snapshot": runtime.match_index.from_snapshot}
 
     print(json.dumps(asyncio.run(main())))
 
@@ -506,6 +542,7 @@ CHILDREN = {
     "people-floor": child_people_floor,
     "import-floor": child_import_floor,
     "load-floor": child_load_floor,
+    "clear-snapshot": child_clear_snapshot,
     "start": child_start,
     "latency": child_latency,
 }
@@ -591,8 +628,16 @@ def run_size(
         return result
 
     result["load_floor"] = measure(_child("load-floor", url), {})
+    measure(_child("clear-snapshot", url), {})
+    result["start_built"] = measure(_child("start", url), env)
+    assert '"from_snapshot": false' in result["start_built"].stdout
+    result["snapshot_floor"] = measure(_child("load-floor", url, "snapshot"), {})
     result["start"] = measure(_child("start", url), env)
+    assert '"from_snapshot": true' in result["start"].stdout, result["start"].stdout
+    measure(_child("clear-snapshot", url), {})
+    result["match_built"] = measure(_bottega("match", str(one_brief)), env)
     result["match"] = measure(_bottega("match", str(one_brief)), env)
+    assert result["match"].stdout == result["match_built"].stdout
     latency = measure(_child("latency", url, str(all_briefs)), {})
     result["latency"] = json.loads(latency.stdout.strip().splitlines()[-1])
     result["latency_process"] = latency
@@ -652,6 +697,20 @@ def print_tables(results: list[dict[str, Any]]) -> None:
             f"| {r['database']} | {r['size']:,} | {r['import'].cell()} | {r['reimport'].cell()} "
             f"| {r['import_floor'].cell()} | {r['start'].cell()} | {r['match'].cell()} "
             f"| {r['load_floor'].cell()} |"
+        )
+    print()
+    print(
+        "| database | ateliers | bot start, built (snapshot stored) | bot start from snapshot "
+        "| `bottega match`, built (snapshot stored) | `bottega match` from snapshot "
+        "| floor: SELECT of the columns | floor: SELECT of the snapshot |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    cells = ("start_built", "start", "match_built", "match", "load_floor", "snapshot_floor")
+    for r in results:
+        print(
+            f"| {r['database']} | {r['size']:,} | "
+            + " | ".join(r[name].cell_with_load() for name in cells)
+            + " |"
         )
     print()
     print(
@@ -725,7 +784,8 @@ def main() -> None:
                 print(
                     f"{kind} {size}: import {result['import'].cell()}, "
                     f"re-import {result['reimport'].cell()}, floor {result['import_floor'].cell()}; "
-                    f"start {result['start'].cell()}, match {result['match'].cell()}, "
+                    f"start {result['start'].cell()} (built {result['start_built'].cell()}), "
+                    f"match {result['match'].cell()} (built {result['match_built'].cell()}), "
                     f"load floor {result['load_floor'].cell()}; "
                     f"p95 {result['latency']['p95'] * 1000:.1f} ms, "
                     f"build {result['latency']['build']:.2f} s",

@@ -240,6 +240,24 @@ async def _with_session(settings: Settings, work: Any) -> Any:
         await engine.dispose()
 
 
+async def _match_index(settings: Settings, include_unverified: bool) -> Any:
+    """The registry's match index: its stored snapshot and the changes made since when there is
+    one, else built from the ateliers (and stored, so that the next run reads it)."""
+    from bot.db import create_engine, create_session_factory
+    from bot.registry.index_cache import MatchIndexCache
+
+    engine = create_engine(settings.database_url)
+    try:
+        cache = MatchIndexCache(
+            create_session_factory(engine), include_unverified=include_unverified
+        )
+        index = await cache.get()
+        await cache.saved()
+        return index
+    finally:
+        await engine.dispose()
+
+
 @ateliers_app.command("import")
 def ateliers_import(
     file: Annotated[
@@ -414,7 +432,6 @@ def match(
     A bad line is named on standard error, the others still run, and the exit code is 1.
     """
     import matching
-    from bot.registry.profiles import load_profiles
 
     if output not in {"json", "table"}:
         _fail("--format must be json or table.", 2)
@@ -425,21 +442,19 @@ def match(
         problem = "is a folder" if briefs.is_dir() else "does not exist"
         _fail(f"Briefs file {briefs} {problem}.", 2)
     settings = _settings()
-    profiles = _run_db(settings, _with_session(settings, load_profiles))
-    matchable = [p for p in profiles if (p.verified or include_unverified) and not p.paused]
-    if not matchable:
-        if not profiles:
+    index = _run_db(settings, _match_index(settings, include_unverified))
+    if not index.matchable():
+        if not len(index):
             _warn(
                 f"The registry at {_safe_url(settings.database_url)} is empty, so no brief can "
                 "match: import ateliers first with `bottega ateliers import FILE.csv`."
             )
         else:
             _warn(
-                f"None of the {len(profiles)} ateliers in the registry can be matched (unverified "
+                f"None of the {len(index)} ateliers in the registry can be matched (unverified "
                 "or paused): verify them with `bottega ateliers verify REF` or pass "
                 "--include-unverified."
             )
-    index = matching.AtelierIndex.build(profiles, include_unverified=include_unverified)
     name = "<stdin>" if from_stdin else briefs.name
     failures = 0
     seen = 0

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
-from collections.abc import Collection, Iterable
+import hashlib
+import json
+import marshal
+import operator
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from typing import TypeVar
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -58,6 +64,68 @@ _REGION_ALIASES = {
 
 
 _UNIT_CODE: dict[str, int] = {unit: code for code, unit in enumerate(UNITS)}
+
+# A snapshot stores each profile as the tuple of its fields, in the dataclass's order.
+_PROFILE_FIELDS = tuple(f.name for f in dataclasses.fields(AtelierProfile))
+_profile_fields = operator.attrgetter(*_PROFILE_FIELDS)
+_SNAPSHOT_MAGIC = b"bottega atelier index\n"
+_SNAPSHOT_FORMAT = 1
+
+
+class SnapshotError(ValueError):
+    """Bytes that are not a snapshot this code can read (another format, code or data)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedSnapshot:
+    index: AtelierIndex
+    version: int  # what the snapshot was taken at, as its writer numbered it
+    ids: dict[int, str]  # the caller's ids of the ateliers, as given to snapshot()
+
+
+@cache
+def snapshot_fingerprint() -> str:
+    """What a snapshot's contents depend on: the matching code and data, the text folding and
+    the lemmatiser's version. A snapshot taken under any other is not read."""
+    import simplemma
+
+    digest = hashlib.sha256(f"{_SNAPSHOT_FORMAT} {simplemma.__version__}".encode())
+    here = Path(__file__).resolve().parent
+    for root in (here, here.parent / "parsing"):
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(root.parent).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _packed(derived: _Derived) -> bytes:
+    return marshal.dumps(
+        (
+            _profile_fields(derived.atelier),
+            derived.main,
+            derived.secondary,
+            derived.materials,
+            derived.techniques,
+            derived.certifications,
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """Rows read from a snapshot and not yet needed: each profile is unpacked on first use."""
+
+    records: memoryview
+    record_at: IntArray  # row -> offset, one more than the rows
+    texts: memoryview
+    text_at: IntArray
+
+    def record(self, row: int) -> Any:
+        return marshal.loads(self.records[self.record_at[row] : self.record_at[row + 1]])
+
+    def text(self, row: int) -> str:
+        return str(self.texts[self.text_at[row] : self.text_at[row + 1]], "utf-8")
 
 
 def unit_word(unit: Unit, lang: str) -> str:
@@ -178,6 +246,23 @@ def _widened(old: npt.NDArray[_Scalar], capacity: int, fill: float) -> npt.NDArr
 
 # _Derived attributes feeding, in order, the main/secondary/material/technique/certification bitmaps.
 _DERIVED_KEYS = ("main", "secondary", "materials", "techniques", "certifications")
+# The per-row columns a snapshot stores as they are (eligibility follows from the options).
+_SNAPSHOT_ARRAYS = (
+    "_verified",
+    "_paused",
+    "_moq",
+    "_moq_unit",
+    "_max_batch",
+    "_lead",
+    "_handwork",
+    "_country",
+    "_region",
+    "_free_capacity",
+    "_capacity_said",
+    "_rating",
+    "_reliability",
+    "_price",
+)
 
 
 class _Columns:
@@ -202,11 +287,14 @@ class _Columns:
             column = self._columns[key] = np.zeros(self._capacity, dtype=np.bool_)
         column[row] = value
 
-    def set_many(self, key: str, rows: list[int]) -> None:
+    def set_many(self, key: str, rows: list[int] | npt.NDArray[np.int32]) -> None:
         column = self._columns.get(key)
         if column is None:
             column = self._columns[key] = np.zeros(self._capacity, dtype=np.bool_)
         column[rows] = True
+
+    def items(self) -> Iterable[tuple[str, BoolArray]]:
+        return self._columns.items()
 
     def rows(self, key: str, rows: IntArray) -> BoolArray:
         column = self._columns.get(key)
@@ -319,7 +407,9 @@ class AtelierIndex:
         self._capacity = max(capacity, 1)
         self._size = 0  # rows in use, including freed ones
         self._row_of: dict[str, int] = {}
+        self._refs: list[str] = []  # row -> ref, "" for a free row
         self._derived: list[_Derived | None] = []
+        self._stored: _Stored | None = None  # rows from a snapshot, unpacked as needed
         self._free: list[int] = []
         self._countries: dict[str, int] = {}
         self._regions: dict[str, int] = {}
@@ -334,6 +424,9 @@ class AtelierIndex:
         """(Re)size the per-row columns, keeping what they hold."""
         if not hasattr(self, "_eligible"):
             self._eligible: BoolArray = np.zeros(0, dtype=np.bool_)
+            self._verified: BoolArray = np.zeros(0, dtype=np.bool_)
+            self._paused: BoolArray = np.zeros(0, dtype=np.bool_)
+            self._in_store: BoolArray = np.zeros(0, dtype=np.bool_)  # still packed in _stored
             self._moq: IntArray = np.zeros(0, dtype=np.int64)
             self._moq_unit: IntArray = np.zeros(0, dtype=np.int64)  # index into UNITS
             self._max_batch: IntArray = np.zeros(0, dtype=np.int64)
@@ -347,6 +440,9 @@ class AtelierIndex:
             self._reliability: FloatArray = np.zeros(0, dtype=np.float64)
             self._price: FloatArray = np.zeros(0, dtype=np.float64)
         self._eligible = _widened(self._eligible, capacity, False)
+        self._verified = _widened(self._verified, capacity, False)
+        self._paused = _widened(self._paused, capacity, False)
+        self._in_store = _widened(self._in_store, capacity, False)
         self._moq = _widened(self._moq, capacity, 0)
         self._moq_unit = _widened(self._moq_unit, capacity, 0)
         self._max_batch = _widened(self._max_batch, capacity, 0)
@@ -406,12 +502,12 @@ class AtelierIndex:
                 columns.grow(n)
         ateliers = [d.atelier for d in derived]
         self._derived = list(derived)
-        self._row_of = {a.ref: row for row, a in enumerate(ateliers)}
+        self._refs = [a.ref for a in ateliers]
+        self._row_of = {ref: row for row, ref in enumerate(self._refs)}
         self._size = n
-        self._eligible[:n] = [
-            (a.verified or self.include_unverified) and (not a.paused or self.include_paused)
-            for a in ateliers
-        ]
+        self._verified[:n] = [a.verified for a in ateliers]
+        self._paused[:n] = [a.paused for a in ateliers]
+        self._eligible[:n] = self._eligibility(self._verified[:n], self._paused[:n])
         self._moq[:n] = [a.moq for a in ateliers]
         self._moq_unit[:n] = [_UNIT_CODE[a.moq_per] for a in ateliers]
         self._max_batch[:n] = [a.max_batch for a in ateliers]
@@ -435,6 +531,167 @@ class AtelierIndex:
                     rows_of.setdefault(key, []).append(row)
             for key, rows in rows_of.items():
                 columns.set_many(key, rows)
+
+    def _eligibility(self, verified: BoolArray, paused: BoolArray) -> BoolArray:
+        live: BoolArray = (verified | self.include_unverified) & (~paused | self.include_paused)
+        return live
+
+    # ------------------------------------------------------------------ snapshots
+
+    def snapshot(self, *, version: int, ids: Mapping[str, int] | None = None) -> bytearray:
+        """The index as bytes that `from_snapshot` reads back (the same matches, without
+        understanding a word): numbers and bitmaps as arrays, each profile packed on its own
+        so that loading unpacks none of them. `version` and `ids` (ref -> the caller's id)
+        come back with it. Written into one buffer as it goes, so that taking a snapshot
+        costs its size in memory and no more."""
+        n = self._size
+        stored = self._stored
+        out = bytearray(_SNAPSHOT_MAGIC)
+        sections: dict[str, tuple[int, int, str]] = {}
+
+        def add(name: str, blob: bytes | bytearray | memoryview, dtype: str = "") -> None:
+            sections[name] = (len(out), len(blob), dtype)
+            out.extend(blob)
+
+        for name in ("records", "texts"):
+            start = len(out)
+            at = np.zeros(n + 1, dtype=np.int64)
+            for row in range(n):
+                derived = self._derived[row]
+                if derived is not None:
+                    out.extend(_packed(derived) if name == "records" else derived.text.encode())
+                elif stored is not None and self._in_store[row]:
+                    blob, offsets = (
+                        (stored.records, stored.record_at)
+                        if name == "records"
+                        else (stored.texts, stored.text_at)
+                    )
+                    out.extend(blob[offsets[row] : offsets[row + 1]])
+                at[row + 1] = len(out) - start
+            sections[name] = (start, len(out) - start, "")
+            add(f"{name}_at", at.tobytes(), at.dtype.str)
+        add("refs", "\0".join(self._refs[:n]).encode())
+        row_ids = np.array(
+            [-1 if ids is None else ids.get(ref, -1) for ref in self._refs[:n]], dtype=np.int64
+        )
+        add("ids", row_ids.tobytes(), row_ids.dtype.str)
+        for name in _SNAPSHOT_ARRAYS:
+            array = getattr(self, name)[:n]
+            add(name, array.tobytes(), array.dtype.str)
+        columns: dict[str, list[tuple[str, int]]] = {}
+        for columns_of, attribute in zip(self._columns(), _DERIVED_KEYS, strict=True):
+            keys: list[tuple[str, int]] = []
+            rows_of: list[npt.NDArray[np.int32]] = []
+            for key, column in columns_of.items():
+                rows = np.flatnonzero(column[:n]).astype(np.int32)
+                if len(rows):
+                    keys.append((key, len(rows)))
+                    rows_of.append(rows)
+            columns[attribute] = keys
+            every = np.concatenate(rows_of) if rows_of else np.zeros(0, dtype=np.int32)
+            add(f"rows_{attribute}", every.tobytes(), every.dtype.str)
+        header = json.dumps(
+            {
+                "fingerprint": snapshot_fingerprint(),
+                "version": version,
+                "size": n,
+                "free": self._free,
+                "countries": self._countries,
+                "regions": self._regions,
+                "columns": columns,
+                "sections": sections,
+            }
+        ).encode()
+        # The header goes last, with its length: it names where every section starts.
+        out.extend(header)
+        out.extend(len(header).to_bytes(8, "little"))
+        return out
+
+    @classmethod
+    def from_snapshot(
+        cls,
+        data: bytes | bytearray | memoryview,
+        *,
+        include_unverified: bool = False,
+        include_paused: bool = False,
+        weights: Weights | None = None,
+    ) -> LoadedSnapshot:
+        """An index from `snapshot()`'s bytes, which it keeps (profiles are unpacked from them
+        as matches need them); SnapshotError if they are not such a snapshot or were taken by
+        other matching code or data."""
+        view = memoryview(data)
+        magic = len(_SNAPSHOT_MAGIC)
+        if len(view) < magic + 8 or bytes(view[:magic]) != _SNAPSHOT_MAGIC:
+            raise SnapshotError("not an atelier index snapshot")
+        length = int.from_bytes(view[-8:], "little")
+        if length > len(view) - magic - 8:
+            raise SnapshotError("the snapshot is truncated")
+        try:
+            header = json.loads(bytes(view[-8 - length : -8]))
+        except ValueError as exc:
+            raise SnapshotError("the snapshot is truncated or damaged") from exc
+        if not isinstance(header, dict) or header.get("fingerprint") != snapshot_fingerprint():
+            raise SnapshotError("the snapshot was taken by other matching code or data")
+        sections: dict[str, list[Any]] = header["sections"]
+        if any(offset + size > len(view) - 8 - length for offset, size, _ in sections.values()):
+            raise SnapshotError("the snapshot is truncated")
+
+        def blob(name: str) -> memoryview:
+            offset, size, _ = sections[name]
+            return view[offset : offset + size]
+
+        def array(name: str) -> npt.NDArray[Any]:
+            return np.frombuffer(blob(name), dtype=np.dtype(sections[name][2]))
+
+        n = int(header["size"])
+        index = cls(
+            include_unverified=include_unverified,
+            include_paused=include_paused,
+            weights=weights,
+            capacity=n,
+        )
+        index._size = n
+        index._refs = str(blob("refs"), "utf-8").split("\0") if n else []
+        index._row_of = {ref: row for row, ref in enumerate(index._refs) if ref}
+        index._free = [int(row) for row in header["free"]]
+        index._countries = dict(header["countries"])
+        index._regions = dict(header["regions"])
+        index._derived = [None] * n
+        for name in _SNAPSHOT_ARRAYS:
+            getattr(index, name)[:n] = array(name)
+        index._eligible[:n] = index._eligibility(index._verified[:n], index._paused[:n])
+        record_at = array("records_at")
+        index._in_store[:n] = record_at[1:] > record_at[:-1]
+        index._stored = _Stored(blob("records"), record_at, blob("texts"), array("texts_at"))
+        for columns, attribute in zip(index._columns(), _DERIVED_KEYS, strict=True):
+            rows = array(f"rows_{attribute}")
+            at = 0
+            for key, count in header["columns"][attribute]:
+                columns.set_many(key, rows[at : at + count])
+                at += count
+        ids = {int(i): ref for i, ref in zip(array("ids"), index._refs, strict=True) if i >= 0}
+        return LoadedSnapshot(index, int(header["version"]), ids)
+
+    def _row(self, row: int) -> _Derived:
+        """What the index holds for a row in use, unpacked from the snapshot on first use."""
+        derived = self._derived[row]
+        if derived is None:
+            assert self._stored is not None and self._in_store[row], row
+            fields, main, secondary, materials, techniques, certifications = self._stored.record(
+                row
+            )
+            derived = _Derived(
+                AtelierProfile(*fields),
+                main,
+                secondary,
+                materials,
+                techniques,
+                certifications,
+                self._stored.text(row),
+            )
+            self._derived[row] = derived
+            self._in_store[row] = False
+        return derived
 
     def _columns(self) -> tuple[_Columns, ...]:
         return (
@@ -462,14 +719,17 @@ class AtelierIndex:
     def __len__(self) -> int:
         return len(self._row_of)
 
+    def matchable(self) -> int:
+        """How many of the indexed ateliers a brief can be matched with."""
+        return int(self._eligible[: self._size].sum())
+
     def __contains__(self, ref: object) -> bool:
         return ref in self._row_of
 
     def profile(self, ref: str) -> AtelierProfile | None:
         """The atelier as indexed, or None when the index does not hold it."""
         row = self._row_of.get(ref)
-        derived = self._derived[row] if row is not None else None
-        return derived.atelier if derived is not None else None
+        return self._row(row).atelier if row is not None else None
 
     def upsert(self, atelier: AtelierProfile) -> None:
         """Add an atelier or replace the one with the same ref."""
@@ -485,8 +745,13 @@ class AtelierIndex:
             row = self._size
             self._size += 1
             self._derived.append(None)
+            self._refs.append("")
         self._row_of[atelier.ref] = row
+        self._refs[row] = atelier.ref
         self._derived[row] = derived
+        self._in_store[row] = False
+        self._verified[row] = atelier.verified
+        self._paused[row] = atelier.paused
         self._eligible[row] = (atelier.verified or self.include_unverified) and (
             not atelier.paused or self.include_paused
         )
@@ -513,12 +778,11 @@ class AtelierIndex:
             return
         self._clear(row)
         self._derived[row] = None
+        self._refs[row] = ""
         self._free.append(row)
 
     def _clear(self, row: int) -> None:
-        derived = self._derived[row]
-        if derived is not None:
-            self._mark(row, derived, False)
+        self._mark(row, self._row(row), False)
         self._eligible[row] = False
 
     def _mark(self, row: int, derived: _Derived, value: bool) -> None:
@@ -765,11 +1029,12 @@ class AtelierIndex:
 
     def _text(self, row: int) -> str:
         derived = self._derived[row]
-        return derived.text if derived else ""
+        if derived is not None:
+            return derived.text
+        return self._stored.text(row) if self._stored is not None and self._in_store[row] else ""
 
     def _ref(self, row: int) -> str:
-        derived = self._derived[row]
-        return derived.atelier.ref if derived else ""
+        return self._refs[row]
 
     def _top_matches(
         self,
@@ -800,8 +1065,7 @@ class AtelierIndex:
         out: list[Match] = []
         ceiling = 100.0
         for (score, ref, row), fit in scored[:top]:
-            derived = self._derived[row]
-            assert derived is not None
+            derived = self._row(row)
             if fit:
                 ceiling = score
             shown = score if fit else min(score, ceiling)
@@ -843,8 +1107,7 @@ class AtelierIndex:
         )
         out: list[NearMiss] = []
         for (score, ref, row), _ in ranked[:limit]:
-            derived = self._derived[row]
-            assert derived is not None
+            derived = self._row(row)
             out.append(
                 NearMiss(
                     ref,

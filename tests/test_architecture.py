@@ -135,13 +135,14 @@ def test_outbox_payloads_are_read_only_through_their_types() -> None:
 
 
 # The unit of work commits; the outbox sweeper records each send's outcome as it goes, the
-# persistence stores conversation state, and the match index prunes the registry's change log in
-# its own housekeeping session: nothing else ends a transaction.
+# persistence stores conversation state, and the match index prunes the registry's change log and
+# stores its snapshot in its own housekeeping sessions: nothing else ends a transaction.
 MAY_COMMIT = {
     "bot/core/unit_of_work.py",
     "bot/outbox/sweeper.py",
     "bot/persistence.py",
     "bot/registry/changes.py",
+    "bot/registry/snapshots.py",
 }
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
+    LargeBinary,
     Numeric,
     String,
     Text,
@@ -172,6 +173,19 @@ class AtelierChange(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     atelier_id: Mapped[int]
     changed_at: Mapped[datetime] = mapped_column(server_default=func.current_timestamp())
+
+
+class MatchIndexSnapshot(Base):
+    """The match index as last built, in parts of 1 MiB (bot/registry/snapshots.py):
+    a process that starts reads it instead of understanding every atelier again, when it was
+    taken at a change-log id the log still covers and by the same matching code."""
+
+    __tablename__ = "match_index_snapshots"
+
+    part: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    watermark: Mapped[int] = mapped_column(BigInteger)  # the change-log id it was taken at
+    fingerprint: Mapped[str] = mapped_column(String(64))  # of the matching code and data
+    data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Brief(Base):

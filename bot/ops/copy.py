@@ -20,8 +20,9 @@ from bot.db import create_engine
 from bot.db.base import Base
 
 CHUNK = 1000
-# Derived data, written by the target's triggers.
-NOT_COPIED = frozenset({"atelier_changes"})
+# Derived data: the change log is written by the target's triggers, and a snapshot of the
+# match index names change-log ids of the source (the target builds its own).
+NOT_COPIED = frozenset({"atelier_changes", "match_index_snapshots"})
 
 
 class CopyRefused(ValueError):  # noqa: N818 - a refusal, with the reason for the operator

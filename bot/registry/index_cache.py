@@ -9,6 +9,11 @@ a change; `invalidate()` only makes the next `get()` look at the log at once.
 
 A full rebuild (the first load, a big import, a log pruned past the watermark) is built
 aside and swapped in; matching carries on with the previous index meanwhile.
+
+Each full build is stored as a snapshot in the database (bot/registry/snapshots.py), aside:
+a process that starts reads it back in a fraction of a second instead of understanding every
+atelier again, when the change log still covers it and it is at most `_REBUILD_OVER` changes
+behind, and applies those changes before its first match.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import matching
-from bot.registry import changes
+from bot.registry import changes, snapshots
 from bot.registry.profiles import load_registry, profiles_by_id
 
 log = logging.getLogger(__name__)
@@ -31,8 +36,17 @@ log = logging.getLogger(__name__)
 _REBUILD_OVER = 5000
 
 
-def _build(registry: list[tuple[int, matching.AtelierProfile]]) -> matching.AtelierIndex:
-    return matching.AtelierIndex.build(profile for _, profile in registry)
+def _build(
+    registry: list[tuple[int, matching.AtelierProfile]], include_unverified: bool, watermark: int
+) -> tuple[matching.AtelierIndex, bytearray]:
+    """The index, and its snapshot taken before anything can change it."""
+    index = matching.AtelierIndex.build(
+        (profile for _, profile in registry), include_unverified=include_unverified
+    )
+    data = index.snapshot(
+        version=watermark, ids={profile.ref: atelier_id for atelier_id, profile in registry}
+    )
+    return index, data
 
 
 @dataclass
@@ -42,6 +56,9 @@ class MatchIndexCache:
     session_factory: async_sessionmaker[AsyncSession]
     check_every: float = 0.5
     prune_every: float = 3600.0
+    include_unverified: bool = False
+    # Read the stored snapshot at the first load, and store one after each full build.
+    use_snapshots: bool = True
     _index: matching.AtelierIndex | None = None
     _watermark: int = 0
     _ref_of: dict[int, str] = field(default_factory=dict)
@@ -50,6 +67,9 @@ class MatchIndexCache:
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _rebuild: asyncio.Task[None] | None = None
     _prune: asyncio.Task[None] | None = None
+    _save: asyncio.Task[None] | None = None
+    # Whether the index was read from the stored snapshot rather than built (tests, logs).
+    from_snapshot: bool = field(default=False, init=False)
 
     @property
     def watermark(self) -> int:
@@ -67,7 +87,10 @@ class MatchIndexCache:
             return index
         async with self._lock:
             if self._index is None:
-                await self._rebuild_now()
+                if await self._read_snapshot():
+                    await self._catch_up()
+                else:
+                    await self._rebuild_now()
             elif time.monotonic() - self._checked_at >= self.check_every:
                 await self._catch_up()
             assert self._index is not None
@@ -78,22 +101,72 @@ class MatchIndexCache:
         if self._rebuild is not None:
             await asyncio.shield(self._rebuild)
 
+    async def saved(self) -> None:
+        """Wait for the snapshot being stored, if any (the CLI before it exits, tests)."""
+        if self._save is not None:
+            await asyncio.shield(self._save)
+
     async def pruned(self) -> None:
         """Wait for a prune of the change log in progress, if any (tests)."""
         if self._prune is not None:
             await asyncio.shield(self._prune)
+
+    async def _read_snapshot(self) -> bool:
+        """Load the stored snapshot if it is recent enough to catch up from; whether it was."""
+        if not self.use_snapshots:
+            return False
+        async with self.session_factory() as session:
+            log_bounds = await changes.bounds(session)
+            at = await snapshots.stored_at(session)
+            if at is None or not log_bounds.covers(at) or log_bounds.newest - at > _REBUILD_OVER:
+                return False
+            data = await snapshots.read(session)
+        if data is None:
+            return False
+        loaded = await asyncio.to_thread(
+            snapshots.load, data, include_unverified=self.include_unverified
+        )
+        del data
+        if loaded is None:
+            return False
+        self._index = loaded.index
+        self._ref_of = loaded.ids
+        self._watermark = loaded.version
+        self._checked_at = float("-inf")
+        self.from_snapshot = True
+        log.info(
+            "match index read from its snapshot: %d ateliers, change log at %d",
+            len(loaded.index),
+            loaded.version,
+        )
+        return True
 
     async def _rebuild_now(self) -> None:
         async with self.session_factory() as session:
             watermark = (await changes.bounds(session)).newest
             registry = await load_registry(session)
         # Building is CPU work: off the event loop, so other updates keep being answered.
-        index = await asyncio.to_thread(_build, registry)
+        index, data = await asyncio.to_thread(_build, registry, self.include_unverified, watermark)
         self._index = index
         self._ref_of = {atelier_id: profile.ref for atelier_id, profile in registry}
         self._watermark = watermark
         self._checked_at = float("-inf")
         log.info("match index built: %d ateliers, change log at %d", len(index), watermark)
+        if self.use_snapshots and self._save is None:
+            self._save = asyncio.create_task(self._save_aside(data, watermark))
+
+    async def _save_aside(self, data: bytearray, watermark: int) -> None:
+        try:
+            async with self.session_factory() as session:
+                await snapshots.write(session, data, watermark)
+        except Exception:  # another process stored one at the same time, or the disk is full
+            log.warning("storing the match index snapshot failed", exc_info=True)
+        else:
+            log.info(
+                "match index snapshot stored: %d bytes, change log at %d", len(data), watermark
+            )
+        finally:
+            self._save = None
 
     async def _rebuild_aside(self) -> None:
         try:

@@ -1,6 +1,7 @@
 """The match index a process keeps, updated in place from the registry's change log, ranks like
 an index built afresh from the database, after any sequence of changes made through the
-database (imports, verification, pause, capacity, ratings, deletions), on SQLite and PostgreSQL."""
+database (imports, verification, pause, capacity, ratings, deletions), on SQLite and PostgreSQL;
+so does the index of a process that starts from the stored snapshot and the changes since."""
 
 from __future__ import annotations
 
@@ -123,10 +124,16 @@ async def test_the_index_updated_in_place_ranks_like_a_fresh_build(
         await _apply(session_factory, initial)
         cache = MatchIndexCache(session_factory, check_every=0.0)
         followed = await cache.get()
+        await cache.saved()
         for change in changes:
             await _apply(session_factory, change)
             assert await cache.get() is followed, "a few changes never rebuild the index"
-            assert _ranking(followed) == _ranking(await _fresh(session_factory)), change
+            fresh = _ranking(await _fresh(session_factory))
+            assert _ranking(followed) == fresh, change
+            # A process starting now reads the stored snapshot and the changes made since.
+            started = MatchIndexCache(session_factory, check_every=0.0)
+            assert _ranking(await started.get()) == fresh, change
+            assert started.from_snapshot
 
     # Hypothesis drives synchronous tests: it runs in a thread and hands each example to the
     # loop the database connections live on.
