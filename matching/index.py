@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import hashlib
 import json
 import marshal
 import operator
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
-from pathlib import Path
+from functools import lru_cache
 from typing import Any, TypeVar
 
 import numpy as np
@@ -19,6 +17,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 
+from matching.fingerprint import code_fingerprint
 from matching.models import AtelierProfile, BriefQuery, Concept, Match, MatchResult, NearMiss
 from matching.quantities import UNITS, Unit, meets_minimum, per_style, within_batch
 from matching.scoring import WEAK_SCORE, Weights, check_language, say
@@ -83,20 +82,10 @@ class LoadedSnapshot:
     ids: dict[int, str]  # the caller's ids of the ateliers, as given to snapshot()
 
 
-@cache
 def snapshot_fingerprint() -> str:
-    """What a snapshot's contents depend on: the matching code and data, the text folding and
-    the lemmatiser's version. A snapshot taken under any other is not read."""
-    import simplemma
-
-    digest = hashlib.sha256(f"{_SNAPSHOT_FORMAT} {simplemma.__version__}".encode())
-    here = Path(__file__).resolve().parent
-    for root in (here, here.parent / "parsing"):
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(path.relative_to(root.parent).as_posix().encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()
+    """What a snapshot's contents depend on: its format and the code that derived them. A
+    snapshot taken under any other is not read."""
+    return f"{_SNAPSHOT_FORMAT}-{code_fingerprint()[:48]}"
 
 
 def _packed(derived: _Derived) -> bytes:

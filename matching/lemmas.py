@@ -5,7 +5,8 @@ data the first time a machine needs them (a few seconds, once) and then opened i
 milliseconds by every process: reading them any other way costs each process seconds before
 its first word. The tries live in the user's cache folder (`$XDG_CACHE_HOME/bottega`, or
 `BOTTEGA_CACHE_DIR`); where no such folder can be written, the dictionaries are read
-straight from simplemma's files instead, which gives the same lemmas, only slower.
+straight from simplemma's files instead, which gives the same lemmas, only slower. The built
+taxonomy is kept beside them (matching/taxonomy.py).
 """
 
 from __future__ import annotations
@@ -55,6 +56,20 @@ class _CachedTries(TrieDictionaryFactory):
             Path(temporary).unlink(missing_ok=True)
 
 
+def write_whole(path: Path, data: bytes) -> None:
+    """Write a cache file whole or not at all, readable by other users: several processes may
+    write the same one at once, and none may ever read a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)  # mkstemp's 0600 would keep it from other users
+        os.replace(temporary, path)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+
+
 def cache_dir() -> Path:
     """Where the tries are kept, one folder per simplemma version."""
     base = os.environ.get(CACHE_DIR_VARIABLE) or user_cache_dir("bottega")
@@ -90,9 +105,13 @@ def _lookup() -> DictionaryLookupStrategy:
 
 
 def prepare() -> Path:
-    """Build (or open) every language's dictionary now; the folder they are kept in."""
+    """Build (or open) every language's dictionary and the taxonomy now; the folder they are
+    kept in."""
+    from matching.taxonomy import taxonomy
+
     for lang in LANGUAGES:
         _dictionaries().get_dictionary(lang)
+    taxonomy()
     return cache_dir()
 
 

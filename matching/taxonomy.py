@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+import pickle
 import tomllib
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from matching.lemmas import lemmas
+from matching.fingerprint import code_fingerprint
+from matching.lemmas import cache_dir, lemmas, write_whole
 from matching.text import words
+
+log = logging.getLogger(__name__)
 
 KINDS: tuple[str, ...] = ("category", "material", "technique", "certification")
 
@@ -247,9 +252,26 @@ def build_taxonomy(document: dict[str, object]) -> Taxonomy:
 
 @cache
 def taxonomy() -> Taxonomy:
-    """The packaged taxonomy, parsed on first use."""
+    """The packaged taxonomy, parsed on first use.
+
+    Building it reads every term and lemmatises its words (a quarter of a second); the result
+    is kept in the lemmatiser's cache folder, under the fingerprint of the code and data it
+    was built from, and read back by later processes in a few milliseconds.
+    """
     source = resources.files("matching").joinpath("data/taxonomy.toml").read_text(encoding="utf-8")
-    return build_taxonomy(tomllib.loads(source))
+    cached = cache_dir() / f"taxonomy-{code_fingerprint()[:32]}.pickle"
+    try:
+        built = pickle.loads(cached.read_bytes())
+        if isinstance(built, Taxonomy):
+            return built
+    except Exception:  # absent, unreadable or damaged: built again below
+        log.debug("no usable taxonomy in %s", cached)
+    built = build_taxonomy(tomllib.loads(source))
+    try:
+        write_whole(cached, pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        log.debug("cannot keep the taxonomy in %s", cached.parent)
+    return built
 
 
 def label(concept_id: str, lang: str = "en") -> str:

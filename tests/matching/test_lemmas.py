@@ -49,3 +49,18 @@ def test_lemmas_and_words_read_through_the_cached_dictionaries() -> None:
     assert lemmas.lemmas("tinte")[0] == "tingere"  # a lemma followed to its own lemma
     assert lemmas.is_word("salta") and lemmas.is_word("pezzi")
     assert not lemmas.is_word("calez")  # only French knows it: more likely a typo
+
+
+def test_the_built_taxonomy_is_kept_and_a_damaged_copy_is_built_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from matching.taxonomy import taxonomy
+
+    monkeypatch.setenv(lemmas.CACHE_DIR_VARIABLE, str(tmp_path))
+    built = taxonomy.__wrapped__()
+    [kept] = lemmas.cache_dir().glob("taxonomy-*.pickle")
+    assert taxonomy.__wrapped__() == built == taxonomy()
+    kept.write_bytes(b"not a pickle")
+    assert taxonomy.__wrapped__() == built
+    assert kept.read_bytes() != b"not a pickle"  # written again, whole
+    assert [p.name for p in kept.parent.iterdir() if p.name.startswith(".")] == []
