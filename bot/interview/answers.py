@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeVar
 
 import matching
 import parsing
@@ -118,6 +118,7 @@ class Answered:
 
 Answer = Answered | Problem
 Parser = Callable[[str, Asked, Mapping[str, Any]], Answer]
+_Read = TypeVar("_Read")
 
 
 def _problem(error: parsing.ParseError, *, limit: int = MAX_SHORT_ANSWER) -> Problem:
@@ -294,30 +295,45 @@ def material_choices(answers: Mapping[str, Any]) -> list[str]:
     return offered[:MATERIAL_BUTTONS]
 
 
-def toggle_material(choice: str, answers: Mapping[str, Any]) -> Answer:
+def _toggle(
+    choice: str, answers: Mapping[str, Any], kind: str, field: str, limit: int | None = None
+) -> Answer:
+    """A tap on one of the `kind` buttons adds it to `field` (up to `limit`) or takes it away."""
     if choice == DONE:
         return Answered()
-    if choice not in _known("material"):
+    if choice not in _known(kind):
         return USE_BUTTONS
-    chosen = list(answers.get("materials", []))
+    chosen = list(answers.get(field, []))
     if choice in chosen:
         chosen.remove(choice)
-    elif len(chosen) < MAX_MATERIALS:
+    elif limit is None or len(chosen) < limit:
         chosen.append(choice)
-    return Answered({"materials": chosen}, stay=True)
+    return Answered({field: chosen}, stay=True)
+
+
+def _understood(
+    text: str, asked: Asked, kind: str, *, max_len: int, limit: int
+) -> tuple[str, list[str]] | Answer:
+    """The `kind` ids a typed answer names with confidence, beside the cleaned text; "done"
+    (or "fatto") finishes the question, and text that cannot be read is re-asked."""
+    cleaned = parsing.clean_text(text, max_len=max_len)
+    if isinstance(cleaned, parsing.ParseError):
+        return _problem(cleaned, limit=max_len)
+    if _said(cleaned, asked.lang, _FINISHED):
+        return Answered()
+    found = matching.understand(cleaned, kind, limit=limit)
+    return cleaned, [c.id for c in found if c.confidence >= UNDERSTOOD]
+
+
+def toggle_material(choice: str, answers: Mapping[str, Any]) -> Answer:
+    return _toggle(choice, answers, "material", "materials", MAX_MATERIALS)
 
 
 def parse_materials(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer:
-    cleaned = parsing.clean_text(text, max_len=MAX_MATERIALS_TEXT)
-    if isinstance(cleaned, parsing.ParseError):
-        return _problem(cleaned, limit=MAX_MATERIALS_TEXT)
-    if _said(cleaned, asked.lang, _FINISHED):
-        return Answered()
-    found = [
-        c.id
-        for c in matching.understand(cleaned, "material", limit=MAX_MATERIALS)
-        if c.confidence >= UNDERSTOOD
-    ]
+    read = _understood(text, asked, "material", max_len=MAX_MATERIALS_TEXT, limit=MAX_MATERIALS)
+    if not isinstance(read, tuple):
+        return read
+    cleaned, found = read
     if not found:
         return Answered(stay=True, notes=(("materials_unknown", {"text": cleaned[:60]}),))
     chosen = list(answers.get("materials", []))
@@ -337,29 +353,14 @@ def certification_choices(answers: Mapping[str, Any]) -> list[str]:
 
 
 def toggle_certification(choice: str, answers: Mapping[str, Any]) -> Answer:
-    if choice == DONE:
-        return Answered()
-    if choice not in _known("certification"):
-        return USE_BUTTONS
-    chosen = list(answers.get("certifications", []))
-    if choice in chosen:
-        chosen.remove(choice)
-    else:
-        chosen.append(choice)
-    return Answered({"certifications": chosen}, stay=True)
+    return _toggle(choice, answers, "certification", "certifications")
 
 
 def parse_certifications(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer:
-    cleaned = parsing.clean_text(text, max_len=MAX_CERTIFICATIONS_TEXT)
-    if isinstance(cleaned, parsing.ParseError):
-        return _problem(cleaned, limit=MAX_CERTIFICATIONS_TEXT)
-    if _said(cleaned, asked.lang, _FINISHED):
-        return Answered()
-    found = [
-        c.id
-        for c in matching.understand(cleaned, "certification", limit=6)
-        if c.confidence >= UNDERSTOOD
-    ]
+    read = _understood(text, asked, "certification", max_len=MAX_CERTIFICATIONS_TEXT, limit=6)
+    if not isinstance(read, tuple):
+        return read
+    _, found = read
     if not found:
         return Problem("default")
     chosen = list(answers.get("certifications", []))
@@ -395,16 +396,35 @@ def parse_quantity(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answe
 _PER_UNIT: Final = re.compile(r"\b(?:per|a|each|ogni|for each)\s+(\w+)\s*$", re.IGNORECASE)
 
 
-def parse_colourways(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer:
+def _within(
+    text: str,
+    asked: Asked,
+    read: Callable[[str, str], _Read | parsing.ParseError],
+    too_many: Problem | None = None,
+) -> _Read | Problem:
+    """A short answer read by `read`; past the parser's limit the re-ask is `too_many`."""
     short = _short(text)
     if isinstance(short, Problem):
         return short
-    count = parsing.parse_count(short, asked.lang, maximum=MAX_COLOURWAYS)
-    if isinstance(count, parsing.ParseError):
-        if count.code == "too_large":
-            return Problem("too_many_colourways", {"limit": MAX_COLOURWAYS})
-        return _problem(count)
-    return Answered({"colourways": count})
+    value = read(short, asked.lang)
+    if isinstance(value, parsing.ParseError):
+        return too_many if too_many and value.code == "too_large" else _problem(value)
+    return value
+
+
+def _counted(text: str, asked: Asked, field: str, maximum: int) -> Answer:
+    """How many styles or colourways, kept in `field`; above `maximum`, `too_many_<field>`."""
+    count = _within(
+        text,
+        asked,
+        lambda short, lang: parsing.parse_count(short, lang, maximum=maximum),
+        Problem(f"too_many_{field}", {"limit": maximum}),
+    )
+    return count if isinstance(count, Problem) else Answered({field: count})
+
+
+def parse_colourways(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer:
+    return _counted(text, asked, "colourways", MAX_COLOURWAYS)
 
 
 def choose_colourways(colourways: int) -> Answer:
@@ -413,14 +433,10 @@ def choose_colourways(colourways: int) -> Answer:
 
 def parse_sizes(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer:
     """ "XS-XL", "38-46", "S, M, L", "5 sizes", "one size" / "taglia unica"."""
-    short = _short(text)
-    if isinstance(short, Problem):
-        return short
-    sizes = parsing.parse_sizes(short, asked.lang)
-    if isinstance(sizes, parsing.ParseError):
-        if sizes.code == "too_large":
-            return Problem("too_many_sizes", {"limit": parsing.MAX_SIZES})
-        return _problem(sizes)
+    too_many = Problem("too_many_sizes", {"limit": parsing.MAX_SIZES})
+    sizes = _within(text, asked, parsing.parse_sizes, too_many)
+    if isinstance(sizes, Problem):
+        return sizes
     return Answered({"sizes": sizes.count, "size_range": sizes.label})
 
 
@@ -431,15 +447,7 @@ def choose_sizes(choice: str) -> Answer:
 
 
 def parse_styles(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer:
-    short = _short(text)
-    if isinstance(short, Problem):
-        return short
-    count = parsing.parse_count(short, asked.lang, maximum=MAX_STYLES)
-    if isinstance(count, parsing.ParseError):
-        if count.code == "too_large":
-            return Problem("too_many_styles", {"limit": MAX_STYLES})
-        return _problem(count)
-    return Answered({"styles": count})
+    return _counted(text, asked, "styles", MAX_STYLES)
 
 
 def choose_styles(styles: int) -> Answer:
@@ -477,12 +485,9 @@ _NO_BUDGET: Final = ("budget_amount", "budget_currency")
 def parse_budget(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer:
     if _said(text, asked.lang, _NOTHING):
         return skip_budget()
-    short = _short(text)
-    if isinstance(short, Problem):
-        return short
-    budget = parsing.parse_budget(short, asked.lang)
-    if isinstance(budget, parsing.ParseError):
-        return _problem(budget)
+    budget = _within(text, asked, parsing.parse_budget)
+    if isinstance(budget, Problem):
+        return budget
     return Answered({"budget_amount": str(budget.amount), "budget_currency": budget.currency})
 
 
@@ -493,12 +498,9 @@ def skip_budget() -> Answer:
 def parse_handwork(text: str, asked: Asked, answers: Mapping[str, Any]) -> Answer:
     if _said(text, asked.lang, _NOTHING):
         return Answered({"min_handwork_share": None})
-    short = _short(text)
-    if isinstance(short, Problem):
-        return short
-    share = parsing.parse_percentage(short, asked.lang)
-    if isinstance(share, parsing.ParseError):
-        return _problem(share)
+    share = _within(text, asked, parsing.parse_percentage)
+    if isinstance(share, Problem):
+        return share
     return Answered({"min_handwork_share": share or None})
 
 
