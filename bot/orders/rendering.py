@@ -3,7 +3,7 @@ messages the outbox sends as it moves (to the other side), when a sample or a de
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -156,6 +156,22 @@ async def render_update(
     return Outgoing(head + "\n\n" + current.text, current.buttons)
 
 
+def _late(found: Parties, user: User, what: str, due: date) -> Outgoing:
+    """The sample or the delivery (`what`) is late: the atelier is asked for a new date, the
+    designer told it is being chased."""
+    lang = user.language
+    order = found.order
+    product = product_label(found.brief.product_text, found.brief.category, lang)
+    when = day(due, lang)
+    if found.side_of(user) is Side.ATELIER:
+        text = t(f"orders.{what}_late_atelier", lang, id=order.id, product=product, day=when)
+        return Outgoing(text, [[(t("orders.new_date_button", lang), NewDate(order.id).encode())]])
+    atelier = found.atelier.name
+    return Outgoing(
+        t(f"orders.{what}_late_designer", lang, atelier=atelier, product=product, day=when)
+    )
+
+
 async def render_sample_late(
     session: AsyncSession, message: orders.SampleLate, user: User
 ) -> Outgoing | None:
@@ -167,16 +183,7 @@ async def render_sample_late(
         return None
     if message.round != order.sample_round or order.sample_due is None:
         return None
-    lang = user.language
-    product = product_label(found.brief.product_text, found.brief.category, lang)
-    due = day(order.sample_due, lang)
-    if found.side_of(user) is Side.ATELIER:
-        text = t("orders.sample_late_atelier", lang, id=order.id, product=product, day=due)
-        return Outgoing(text, [[(t("orders.new_date_button", lang), NewDate(order.id).encode())]])
-    text = t(
-        "orders.sample_late_designer", lang, atelier=found.atelier.name, product=product, day=due
-    )
-    return Outgoing(text)
+    return _late(found, user, "sample", order.sample_due)
 
 
 async def render_delivery_late(
@@ -190,20 +197,7 @@ async def render_delivery_late(
         return None
     if order.delivery_date is None:
         return None
-    lang = user.language
-    product = product_label(found.brief.product_text, found.brief.category, lang)
-    due = day(order.delivery_date, lang)
-    if found.side_of(user) is Side.ATELIER:
-        text = t("orders.delivery_late_atelier", lang, id=order.id, product=product, day=due)
-        return Outgoing(text, [[(t("orders.new_date_button", lang), NewDate(order.id).encode())]])
-    text = t(
-        "orders.delivery_late_designer",
-        lang,
-        atelier=found.atelier.name,
-        product=product,
-        day=due,
-    )
-    return Outgoing(text)
+    return _late(found, user, "delivery", order.delivery_date)
 
 
 RENDERERS: tuple[Rendering[Any], ...] = (
