@@ -13,10 +13,11 @@ import mimetypes
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 import parsing
 from bot import outbox
@@ -37,6 +38,8 @@ DOCUMENT_EXTENSIONS = frozenset(
     {".pdf", ".jpg", ".jpeg", ".png", ".webp", ".gif", ".heic", ".heif", ".tif", ".tiff"}
 )
 MAX_CAPTION = 1024  # Telegram's limit for a caption
+
+_Key = TypeVar("_Key")
 
 # Why a file was not kept (each has a message in the catalogs, files.problem_<code>).
 NOT_ACCEPTED = "not_accepted"  # a sticker, voice note, video, zip, executable …
@@ -164,11 +167,16 @@ def clean_caption(caption: str | None) -> tuple[str | None, bool]:
     return caption.strip()[:MAX_CAPTION], False
 
 
-async def files_of(session: AsyncSession, home: Home) -> list[FileRef]:
+async def _in_order(session: AsyncSession, *where: ColumnElement[bool]) -> list[FileRef]:
+    """Files in the order their owner added (or arranged) them."""
     rows = await session.scalars(
-        select(FileRef).where(home.where()).order_by(FileRef.position, FileRef.id)
+        select(FileRef).where(*where).order_by(FileRef.position, FileRef.id)
     )
     return list(rows.all())
+
+
+async def files_of(session: AsyncSession, home: Home) -> list[FileRef]:
+    return await _in_order(session, home.where())
 
 
 async def count_of(session: AsyncSession, home: Home) -> int:
@@ -311,21 +319,15 @@ async def erase_for(
 
 async def pack_of(session: AsyncSession, brief_id: int) -> list[FileRef]:
     """A brief's pack, for the messages to the ateliers its designer asked (callers check)."""
-    rows = await session.scalars(
-        select(FileRef)
-        .where(FileRef.brief_id == brief_id, FileRef.purpose == FilePurpose.BRIEF)
-        .order_by(FileRef.position, FileRef.id)
+    return await _in_order(
+        session, FileRef.brief_id == brief_id, FileRef.purpose == FilePurpose.BRIEF
     )
-    return list(rows.all())
 
 
 async def portfolio_of(session: AsyncSession, atelier_id: int) -> list[FileRef]:
-    rows = await session.scalars(
-        select(FileRef)
-        .where(FileRef.atelier_id == atelier_id, FileRef.purpose == FilePurpose.PORTFOLIO)
-        .order_by(FileRef.position, FileRef.id)
+    return await _in_order(
+        session, FileRef.atelier_id == atelier_id, FileRef.purpose == FilePurpose.PORTFOLIO
     )
-    return list(rows.all())
 
 
 async def portfolio_for_designer(
@@ -367,45 +369,39 @@ async def with_portfolio(session: AsyncSession, atelier_ids: Sequence[int]) -> s
     return {i for i in rows.all() if i is not None}
 
 
+async def _covers(
+    session: AsyncSession, key: InstrumentedAttribute[_Key], chosen: ColumnElement[bool]
+) -> dict[_Key, FileRef]:
+    """Each chosen atelier's cover photo (the first of its portfolio's photos), by `key`."""
+    rows = await session.execute(
+        select(key, FileRef)
+        .join_from(FileRef, Atelier, FileRef.atelier_id == Atelier.id)
+        .where(
+            chosen,
+            FileRef.purpose == FilePurpose.PORTFOLIO,
+            FileRef.kind == FileKind.PHOTO,
+        )
+        .order_by(key, FileRef.position, FileRef.id)
+    )
+    found: dict[_Key, FileRef] = {}
+    for value, file_ref in rows.all():
+        found.setdefault(value, file_ref)
+    return found
+
+
 async def covers_by_ref(session: AsyncSession, refs: Sequence[str]) -> dict[str, FileRef]:
     """Each of these ateliers' cover photo (position 0) by ref: the "Photos" buttons of a match
     list go to those that have one, and the covers can head the list."""
     if not refs:
         return {}
-    rows = await session.execute(
-        select(Atelier.ref, FileRef)
-        .join(FileRef, FileRef.atelier_id == Atelier.id)
-        .where(
-            Atelier.ref.in_(list(refs)),
-            FileRef.purpose == FilePurpose.PORTFOLIO,
-            FileRef.kind == FileKind.PHOTO,
-        )
-        .order_by(Atelier.ref, FileRef.position, FileRef.id)
-    )
-    found: dict[str, FileRef] = {}
-    for ref, file_ref in rows.all():
-        found.setdefault(ref, file_ref)
-    return found
+    return await _covers(session, Atelier.ref, Atelier.ref.in_(list(refs)))
 
 
 async def covers(session: AsyncSession, atelier_ids: Sequence[int]) -> dict[int, FileRef]:
     """Each atelier's cover photo (position 0), for the head of a match list."""
     if not atelier_ids:
         return {}
-    rows = await session.scalars(
-        select(FileRef)
-        .where(
-            FileRef.atelier_id.in_(list(atelier_ids)),
-            FileRef.purpose == FilePurpose.PORTFOLIO,
-            FileRef.kind == FileKind.PHOTO,
-        )
-        .order_by(FileRef.atelier_id, FileRef.position, FileRef.id)
-    )
-    found: dict[int, FileRef] = {}
-    for ref in rows.all():
-        if ref.atelier_id is not None:
-            found.setdefault(ref.atelier_id, ref)
-    return found
+    return await _covers(session, Atelier.id, Atelier.id.in_(list(atelier_ids)))
 
 
 # --- albums: many updates, one answer ---------------------------------------------------------

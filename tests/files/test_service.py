@@ -221,3 +221,26 @@ async def test_an_album_gets_one_answer_due_after_its_last_part(
         assert (decoded.kept, decoded.problems) == (3, {"not_accepted": 1})
         assert (decoded.home, decoded.where) == (home, "interview")
         assert answer.due_at == start + timedelta(seconds=3) + wait
+
+
+async def test_a_cover_is_the_first_photo_of_a_portfolio_by_id_and_by_ref(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    async with session_factory() as session:
+        _designer, owner, _brief, atelier = await _people(session)
+        bare = Atelier(
+            ref="A2", name="Maglificio", country="IT", moq=10, max_batch=100, lead_time_weeks=4,
+        )  # fmt: skip
+        session.add(bare)
+        await session.flush()
+        home = Home.portfolio(atelier)
+        for n in (1, 2):
+            added = await files.add(session, home, photo(n), LIMITS, uploader_id=owner.id)
+            assert added.file is not None
+        by_id = await files.covers(session, [atelier.id, bare.id])
+        by_ref = await files.covers_by_ref(session, ["A1", "A2", "nobody"])
+        assert {key: ref.file_id for key, ref in by_id.items()} == {atelier.id: "photo-1"}
+        assert {key: ref.file_id for key, ref in by_ref.items()} == {"A1": "photo-1"}
+        assert (
+            await files.covers(session, []) == {} and await files.covers_by_ref(session, []) == {}
+        )
