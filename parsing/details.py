@@ -48,15 +48,16 @@ _NOT_PIECES_AFTER: Final = re.compile(
 _NOT_PIECES_BEFORE: Final = re.compile(
     r"(?:€|\$|£|eur|euro|size|taglia|n\.|no\.|#|/)\s*$", re.IGNORECASE
 )
-_STYLES: Final = re.compile(
-    rf"({_NUMBER})\s*(?:different\s+|diversi\s+)?"
-    r"(?:styles?|models?|modell[io]|designs?|referenze)\b",
-    re.IGNORECASE,
-)
-_COLOURWAYS: Final = re.compile(
-    rf"({_NUMBER})\s*(?:different\s+|diversi\s+)?"
-    r"(?:colou?rways?|colou?rs?|colori|varianti(?: colore)?|varianti di colore)\b",
-    re.IGNORECASE,
+
+
+def _number_of(nouns: str) -> re.Pattern[str]:
+    """A number of `nouns`: "3 styles", "2 different colourways", "4 diversi modelli"."""
+    return re.compile(rf"({_NUMBER})\s*(?:different\s+|diversi\s+)?(?:{nouns})\b", re.IGNORECASE)
+
+
+_STYLES: Final = _number_of(r"styles?|models?|modell[io]|designs?|referenze")
+_COLOURWAYS: Final = _number_of(
+    r"colou?rways?|colou?rs?|colori|varianti(?: colore)?|varianti di colore"
 )
 _HAND: Final = r"(?:hand[\s-]?(?:made|work|finish\w*|craft\w*)?|by hand|a mano|manual\w*)"
 _HANDWORK_SHARE: Final = re.compile(
@@ -92,6 +93,17 @@ class Details:
     handwork: int | None = None
     #: The sizes of each colourway ("sizes XS-XL", "one size").
     sizes: Sizes | None = None
+
+
+def _count_in(pattern: re.Pattern[str], clause: str, lang: str) -> tuple[int | None, str]:
+    """The count `pattern` finds in a clause (None when there is none, or it cannot be read),
+    and the clause without it, so its number is not read again as pieces."""
+    found = pattern.search(clause)
+    if found is None:
+        return None, clause
+    count = parse_count(found.group(1), lang)
+    rest = clause[: found.start()] + clause[found.end() :]
+    return (None if isinstance(count, ParseError) else count), rest
 
 
 def _deadline_in(words: list[str], lang: str, today: date) -> tuple[date, int, int] | None:
@@ -142,19 +154,9 @@ def find_details(text: str, lang: str = "en", *, today: date) -> Details:
     sizes = _sizes_in(prepared, lang)
     for clause in _CLAUSES.split(_SIZE_RANGE.sub(" ", prepared)):
         if styles is None:
-            counted = _STYLES.search(clause)
-            if counted is not None:
-                count = parse_count(counted.group(1), lang)
-                if not isinstance(count, ParseError):
-                    styles = count
-                clause = clause[: counted.start()] + clause[counted.end() :]
+            styles, clause = _count_in(_STYLES, clause, lang)
         if colourways is None:
-            coloured = _COLOURWAYS.search(clause)
-            if coloured is not None:
-                count = parse_count(coloured.group(1), lang)
-                if not isinstance(count, ParseError):
-                    colourways = count
-                clause = clause[: coloured.start()] + clause[coloured.end() :]
+            colourways, clause = _count_in(_COLOURWAYS, clause, lang)
         words = clause.split()
         if not words:
             continue

@@ -235,8 +235,17 @@ def scan_numbers(text: str, lang: str) -> FoundNumbers | ParseError:
     return FoundNumbers(tuple(values), approximate, negative)
 
 
-def _whole_numbers(found: FoundNumbers, maximum: int) -> tuple[int, ...] | ParseError:
-    """Checks shared by quantities and counts: whole, positive, not above ``maximum``."""
+def _whole_numbers(
+    text: str, lang: str, maximum: int
+) -> tuple[FoundNumbers, tuple[int, ...]] | ParseError:
+    """The number (or range) a quantity or a count answer holds, with the checks they share:
+    whole, positive, not above ``maximum``."""
+    prepared = prepare(text)
+    if isinstance(prepared, ParseError):
+        return prepared
+    found = scan_numbers(prepared, lang_code(lang))
+    if isinstance(found, ParseError):
+        return found
     if found.negative:
         return ParseError("negative")
     if any(v != v.to_integral_value() for v in found.values):
@@ -245,7 +254,7 @@ def _whole_numbers(found: FoundNumbers, maximum: int) -> tuple[int, ...] | Parse
         return ParseError("zero")
     if any(v > maximum for v in found.values):
         return ParseError("too_large", str(maximum))
-    return tuple(int(v) for v in found.values)
+    return found, tuple(int(v) for v in found.values)
 
 
 def parse_quantity(
@@ -256,29 +265,19 @@ def parse_quantity(
     A reversed range ("100-50") is swapped rather than rejected. A range with
     a zero end is rejected as ``zero``.
     """
-    prepared = prepare(text)
-    if isinstance(prepared, ParseError):
-        return prepared
-    found = scan_numbers(prepared, lang_code(lang))
-    if isinstance(found, ParseError):
-        return found
-    numbers = _whole_numbers(found, maximum)
-    if isinstance(numbers, ParseError):
-        return numbers
+    whole = _whole_numbers(text, lang, maximum)
+    if isinstance(whole, ParseError):
+        return whole
+    found, numbers = whole
     return Quantity(min(numbers), max(numbers), found.approximate)
 
 
 def parse_count(text: str, lang: str = "en", *, maximum: int = 1000) -> int | ParseError:
     """How many styles or colourways: "3", "tre", "about 5". Ranges are ``ambiguous``."""
-    prepared = prepare(text)
-    if isinstance(prepared, ParseError):
-        return prepared
-    found = scan_numbers(prepared, lang_code(lang))
-    if isinstance(found, ParseError):
-        return found
-    numbers = _whole_numbers(found, maximum)
-    if isinstance(numbers, ParseError):
-        return numbers
+    whole = _whole_numbers(text, lang, maximum)
+    if isinstance(whole, ParseError):
+        return whole
+    numbers = whole[1]
     if len(numbers) > 1:
         return ParseError("ambiguous", "range")
     return numbers[0]
