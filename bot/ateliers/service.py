@@ -19,7 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import outbox
 from bot.db.base import utcnow
-from bot.db.models import Atelier, AtelierSource, QuantityUnit, Role, User
+from bot.db.models import Atelier, AtelierSource, Role, User
+from bot.registry.fields import AtelierFields
 
 # How alike two names must be (rapidfuzz 0-100, after lower-casing and stripping punctuation)
 # for "Is this you?" to be worth asking.
@@ -35,28 +36,12 @@ class ProfileError(Exception):
         self.code = code
 
 
-@dataclass(frozen=True, slots=True)
-class AtelierDraft:
-    """Every answer of a completed registration, validated by the conversation."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AtelierDraft(AtelierFields):
+    """Every answer of a completed registration, validated by the conversation; the
+    specialties as the atelier's display labels, beside their taxonomy ids."""
 
-    name: str
-    country: str
-    region: str
-    city: str
-    specialties: tuple[str, ...]  # display labels, main specialty first
     category_ids: tuple[str, ...]
-    materials: tuple[str, ...]
-    techniques: tuple[str, ...]
-    moq: int
-    max_batch: int
-    monthly_capacity: int
-    lead_time_weeks: int
-    handwork_share: int
-    certifications: tuple[str, ...]
-    languages: tuple[str, ...]
-    contact: str
-    description: str
-    moq_per: str = QuantityUnit.STYLE.value  # what the minimum counts: style, colour or size
 
     @classmethod
     def from_answers(cls, answers: dict[str, Any]) -> AtelierDraft | None:

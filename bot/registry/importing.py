@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import matching
 from bot.db.base import utcnow
 from bot.db.models import Atelier, AtelierSource, FileKind, FilePurpose, FileRef, QuantityUnit
+from bot.registry.fields import AtelierFields
 from matching import parse_unit
 from parsing import MAX_LEAD_TIME_WEEKS
 
@@ -91,29 +92,11 @@ class RowError:
         return f"{where}: {self.reason}"
 
 
-@dataclass(frozen=True, slots=True)
-class AtelierRecord:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AtelierRecord(AtelierFields):
     """One validated registry row."""
 
     ref: str
-    name: str
-    country: str
-    region: str
-    city: str
-    specialties: tuple[str, ...]
-    materials: tuple[str, ...]
-    techniques: tuple[str, ...]
-    moq: int
-    max_batch: int
-    monthly_capacity: int
-    lead_time_weeks: int
-    handwork_share: int
-    certifications: tuple[str, ...]
-    languages: tuple[str, ...]
-    contact: str
-    description: str
-    # What the minimum counts (style, colour or size); a file without the column means style.
-    moq_per: str = QuantityUnit.STYLE.value
     # None when the file does not say: a new atelier counts as verified (the operator's own
     # registry), an existing one keeps its state, so a re-import never verifies a pending
     # registration behind the administrator's back.
