@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import inspect
 import json
-import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -22,8 +20,6 @@ from localbotapi.records import ApiError, CallbackAnswer, JSONDict, SentMessage,
 from localbotapi.state import BotMethod, ServerState, wait_event
 
 __all__ = ["BotMethods"]
-
-_LOGGER = logging.getLogger(__name__)
 
 
 class BotMethods(ServerState):
@@ -256,16 +252,7 @@ class BotMethods(ServerState):
         self.answers[callback_id] = answer
         note = f"(answer: {answer.text!r}{' alert' if answer.show_alert else ''})"
         self._remember(self._callbacks[callback_id], "answer", None, note)
-        flag, self._outgoing_event = self._outgoing_event, asyncio.Event()
-        flag.set()
-        hook = self.on_answer
-        if hook is not None:
-            try:
-                result = hook(answer)
-                if inspect.isawaitable(result):
-                    await result
-            except Exception:
-                _LOGGER.exception("on_answer hook failed")
+        await self._bot_acted(self.on_answer, answer, "on_answer")
         return True
 
     async def _set_my_commands(self, params: JSONDict) -> bool:

@@ -137,8 +137,9 @@ class Attachment:
         caption: str | None = None,
         width: int | None = None,
         height: int | None = None,
+        file_size: int | None = None,
     ) -> Attachment:
-        return cls("photo", data, caption, width=width, height=height)
+        return cls("photo", data, caption, width=width, height=height, file_size=file_size)
 
     @classmethod
     def document(

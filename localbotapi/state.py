@@ -9,7 +9,7 @@ import logging
 import time
 from collections import Counter, OrderedDict, deque
 from collections.abc import Awaitable, Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiohttp import web
 
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["BotMethod", "ServerState", "wait_event"]
 
 _LOGGER = logging.getLogger(__name__)
+_Seen = TypeVar("_Seen")
 
 BotMethod = Callable[[JSONDict], Awaitable[Any]]
 
@@ -209,17 +210,23 @@ class ServerState:
 
     async def _emit(self, who: str, message: SentMessage) -> None:
         self._remember(message.chat_id, who, message, "")
+        await self._bot_acted(self.on_outgoing, message, "on_outgoing")
+
+    async def _bot_acted(
+        self, hook: Callable[[_Seen], Awaitable[None] | None] | None, seen: _Seen, name: str
+    ) -> None:
+        """Wake whoever waits for the bot's next action, then run the test's hook on it (plain
+        or async); a hook that fails is logged and never fails the bot's request."""
         flag, self._outgoing_event = self._outgoing_event, asyncio.Event()
         flag.set()
-        hook = self.on_outgoing
         if hook is None:
             return
         try:
-            result = hook(message)
+            result = hook(seen)
             if inspect.isawaitable(result):
                 await result
         except Exception:
-            _LOGGER.exception("on_outgoing hook failed")
+            _LOGGER.exception("%s hook failed", name)
 
     def _message_dict(self, message: SentMessage) -> JSONDict:
         data: JSONDict = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -97,9 +96,9 @@ class SimulatedUsers(ServerState):
         file_size: int | None = None,
     ) -> int:
         """Queue a photo message (its sizes downloadable through ``getFile``); return its message_id."""
-        item = Attachment.photo(data, caption=caption, width=width, height=height)
-        if file_size is not None:
-            item = dataclasses.replace(item, file_size=file_size)
+        item = Attachment.photo(
+            data, caption=caption, width=width, height=height, file_size=file_size
+        )
         return self._queue_attachment(user_id, item, None)
 
     async def user_sends_document(
@@ -117,9 +116,9 @@ class SimulatedUsers(ServerState):
         ``file_size`` is the size Telegram reports when it should differ from ``data``
         (a 60 MB file without 60 MB of bytes).
         """
-        item = Attachment.document(data, file_name, mime_type=mime_type, caption=caption)
-        if file_size is not None:
-            item = dataclasses.replace(item, file_size=file_size)
+        item = Attachment.document(
+            data, file_name, mime_type=mime_type, caption=caption, file_size=file_size
+        )
         return self._queue_attachment(user_id, item, None)
 
     async def user_sends_video(
