@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 from urllib.parse import urlsplit
 
 import pycountry
@@ -329,6 +329,9 @@ _UNCLOSED_QUOTE = (
 )
 
 
+_Row = TypeVar("_Row")
+
+
 class _LineTracker:
     """Feeds a CSV reader line by line and remembers where the current record started."""
 
@@ -347,6 +350,12 @@ class _LineTracker:
         if self.record_start is None and text.strip("\r\n"):
             self.record_start = self.line
         return text
+
+    def next_record(self, reader: Iterator[_Row]) -> _Row | None:
+        """The reader's next record, noting the line it starts on; None at the end of the file
+        (a badly quoted one raises the reader's csv.Error)."""
+        self.record_start = None
+        return next(reader, None)
 
 
 def _delimiter(header_line: str) -> str:
@@ -371,12 +380,7 @@ def decode_registry(data: bytes) -> tuple[str, list[RowError]]:
     errors: list[RowError] = []
     header: list[str] = []
     try:
-        while True:
-            tracker.record_start = None
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
+        while (row := tracker.next_record(reader)) is not None:
             is_header = not header
             if is_header:
                 header = [h.strip().lower() for h in row]
@@ -490,11 +494,8 @@ def iter_registry_csv(
     first_line_of: dict[str, int] = {}
     try:
         while True:
-            tracker.record_start = None
             try:
-                row = next(reader)
-            except StopIteration:
-                break
+                row = tracker.next_record(reader)
             except csv.Error as exc:
                 start = tracker.record_start or reader.line_num
                 if "end of data" in str(exc):
@@ -502,6 +503,8 @@ def iter_registry_csv(
                     break
                 errors.append(RowError(start, "", f"badly quoted value ({exc})"))
                 continue
+            if row is None:
+                break
             line = tracker.record_start or reader.line_num
             if on_row is not None:
                 on_row(reader.line_num)
