@@ -180,10 +180,7 @@ async def start_polling(application: BotApplication, *, poll_timeout: int = 1) -
     as `bottega run`: an update is confirmed to the server only once it is handled."""
     from bot.ops.feed import Poller, UpdateFeed
 
-    await application.initialize()
-    if application.post_init is not None:
-        await application.post_init(application)
-    await application.start()
+    await start_application(application)
     poller = Poller(UpdateFeed(application), timeout=poll_timeout)
     extras = runtime_of(application).extras
     extras["poller"] = poller
@@ -200,6 +197,20 @@ async def stop_polling(application: BotApplication, *, timeout: float = 8.0) -> 
         if polling is not None:
             await asyncio.gather(polling, return_exceptions=True)
         await poller.confirm()
+    await stop_application(application)
+
+
+async def start_application(application: BotApplication) -> None:
+    """Start an application whose updates this process feeds itself (bot/ops/feed.py or the
+    webhook), calling the post_init hook as PTB does when it runs one."""
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    await application.start()
+
+
+async def stop_application(application: BotApplication) -> None:
+    """Stop what start_application started, the hooks included; once updates are drained."""
     if application.running:
         await application.stop()
     if application.post_stop is not None:

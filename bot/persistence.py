@@ -28,6 +28,7 @@ from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from bot.db.base import utcnow
 from bot.db.models import ConversationState
+from bot.updates import chat_key
 
 USER_DATA = "__user_data__"
 # One row per chat: the id of the last update handled there (updates of a chat arrive and are
@@ -36,16 +37,6 @@ HANDLED = "__handled__"
 log = logging.getLogger(__name__)
 
 StoredKey = tuple[str, str]
-
-
-def chat_key(update: object) -> int | None:
-    """The chat an update belongs to, as the update processor orders them."""
-    if isinstance(update, Update):
-        if update.effective_chat is not None:
-            return update.effective_chat.id
-        if update.effective_user is not None:
-            return update.effective_user.id
-    return None
 
 
 def _json_safe(data: dict[Any, Any]) -> dict[str, Any]:

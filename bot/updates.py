@@ -16,23 +16,25 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 
+def chat_key(update: object) -> int | None:
+    """The chat an update belongs to: its updates are handled one after another (and the
+    persistence keeps the last one handled there)."""
+    if isinstance(update, Update):
+        if update.effective_chat is not None:
+            return update.effective_chat.id
+        if update.effective_user is not None:
+            return update.effective_user.id
+    return None
+
+
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int = 256) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
 
-    @staticmethod
-    def _key(update: object) -> int | None:
-        if isinstance(update, Update):
-            if update.effective_chat is not None:
-                return update.effective_chat.id
-            if update.effective_user is not None:
-                return update.effective_user.id
-        return None
-
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        key = self._key(update)
+        key = chat_key(update)
         if key is None:
             await coroutine
             return

@@ -100,10 +100,9 @@ async def _run_active(
     *,
     webhook: bool,
 ) -> int:
-    await application.initialize()
-    if application.post_init is not None:
-        await application.post_init(application)
-    await application.start()
+    from bot.app import start_application, stop_application
+
+    await start_application(application)
     feed = UpdateFeed(application)
     poller: Poller | None = None
     receiver = None
@@ -160,7 +159,7 @@ async def _run_active(
             task.cancel()
         await asyncio.gather(taking, watch, return_exceptions=True)
         # 3. Flush and close.
-        await _stop_application(application)
+        await stop_application(application)
     return code
 
 
@@ -172,13 +171,3 @@ async def _watch_lock(lock: ActiveLock, stop: asyncio.Event) -> bool:
         if not stop.is_set() and not await lock.held():
             return False
     return True
-
-
-async def _stop_application(application: BotApplication) -> None:
-    if application.running:
-        await application.stop()
-    if application.post_stop is not None:
-        await application.post_stop(application)
-    await application.shutdown()
-    if application.post_shutdown is not None:
-        await application.post_shutdown(application)
