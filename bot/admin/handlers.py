@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, TypeVar
 
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
@@ -24,7 +25,9 @@ from bot.admin.buttons import (
 )
 from bot.ateliers.handlers import describe, values_of
 from bot.core import handlers as common
-from bot.core.replies import edit_or_say, lang_of, on_button, say, send_photo
+from bot.core.callbacks import ButtonData
+from bot.core.replies import Buttons, edit_or_say, lang_of, on_button, refuse, say, send_photo
+from bot.db.models import Atelier
 from bot.i18n import t
 from bot.orders import stats as order_stats
 from bot.orders.rendering import order_stats_text
@@ -40,10 +43,22 @@ def _is_admin(update: Update, context: BotContext) -> bool:
     return user is not None and context.runtime.settings.is_admin(user.id)
 
 
+def _admin_command(
+    callback: Callable[[Update, BotContext], Awaitable[None]],
+) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:
+    """An administrator's command: anyone else gets the ordinary help, as for any unknown one."""
+
+    async def checked(update: Update, context: BotContext) -> None:
+        if _is_admin(update, context):
+            await callback(update, context)
+        else:
+            await common.help_command(update, context)
+
+    checked.__name__ = callback.__name__
+    return checked
+
+
 async def admin(update: Update, context: BotContext) -> None:
-    if not _is_admin(update, context):
-        await common.help_command(update, context)
-        return
     lang = lang_of(context, update)
     session = context.uow.session
     pending = await verification.pending_verifications(session)
@@ -95,78 +110,85 @@ async def admin(update: Update, context: BotContext) -> None:
         )
 
 
-async def _admin_only(update: Update, context: BotContext) -> bool:
-    query = update.callback_query
-    assert query is not None
-    if _is_admin(update, context):
-        return True
-    await query.answer(t("admin.only_admins", lang_of(context, update)), show_alert=True)
-    return False
+Kind = TypeVar("Kind", bound=ButtonData)
+AdminButton = Callable[[Update, BotContext, Kind], Awaitable[None]]
+
+
+def _admins_only(callback: AdminButton[Kind]) -> AdminButton[Kind]:
+    """An administrator's button: anyone else who presses one is told it is not theirs."""
+
+    async def checked(update: Update, context: BotContext, button: Kind) -> None:
+        if _is_admin(update, context):
+            await callback(update, context, button)
+        else:
+            await refuse(update, context, "admin.only_admins")
+
+    checked.__name__ = callback.__name__
+    return checked
 
 
 async def _refused(update: Update, context: BotContext, exc: verification.ReviewError) -> None:
-    query = update.callback_query
-    assert query is not None
-    lang = lang_of(context, update)
-    await query.answer(t(f"admin.error_{exc.code}", lang), show_alert=True)
+    await refuse(update, context, f"admin.error_{exc.code}")
     if exc.code == "withdrawn":
-        await edit_or_say(update, context, t("admin.withdrawn", lang))
+        await edit_or_say(update, context, t("admin.withdrawn", lang_of(context, update)))
+
+
+async def _decided(
+    update: Update, context: BotContext, decision: Awaitable[Atelier]
+) -> Atelier | None:
+    """Make an administrator's decision; one that cannot be made (decided already, withdrawn)
+    is answered with why, and gives None."""
+    try:
+        atelier = await decision
+    except verification.ReviewError as exc:
+        await _refused(update, context, exc)
+        return None
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    context.uow.registry_changed()
+    context.uow.deliveries_added()
+    return atelier
+
+
+async def _show(
+    update: Update, context: BotContext, key: str, atelier: Atelier, buttons: Buttons | None = None
+) -> None:
+    """The decision's message, now saying what became of the atelier (and what may follow)."""
+    text = t(key, lang_of(context, update), name=atelier.name, ref=atelier.ref)
+    await edit_or_say(update, context, text, buttons)
 
 
 async def decide(update: Update, context: BotContext, button: Decide) -> None:
-    query = update.callback_query
-    assert query is not None
-    if not await _admin_only(update, context):
-        return
-    lang = lang_of(context, update)
     session = context.uow.session
-    if button.action in REJECTIONS:
-        # Nothing changes yet: the reason comes first, and "Back" leaves it pending.
-        try:
-            atelier = await verification.still_open(
-                session, button.atelier_id, claim=button.action == "cno"
-            )
-        except verification.ReviewError as exc:
-            await _refused(update, context, exc)
-            return
-        await query.answer()
-        await edit_or_say(
-            update,
-            context,
-            t("admin.ask_reason", lang, name=atelier.name, ref=atelier.ref),
-            reason_buttons(button.action, atelier.id, lang),
-        )
+    if button.action in APPROVALS:
+        approval = APPROVALS[button.action](session, button.atelier_id)
+        approved = await _decided(update, context, approval)
+        if approved is not None:
+            await _show(update, context, f"admin.done_{button.action}", approved)
         return
+    # Nothing changes yet: the reason comes first, and "Back" leaves it pending.
     try:
-        atelier = await APPROVALS[button.action](session, button.atelier_id)
+        atelier = await verification.still_open(
+            session, button.atelier_id, claim=button.action == "cno"
+        )
     except verification.ReviewError as exc:
         await _refused(update, context, exc)
         return
-    await query.answer()
-    context.uow.registry_changed()
-    context.uow.deliveries_added()
-    await edit_or_say(
-        update, context, t(f"admin.done_{button.action}", lang, name=atelier.name, ref=atelier.ref)
-    )
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    buttons = reason_buttons(button.action, atelier.id, lang_of(context, update))
+    await _show(update, context, "admin.ask_reason", atelier, buttons)
 
 
-async def refuse(update: Update, context: BotContext, button: Refuse) -> None:
-    query = update.callback_query
-    assert query is not None
-    if not await _admin_only(update, context):
-        return
+async def refuse_pressed(update: Update, context: BotContext, button: Refuse) -> None:
     lang = lang_of(context, update)
     session = context.uow.session
     before = await verification.decision_for(session, button.atelier_id)
     claimant_id = (before.claimed_by_id or 0) if before is not None else 0
-    try:
-        atelier = await REJECTIONS[button.action](session, button.atelier_id, button.reason)
-    except verification.ReviewError as exc:
-        await _refused(update, context, exc)
+    rejection = REJECTIONS[button.action](session, button.atelier_id, button.reason)
+    atelier = await _decided(update, context, rejection)
+    if atelier is None:
         return
-    await query.answer()
-    context.uow.registry_changed()
-    context.uow.deliveries_added()
     text = t(f"admin.done_{button.action}", lang, name=atelier.name, ref=atelier.ref)
     text += "\n" + t("admin.reason_given", lang, reason=t(f"admin.reason_{button.reason}", lang))
     await edit_or_say(
@@ -177,48 +199,27 @@ async def refuse(update: Update, context: BotContext, button: Refuse) -> None:
 async def keep_pending(update: Update, context: BotContext, button: KeepPending) -> None:
     query = update.callback_query
     assert query is not None
-    if not await _admin_only(update, context):
-        return
     lang = lang_of(context, update)
     atelier = await verification.decision_for(context.uow.session, button.atelier_id)
     await query.answer()
     if atelier is None:
         await edit_or_say(update, context, t("admin.error_not_found", lang))
         return
-    await edit_or_say(
-        update,
-        context,
-        t("admin.still_pending", lang, name=atelier.name, ref=atelier.ref),
-        decision_buttons(button.action, atelier.id, lang),
-    )
+    buttons = decision_buttons(button.action, atelier.id, lang)
+    await _show(update, context, "admin.still_pending", atelier, buttons)
 
 
 async def undo(update: Update, context: BotContext, button: UndoRefusal) -> None:
-    query = update.callback_query
-    assert query is not None
-    if not await _admin_only(update, context):
-        return
-    lang = lang_of(context, update)
     session = context.uow.session
-    try:
-        if button.action == "rej":
-            atelier = await verification.undo_rejection(session, button.atelier_id)
-        else:
-            atelier = await verification.undo_claim_rejection(
-                session, button.atelier_id, button.claimant_id
-            )
-    except verification.ReviewError as exc:
-        await _refused(update, context, exc)
-        return
-    await query.answer()
-    context.uow.registry_changed()
-    context.uow.deliveries_added()
-    await edit_or_say(
-        update,
-        context,
-        t("admin.undone", lang, name=atelier.name, ref=atelier.ref),
-        decision_buttons(button.action, atelier.id, lang),
+    undoing = (
+        verification.undo_rejection(session, button.atelier_id)
+        if button.action == "rej"
+        else verification.undo_claim_rejection(session, button.atelier_id, button.claimant_id)
     )
+    atelier = await _decided(update, context, undoing)
+    if atelier is not None:
+        buttons = decision_buttons(button.action, atelier.id, lang_of(context, update))
+        await _show(update, context, "admin.undone", atelier, buttons)
 
 
 def stats_text(numbers: stats_service.Stats, lang: str) -> str:
@@ -243,9 +244,6 @@ def stats_text(numbers: stats_service.Stats, lang: str) -> str:
 
 
 async def stats(update: Update, context: BotContext) -> None:
-    if not _is_admin(update, context):
-        await common.help_command(update, context)
-        return
     lang = lang_of(context, update)
     session = context.uow.session
     numbers = await stats_service.collect(session)
@@ -270,10 +268,10 @@ async def stats(update: Update, context: BotContext) -> None:
 
 def build_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     return [
-        CommandHandler("admin", admin),
-        CommandHandler("stats", stats),
-        on_button(Decide, decide),
-        on_button(Refuse, refuse),
-        on_button(KeepPending, keep_pending),
-        on_button(UndoRefusal, undo),
+        CommandHandler("admin", _admin_command(admin)),
+        CommandHandler("stats", _admin_command(stats)),
+        on_button(Decide, _admins_only(decide)),
+        on_button(Refuse, _admins_only(refuse_pressed)),
+        on_button(KeepPending, _admins_only(keep_pending)),
+        on_button(UndoRefusal, _admins_only(undo)),
     ]

@@ -8,7 +8,6 @@ owner edits a field from /profile, as soon as the new value is valid.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -23,7 +22,6 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 import parsing
 from bot.admin import verification
@@ -63,6 +61,7 @@ from bot.ateliers.steps import (
     SPECIALTIES_CONFIRM,
     SUMMARY,
 )
+from bot.core.conversations import conversation
 from bot.core.replies import (
     Buttons,
     answer_stale,
@@ -1045,38 +1044,30 @@ def _state_handlers() -> dict[object, list[Handler]]:
 
 
 def build_handlers() -> list[Handler]:
-    # Questions mix typed answers and buttons in one chat, so conversations are per user and
-    # chat (not per message); PTB warns about that combination, which is what we want here.
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
-        registration = ConversationHandler[BotContext](
-            entry_points=[
-                CommandHandler("register", start_registration),
-                CommandHandler(
-                    "start",
-                    start_registration,
-                    filters=filters.Regex(r"^/start(@\w+)?\s+atelier\b"),
-                ),
-                on_plain_button(StartRegistration, start_registration),
-                on_button(EditProfile, profile_edit),
-            ],
-            states=_state_handlers(),
-            fallbacks=[
-                CommandHandler("cancel", cancel),
-                CallbackQueryHandler(wrong_button, pattern=r"^atelier:"),
-            ],
-            name=CONVERSATION,
-            persistent=True,
-            allow_reentry=True,
-        )
-        capacity_flow = ConversationHandler[BotContext](
-            entry_points=[on_plain_button(OtherCapacity, capacity_other)],
-            states={CAPACITY_NUMBER: [MessageHandler(ANY_MESSAGE, capacity_typed)]},
-            fallbacks=[CommandHandler("cancel", capacity_cancel)],
-            name=CAPACITY_CONVERSATION,
-            persistent=True,
-            allow_reentry=True,
-        )
+    registration = conversation(
+        CONVERSATION,
+        entry_points=[
+            CommandHandler("register", start_registration),
+            CommandHandler(
+                "start",
+                start_registration,
+                filters=filters.Regex(r"^/start(@\w+)?\s+atelier\b"),
+            ),
+            on_plain_button(StartRegistration, start_registration),
+            on_button(EditProfile, profile_edit),
+        ],
+        states=_state_handlers(),
+        fallbacks=[
+            CommandHandler("cancel", cancel),
+            CallbackQueryHandler(wrong_button, pattern=r"^atelier:"),
+        ],
+    )
+    capacity_flow = conversation(
+        CAPACITY_CONVERSATION,
+        entry_points=[on_plain_button(OtherCapacity, capacity_other)],
+        states={CAPACITY_NUMBER: [MessageHandler(ANY_MESSAGE, capacity_typed)]},
+        fallbacks=[CommandHandler("cancel", capacity_cancel)],
+    )
     return [
         registration,
         capacity_flow,

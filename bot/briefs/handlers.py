@@ -28,7 +28,16 @@ from bot.briefs.buttons import (
     RequestPicked,
 )
 from bot.briefs.rendering import product_label, quantity_text
-from bot.core.replies import Buttons, answer_stale, drop_buttons, keyboard, lang_of, on_button, say
+from bot.core.replies import (
+    Buttons,
+    answer_stale,
+    drop_buttons,
+    keyboard,
+    lang_of,
+    on_button,
+    owned_or_stale,
+    say,
+)
 from bot.db.base import utcnow
 from bot.i18n import t
 from bot.intros import service as intro_service
@@ -187,21 +196,16 @@ async def show_matches(
 
 
 async def _owned(update: Update, context: BotContext, brief_id: int) -> bool:
-    assert update.effective_user is not None
-    session = context.uow.session
+    """Whether the brief a button names is the presser's (if not, the button is stale)."""
     user = await context.uow.user()
-    try:
-        await brief_service.owned_brief(session, brief_id, user)
-    except brief_service.BriefError:
-        return False
-    return True
+    lookup = brief_service.owned_brief(context.uow.session, brief_id, user)
+    return await owned_or_stale(update, context, lookup, brief_service.BriefError) is not None
 
 
 async def toggle_pick(update: Update, context: BotContext, button: PickAtelier) -> None:
     query = update.callback_query
     assert query is not None
     if not await _owned(update, context, button.brief_id):
-        await answer_stale(update, context)
         return
     brief_id, ref = button.brief_id, button.ref
     lang = lang_of(context, update)
@@ -268,7 +272,6 @@ async def _request(update: Update, context: BotContext, brief_id: int, refs: lis
 
 async def request_picked(update: Update, context: BotContext, button: RequestPicked) -> None:
     if not await _owned(update, context, button.id):
-        await answer_stale(update, context)
         return
     await _request(update, context, button.id, list(_picks(context, button.id)))
 
@@ -276,7 +279,6 @@ async def request_picked(update: Update, context: BotContext, button: RequestPic
 async def request_one(update: Update, context: BotContext, button: RequestIntro) -> None:
     """ "Request intro" on a single offered atelier (e.g. the next match after a decline)."""
     if not await _owned(update, context, button.brief_id):
-        await answer_stale(update, context)
         return
     await _request(update, context, button.brief_id, [button.ref])
 
@@ -285,7 +287,6 @@ async def show_more(update: Update, context: BotContext, button: MoreMatches) ->
     query = update.callback_query
     assert query is not None
     if not await _owned(update, context, button.brief_id):
-        await answer_stale(update, context)
         return
     await query.answer()
     await show_matches(update, context, button.brief_id, offset=min(button.offset, MAX_OFFSET))
@@ -385,7 +386,6 @@ async def brief_action(update: Update, context: BotContext, button: BriefAction)
     lang = lang_of(context, update)
     if action == "show":
         if not await _owned(update, context, brief_id):
-            await answer_stale(update, context)
             return
         await query.answer()
         await show_matches(update, context, brief_id)
@@ -393,7 +393,6 @@ async def brief_action(update: Update, context: BotContext, button: BriefAction)
     if action in ("pause", "close", "keep"):
         # Asked first: how long a pause lasts; whether to close it really.
         if not await _owned(update, context, brief_id):
-            await answer_stale(update, context)
             return
         await query.answer()
         if action == "pause":

@@ -178,6 +178,16 @@ async def drop_buttons(query: CallbackQuery) -> None:
         await query.edit_message_reply_markup(reply_markup=None)
 
 
+async def refuse(update: Update, context: BotContext, key: str, **values: object) -> None:
+    """Say why a press or an answer changed nothing: in an alert on the pressed button (the
+    message it belongs to stays as it was), or in a message when something was typed."""
+    text = t(key, lang_of(context, update), **values)
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+    else:
+        await say(update, context, text)
+
+
 async def answer_stale(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is not None:
@@ -186,6 +196,23 @@ async def answer_stale(update: Update, context: BotContext) -> None:
 
 Kind = TypeVar("Kind", bound=ButtonData)
 Answer = TypeVar("Answer")
+Found = TypeVar("Found")
+
+
+async def owned_or_stale(
+    update: Update,
+    context: BotContext,
+    lookup: Awaitable[Found],
+    not_theirs: type[Exception] | tuple[type[Exception], ...],
+) -> Found | None:
+    """What a pressed button names, looked up as the presser's: when `lookup` refuses with
+    `not_theirs` (gone, or someone else's), the button is answered as no longer active and
+    None is given; the message it belongs to stays as it was."""
+    try:
+        return await lookup
+    except not_theirs:
+        await answer_stale(update, context)
+        return None
 
 
 def on_button(

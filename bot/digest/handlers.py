@@ -11,7 +11,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.core.replies import drop_buttons, lang_of, on_button, say
+from bot.core.replies import drop_buttons, lang_of, on_button, refuse, say
 from bot.digest import service as digest
 from bot.digest.buttons import AnswerOffer, Interested
 from bot.i18n import t
@@ -39,12 +39,6 @@ async def digest_command(update: Update, context: BotContext) -> None:
         await say(update, context, t("followups.digest_usage", lang, status=status))
 
 
-async def _refuse(update: Update, context: BotContext, code: str) -> None:
-    query = update.callback_query
-    assert query is not None
-    await query.answer(t(f"followups.error_{code}", lang_of(context, update)), show_alert=True)
-
-
 async def interested(update: Update, context: BotContext, button: Interested) -> None:
     """An atelier's "Interested" on a brief of its digest."""
     query = update.callback_query
@@ -58,7 +52,7 @@ async def interested(update: Update, context: BotContext, button: Interested) ->
         )
     except IntroError as exc:
         await context.uow.discard()
-        await _refuse(update, context, exc.code)
+        await refuse(update, context, f"followups.error_{exc.code}")
         return
     atelier_name = intro.atelier.name
     await query.answer()
@@ -82,7 +76,7 @@ async def offer_answered(update: Update, context: BotContext, button: AnswerOffe
         )
     except IntroError as exc:
         await context.uow.discard()
-        await _refuse(update, context, exc.code)
+        await refuse(update, context, f"followups.error_{exc.code}")
         return
     await query.answer()
     await drop_buttons(query)

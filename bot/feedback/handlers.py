@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 from telegram import Update
@@ -10,11 +9,9 @@ from telegram.ext import (
     BaseHandler,
     CommandHandler,
     ConversationHandler,
-    MessageHandler,
-    filters,
 )
-from telegram.warnings import PTBUserWarning
 
+from bot.core.conversations import conversation, typed_step
 from bot.core.replies import drop_buttons, lang_of, on_button, say
 from bot.feedback.buttons import Stars
 from bot.followups import service as followups
@@ -102,22 +99,12 @@ async def timed_out(update: Update, context: BotContext) -> None:
 
 
 def build_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
-        conversation: ConversationHandler[BotContext] = ConversationHandler(
-            entry_points=[on_button(Stars, stars_pressed)],
-            states={
-                NOTE: [
-                    MessageHandler(filters.TEXT & ~filters.COMMAND, note_typed),
-                    CommandHandler("skip", skip),
-                    MessageHandler(~filters.COMMAND, not_text),
-                ],
-                ConversationHandler.TIMEOUT: [MessageHandler(filters.ALL, timed_out)],
-            },
-            fallbacks=[CommandHandler(["cancel", "skip"], skip)],
-            name="feedback",
-            persistent=True,
-            allow_reentry=True,
-            conversation_timeout=NOTE_TIMEOUT_SECONDS,
-        )
-    return [conversation]
+    flow = conversation(
+        "feedback",
+        entry_points=[on_button(Stars, stars_pressed)],
+        states={NOTE: [*typed_step(note_typed, not_text), CommandHandler("skip", skip)]},
+        fallbacks=[CommandHandler(["cancel", "skip"], skip)],
+        timeout=NOTE_TIMEOUT_SECONDS,
+        on_timeout=timed_out,
+    )
+    return [flow]

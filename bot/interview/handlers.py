@@ -12,10 +12,9 @@ After a confirmation the brief is stored and its matches are shown (bot/briefs/h
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from telegram import Update
 from telegram.ext import (
@@ -26,10 +25,11 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.briefs import service as brief_service
 from bot.briefs.buttons import EditBrief
+from bot.core.callbacks import ButtonData
+from bot.core.conversations import conversation
 from bot.core.replies import (
     answer_stale,
     drop_buttons,
@@ -37,6 +37,7 @@ from bot.core.replies import (
     lang_of,
     on_button,
     on_plain_button,
+    owned_or_stale,
     say,
 )
 from bot.db.models import FilePurpose
@@ -83,6 +84,8 @@ from bot.interview.steps import (
 from bot.runtime import BotContext
 
 NAME = steps.CONVERSATION
+
+Kind = TypeVar("Kind", bound=ButtonData)
 
 
 # --- state held between steps ------------------------------------------------------------------
@@ -236,12 +239,10 @@ async def edit_existing(update: Update, context: BotContext, button: EditBrief) 
     assert query is not None and update.effective_user is not None
     session = context.uow.session
     user = await context.uow.user()
-    try:
-        brief = await brief_service.owned_brief(session, button.id, user)
-    except brief_service.BriefError:
-        # None keeps whatever interview is in progress (END would silently drop it).
-        await answer_stale(update, context)
-        return None
+    lookup = brief_service.owned_brief(session, button.id, user)
+    brief = await owned_or_stale(update, context, lookup, brief_service.BriefError)
+    if brief is None:
+        return None  # keeps whatever interview is in progress (END would silently drop it)
     if brief.state == "closed":
         await query.answer(t("designer.brief_closed", lang_of(context, update)), show_alert=True)
         return None
@@ -495,10 +496,7 @@ async def edited(update: Update, context: BotContext) -> str:
 def build_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     # New messages only: an edit of an earlier message is not the answer to the current question.
     text = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
-    # Answers are tracked per user, not per message: the interview moves on across messages.
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
-        return [_conversation(text)]
+    return [_conversation(text)]
 
 
 def _conversation(text: filters.BaseFilter) -> ConversationHandler[BotContext]:
@@ -507,7 +505,14 @@ def _conversation(text: filters.BaseFilter) -> ConversationHandler[BotContext]:
     def typed(state: str) -> BaseHandler[Update, BotContext, object]:
         return MessageHandler(text, _typed(state))
 
-    conversation: ConversationHandler[BotContext] = ConversationHandler(
+    def asked(
+        state: str, kind: type[Kind], pressed: Callable[[Update, BotContext, Kind], Awaitable[str]]
+    ) -> list[BaseHandler[Update, BotContext, Any]]:
+        """A question answered by its button or in words; a forged button asks it again."""
+        return [on_button(kind, pressed, malformed=_use_buttons), typed(state)]
+
+    return conversation(
+        NAME,
         entry_points=[
             on_plain_button(StartInterview, begin),
             CommandHandler(["brief", "new"], begin, filters=new_message),
@@ -515,43 +520,19 @@ def _conversation(text: filters.BaseFilter) -> ConversationHandler[BotContext]:
         ],
         states={
             PRODUCT: [typed(PRODUCT)],
-            CATEGORY: [
-                on_button(ChooseCategory, category_pressed, malformed=_use_buttons),
-                typed(CATEGORY),
-            ],
-            MATERIALS: [
-                on_button(ToggleMaterial, material_pressed, malformed=_use_buttons),
-                typed(MATERIALS),
-            ],
+            CATEGORY: asked(CATEGORY, ChooseCategory, category_pressed),
+            MATERIALS: asked(MATERIALS, ToggleMaterial, material_pressed),
             QUANTITY: [typed(QUANTITY)],
-            STYLES: [
-                on_button(ChooseStyles, styles_pressed, malformed=_use_buttons),
-                typed(STYLES),
-            ],
-            COLOURWAYS: [
-                on_button(ChooseColourways, colourways_pressed, malformed=_use_buttons),
-                typed(COLOURWAYS),
-            ],
-            SIZES: [
-                on_button(ChooseSizes, sizes_pressed, malformed=_use_buttons),
-                typed(SIZES),
-            ],
+            STYLES: asked(STYLES, ChooseStyles, styles_pressed),
+            COLOURWAYS: asked(COLOURWAYS, ChooseColourways, colourways_pressed),
+            SIZES: asked(SIZES, ChooseSizes, sizes_pressed),
             DEADLINE: [typed(DEADLINE)],
             BUDGET: [on_plain_button(SkipBudget, budget_skipped), typed(BUDGET)],
-            PLACE: [
-                on_button(ChoosePlace, place_pressed, malformed=_use_buttons),
-                typed(PLACE),
-            ],
+            PLACE: asked(PLACE, ChoosePlace, place_pressed),
             REGION: [typed(REGION)],
             COUNTRY: [typed(COUNTRY)],
-            HANDWORK: [
-                on_button(ChooseHandwork, handwork_pressed, malformed=_use_buttons),
-                typed(HANDWORK),
-            ],
-            CERTIFICATIONS: [
-                on_button(ToggleCertification, certification_pressed, malformed=_use_buttons),
-                typed(CERTIFICATIONS),
-            ],
+            HANDWORK: asked(HANDWORK, ChooseHandwork, handwork_pressed),
+            CERTIFICATIONS: asked(CERTIFICATIONS, ToggleCertification, certification_pressed),
             PACK: [
                 on_button(FinishFiles, pack_finished, malformed=_use_buttons),
                 on_button(RemoveFile, pack_remove, malformed=_use_buttons),
@@ -572,8 +553,4 @@ def _conversation(text: filters.BaseFilter) -> ConversationHandler[BotContext]:
             MessageHandler(~filters.COMMAND & ~filters.TEXT, not_text),
             CallbackQueryHandler(stray_button, pattern=r"^iv:"),
         ],
-        name=NAME,
-        persistent=True,
-        allow_reentry=True,
     )
-    return conversation

@@ -16,7 +16,7 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler
 
-from bot.core.replies import edit_or_say, lang_of, on_button
+from bot.core.replies import Buttons, edit_or_say, lang_of, on_button, refuse
 from bot.db.models import User
 from bot.i18n import t
 from bot.intros import service as intros
@@ -26,12 +26,6 @@ from bot.quotes.buttons import start_quote_row
 from bot.runtime import BotContext
 
 # --- the atelier answers ------------------------------------------------------------------------
-
-
-async def _refuse(update: Update, context: BotContext, code: str) -> None:
-    query = update.callback_query
-    assert query is not None
-    await query.answer(t(f"intros.error_{code}", lang_of(context, update)), show_alert=True)
 
 
 def _original_text(update: Update) -> str:
@@ -57,7 +51,7 @@ async def _as_owner(update: Update, context: BotContext, act: OwnerAction) -> bo
         await act(session, owner)
     except intros.IntroError as exc:
         await context.uow.discard()
-        await _refuse(update, context, exc.code)
+        await refuse(update, context, f"intros.error_{exc.code}")
         if exc.code in CLOSED_CODES:
             # The request can no longer be answered: its buttons go, with the reason why.
             note = t(f"intros.{exc.code}_note", lang_of(context, update))
@@ -66,40 +60,33 @@ async def _as_owner(update: Update, context: BotContext, act: OwnerAction) -> bo
     return True
 
 
-async def accept(update: Update, context: BotContext, button: AcceptIntro) -> None:
-    async def act(session: Any, owner: User) -> object:
-        return await intros.accept(session, intro_id=button.id, owner=owner)
-
+async def _answered(
+    update: Update, context: BotContext, act: OwnerAction, note: str, buttons: Buttons
+) -> None:
+    """Accept or Decline taken: the request stays on screen with `note` and what may follow."""
     if not await _as_owner(update, context, act):
         return
     assert update.callback_query is not None
     await update.callback_query.answer()
     context.uow.deliveries_added()
-    lang = lang_of(context, update)
-    await edit_or_say(
-        update,
-        context,
-        _original_text(update) + "\n\n" + t("intros.accepted_note", lang),
-        [start_quote_row(button.id, lang)],
-    )
+    text = _original_text(update) + "\n\n" + t(note, lang_of(context, update))
+    await edit_or_say(update, context, text, buttons)
+
+
+async def accept(update: Update, context: BotContext, button: AcceptIntro) -> None:
+    async def act(session: Any, owner: User) -> object:
+        return await intros.accept(session, intro_id=button.id, owner=owner)
+
+    quote = [start_quote_row(button.id, lang_of(context, update))]
+    await _answered(update, context, act, "intros.accepted_note", quote)
 
 
 async def decline(update: Update, context: BotContext, button: DeclineIntro) -> None:
     async def act(session: Any, owner: User) -> object:
         return await intros.decline(session, intro_id=button.id, owner=owner)
 
-    if not await _as_owner(update, context, act):
-        return
-    assert update.callback_query is not None
-    await update.callback_query.answer()
-    context.uow.deliveries_added()
-    lang = lang_of(context, update)
-    await edit_or_say(
-        update,
-        context,
-        _original_text(update) + "\n\n" + t("intros.declined_note", lang),
-        reason_buttons(button.id, lang),
-    )
+    reasons = reason_buttons(button.id, lang_of(context, update))
+    await _answered(update, context, act, "intros.declined_note", reasons)
 
 
 async def decline_reason(update: Update, context: BotContext, button: DeclineReason) -> None:

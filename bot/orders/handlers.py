@@ -8,21 +8,15 @@ stale button changes nothing.
 
 from __future__ import annotations
 
-import warnings
+from datetime import date
 from typing import Any
 
 from telegram import Update
-from telegram.ext import (
-    BaseHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
-from telegram.warnings import PTBUserWarning
+from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
 
 import parsing
-from bot.core.replies import drop_buttons, lang_of, on_button, say
+from bot.core.conversations import conversation, typed_step
+from bot.core.replies import drop_buttons, lang_of, on_button, refuse, say
 from bot.db.base import utcnow
 from bot.i18n import t
 from bot.orders import lifecycle
@@ -48,14 +42,6 @@ MAX_DELIVERY_WEEKS = 104
 def _data(context: BotContext) -> dict[Any, Any]:
     assert context.user_data is not None
     return context.user_data
-
-
-async def _refuse(update: Update, context: BotContext, code: str) -> None:
-    text = t(f"orders.error_{code}", lang_of(context, update))
-    if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
-    else:
-        await say(update, context, text)
 
 
 async def list_orders(update: Update, context: BotContext) -> None:
@@ -95,7 +81,7 @@ async def _advance(
         )
     except OrderError as exc:
         await context.uow.discard()
-        await _refuse(update, context, exc.code)
+        await refuse(update, context, f"orders.error_{exc.code}")
         return False
     if update.callback_query is not None:
         await update.callback_query.answer()
@@ -121,16 +107,16 @@ async def pressed(update: Update, context: BotContext, button: OrderPress) -> st
         user = await context.uow.user()
         found = await orders.parties(context.uow.session, button.order_id)
         if found is None or found.side_of(user) is None:
-            await _refuse(update, context, "not_your_side")
+            await refuse(update, context, "orders.error_not_your_side")
             return ConversationHandler.END
         side = found.side_of(user)
         assert side is not None
         facts = orders.facts_of(found.order)
         if found.order.state != button.seen:
-            await _refuse(update, context, "stale")
+            await refuse(update, context, "orders.error_stale")
             return ConversationHandler.END
         if action not in lifecycle.actions_for(facts, side):
-            await _refuse(update, context, "not_your_side")
+            await refuse(update, context, "orders.error_not_your_side")
             return ConversationHandler.END
         await query.answer()
         _data(context)[_KEY] = {
@@ -199,18 +185,26 @@ async def ticket_typed(update: Update, context: BotContext) -> str | int:
     return TICKET_DATE
 
 
+async def _typed_date(update: Update, context: BotContext) -> date | None:
+    """The date typed for a delivery; None, with the reason said, for one that cannot be."""
+    text = update.effective_message.text if update.effective_message else ""
+    lang = lang_of(context, update)
+    day = parsing.parse_deadline(
+        text or "", lang, today=utcnow().date(), max_weeks=MAX_DELIVERY_WEEKS
+    )
+    if isinstance(day, parsing.ParseError):
+        code = day.code if day.code in ("in_the_past", "too_far") else "unreadable"
+        await say(update, context, t(f"orders.date_{code}", lang))
+        return None
+    return day
+
+
 async def ticket_date_typed(update: Update, context: BotContext) -> str | int:
     state = _pending(context)
     if state is None or "lines" not in state:
         return ConversationHandler.END
-    lang = lang_of(context, update)
-    text = update.effective_message.text if update.effective_message else ""
-    delivery = parsing.parse_deadline(
-        text or "", lang, today=utcnow().date(), max_weeks=MAX_DELIVERY_WEEKS
-    )
-    if isinstance(delivery, parsing.ParseError):
-        code = delivery.code if delivery.code in ("in_the_past", "too_far") else "unreadable"
-        await say(update, context, t(f"orders.date_{code}", lang))
+    delivery = await _typed_date(update, context)
+    if delivery is None:
         return TICKET_DATE
     lines = tuple(lifecycle.TicketLine(c, s, int(q)) for c, s, q in state["lines"])
     ticket = Ticket(int(state["total"]), delivery, lines)
@@ -232,10 +226,10 @@ async def new_date_pressed(update: Update, context: BotContext, button: NewDate)
     user = await context.uow.user()
     found = await orders.parties(context.uow.session, button.id)
     if found is None or found.side_of(user) is not lifecycle.Side.ATELIER:
-        await _refuse(update, context, "not_your_side")
+        await refuse(update, context, "orders.error_not_your_side")
         return ConversationHandler.END
     if found.order.state not in orders.NEW_DATE_STATES:
-        await _refuse(update, context, "not_now")
+        await refuse(update, context, "orders.error_not_now")
         return ConversationHandler.END
     await query.answer()
     _data(context)[_KEY] = {"order_id": button.id, "action": "new_date"}
@@ -247,15 +241,10 @@ async def new_date_typed(update: Update, context: BotContext) -> str | int:
     state = _pending(context)
     if state is None:
         return ConversationHandler.END
-    lang = lang_of(context, update)
-    text = update.effective_message.text if update.effective_message else ""
-    day = parsing.parse_deadline(
-        text or "", lang, today=utcnow().date(), max_weeks=MAX_DELIVERY_WEEKS
-    )
-    if isinstance(day, parsing.ParseError):
-        code = day.code if day.code in ("in_the_past", "too_far") else "unreadable"
-        await say(update, context, t(f"orders.date_{code}", lang))
+    day = await _typed_date(update, context)
+    if day is None:
         return NEW_DATE
+    lang = lang_of(context, update)
     user = await context.uow.user()
     try:
         found = await orders.new_date(
@@ -264,7 +253,7 @@ async def new_date_typed(update: Update, context: BotContext) -> str | int:
     except OrderError as exc:
         await context.uow.discard()
         _data(context).pop(_KEY, None)
-        await _refuse(update, context, exc.code)
+        await refuse(update, context, f"orders.error_{exc.code}")
         return ConversationHandler.END
     _data(context).pop(_KEY, None)
     context.uow.deliveries_added()
@@ -290,34 +279,17 @@ async def timed_out(update: Update, context: BotContext) -> None:
 
 
 def build_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    text = filters.TEXT & ~filters.COMMAND
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
-        conversation: ConversationHandler[BotContext] = ConversationHandler(
-            entry_points=[on_button(OrderPress, pressed), on_button(NewDate, new_date_pressed)],
-            states={
-                NOTE: [
-                    MessageHandler(text, note_typed),
-                    MessageHandler(~filters.COMMAND, not_text),
-                ],
-                TICKET: [
-                    MessageHandler(text, ticket_typed),
-                    MessageHandler(~filters.COMMAND, not_text),
-                ],
-                TICKET_DATE: [
-                    MessageHandler(text, ticket_date_typed),
-                    MessageHandler(~filters.COMMAND, not_text),
-                ],
-                NEW_DATE: [
-                    MessageHandler(text, new_date_typed),
-                    MessageHandler(~filters.COMMAND, not_text),
-                ],
-                ConversationHandler.TIMEOUT: [MessageHandler(filters.ALL, timed_out)],
-            },
-            fallbacks=[CommandHandler("cancel", cancel)],
-            name="order",
-            persistent=True,
-            allow_reentry=True,
-            conversation_timeout=TIMEOUT_SECONDS,
-        )
-    return [conversation, CommandHandler("orders", list_orders)]
+    flow = conversation(
+        "order",
+        entry_points=[on_button(OrderPress, pressed), on_button(NewDate, new_date_pressed)],
+        states={
+            NOTE: typed_step(note_typed, not_text),
+            TICKET: typed_step(ticket_typed, not_text),
+            TICKET_DATE: typed_step(ticket_date_typed, not_text),
+            NEW_DATE: typed_step(new_date_typed, not_text),
+        },
+        fallbacks=[CommandHandler("cancel", cancel)],
+        timeout=TIMEOUT_SECONDS,
+        on_timeout=timed_out,
+    )
+    return [flow, CommandHandler("orders", list_orders)]

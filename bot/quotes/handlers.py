@@ -8,7 +8,6 @@ tap is answered politely and changes nothing.
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 from telegram import Update
@@ -19,11 +18,21 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.briefs import service as brief_service
 from bot.briefs.rendering import product_label
-from bot.core.replies import drop_buttons, edit_or_say, lang_of, on_button, say, send_photo
+from bot.core.conversations import conversation, typed_step
+from bot.core.replies import (
+    answer_stale,
+    drop_buttons,
+    edit_or_say,
+    lang_of,
+    on_button,
+    owned_or_stale,
+    refuse,
+    say,
+    send_photo,
+)
 from bot.db.base import utcnow
 from bot.db.models import QuoteState
 from bot.i18n import has, t
@@ -73,14 +82,6 @@ def _ctx(state: dict[str, Any], lang: str) -> answers.Context:
     )
 
 
-async def _refuse(update: Update, context: BotContext, code: str) -> None:
-    text = t(f"quotes.error_{code}", lang_of(context, update))
-    if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
-    else:
-        await say(update, context, text)
-
-
 def _question(step: str, state: dict[str, Any], lang: str) -> str:
     number = STEPS.index(step) + 1
     values = {
@@ -125,7 +126,7 @@ async def start(update: Update, context: BotContext, button: StartQuote) -> str 
             context.uow.deliveries_added()
     except (QuoteError, IntroError) as exc:
         await context.uow.discard()
-        await _refuse(update, context, exc.code)
+        await refuse(update, context, f"quotes.error_{exc.code}")
         return ConversationHandler.END
     await query.answer()
     state: dict[str, Any] = {
@@ -197,7 +198,7 @@ async def quick(update: Update, context: BotContext, button: QuickAnswer) -> str
     assert query is not None
     state = _draft_state(context)
     if state is None or button.step != state["step"]:
-        await query.answer(t("common.stale_button", lang_of(context, update)), show_alert=True)
+        await answer_stale(update, context)
         return ANSWER if state is not None else ConversationHandler.END
     await query.answer()
     await drop_buttons(query)
@@ -220,7 +221,7 @@ async def edit(update: Update, context: BotContext, button: EditStep) -> str | i
     assert query is not None
     state = _draft_state(context)
     if state is None:
-        await query.answer(t("common.stale_button", lang_of(context, update)), show_alert=True)
+        await answer_stale(update, context)
         return ConversationHandler.END
     await query.answer()
     await drop_buttons(query)
@@ -235,7 +236,7 @@ async def send(update: Update, context: BotContext, button: SendQuote) -> str | 
     lang = lang_of(context, update)
     state = _draft_state(context)
     if state is None or int(state["intro_id"]) != button.id:
-        await query.answer(t("common.stale_button", lang), show_alert=True)
+        await answer_stale(update, context)
         return ConversationHandler.END if state is None else REVIEW
     draft = quotes.draft_from_data(state["answers"])
     if draft is None:
@@ -248,7 +249,7 @@ async def send(update: Update, context: BotContext, button: SendQuote) -> str | 
         quote = await quotes.send(session, intro_id=button.id, owner=owner, draft=draft)
     except QuoteError as exc:
         await context.uow.discard()
-        await _refuse(update, context, exc.code)
+        await refuse(update, context, f"quotes.error_{exc.code}")
         if exc.code in ("validity_past", "validity_far"):
             state["step"], state["editing"] = "valid_until", True
             return await _ask(update, context, state)
@@ -298,10 +299,9 @@ async def show_quotes(update: Update, context: BotContext, button: ShowQuotes) -
     lang = lang_of(context, update)
     session = context.uow.session
     user = await context.uow.user()
-    try:
-        brief = await brief_service.owned_brief(session, button.id, user)
-    except brief_service.BriefError:
-        await query.answer(t("common.stale_button", lang), show_alert=True)
+    lookup = brief_service.owned_brief(session, button.id, user)
+    brief = await owned_or_stale(update, context, lookup, brief_service.BriefError)
+    if brief is None:
         return
     await query.answer()
     today = utcnow().date()
@@ -379,7 +379,7 @@ async def decide(update: Update, context: BotContext, button: QuoteDecision) -> 
                 split_buttons(button.quote_id, lang),
             )
             return
-        await _refuse(update, context, exc.code)
+        await refuse(update, context, f"quotes.error_{exc.code}")
         return
     await query.answer()
     await drop_buttons(query)
@@ -405,7 +405,7 @@ async def decline_reason(update: Update, context: BotContext, button: DeclineQuo
         await quotes.decline(session, quote_id=button.quote_id, designer=user, reason=button.reason)
     except QuoteError as exc:
         await context.uow.discard()
-        await _refuse(update, context, exc.code)
+        await refuse(update, context, f"quotes.error_{exc.code}")
         return
     await query.answer()
     await drop_buttons(query)
@@ -414,31 +414,23 @@ async def decline_reason(update: Update, context: BotContext, button: DeclineQuo
 
 
 def build_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
-        conversation: ConversationHandler[BotContext] = ConversationHandler(
-            entry_points=[on_button(StartQuote, start)],
-            states={
-                ANSWER: [
-                    MessageHandler(filters.TEXT & ~filters.COMMAND, typed),
-                    on_button(QuickAnswer, quick),
-                    MessageHandler(~filters.COMMAND, not_text),
-                ],
-                REVIEW: [
-                    on_button(EditStep, edit),
-                    on_button(SendQuote, send),
-                    MessageHandler(~filters.COMMAND, not_text),
-                ],
-                ConversationHandler.TIMEOUT: [MessageHandler(filters.ALL, timed_out)],
-            },
-            fallbacks=[CommandHandler("cancel", cancel)],
-            name="quote",
-            persistent=True,
-            allow_reentry=True,
-            conversation_timeout=TIMEOUT_SECONDS,
-        )
+    flow = conversation(
+        "quote",
+        entry_points=[on_button(StartQuote, start)],
+        states={
+            ANSWER: [*typed_step(typed, not_text), on_button(QuickAnswer, quick)],
+            REVIEW: [
+                on_button(EditStep, edit),
+                on_button(SendQuote, send),
+                MessageHandler(~filters.COMMAND, not_text),
+            ],
+        },
+        fallbacks=[CommandHandler("cancel", cancel)],
+        timeout=TIMEOUT_SECONDS,
+        on_timeout=timed_out,
+    )
     return [
-        conversation,
+        flow,
         on_button(ShowQuotes, show_quotes),
         on_button(QuoteDecision, decide),
         on_button(DeclineQuoteReason, decline_reason),

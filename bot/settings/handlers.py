@@ -4,7 +4,6 @@ and the weekly digest switch. The digest arrives on Mondays at 09:00 in this zon
 from __future__ import annotations
 
 import re
-import warnings
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,9 +16,9 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot.core.callbacks import ButtonData, choice
+from bot.core.conversations import conversation, typed_step
 from bot.core.replies import edit_or_say, lang_of, on_button, on_plain_button, say
 from bot.db.models import User
 from bot.digest import service as digest
@@ -163,23 +162,14 @@ async def digest_pressed(update: Update, context: BotContext, button: SwitchDige
 
 
 def build_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
-        conversation: ConversationHandler[BotContext] = ConversationHandler(
-            entry_points=[on_plain_button(OtherZone, other_pressed)],
-            states={
-                ASK_ZONE: [
-                    MessageHandler(filters.TEXT & ~filters.COMMAND, zone_typed),
-                    MessageHandler(~filters.COMMAND, not_text),
-                ]
-            },
-            fallbacks=[CommandHandler("cancel", cancel), CommandHandler("settings", show)],
-            name="settings",
-            persistent=True,
-            allow_reentry=True,
-        )
+    flow = conversation(
+        "settings",
+        entry_points=[on_plain_button(OtherZone, other_pressed)],
+        states={ASK_ZONE: typed_step(zone_typed, not_text)},
+        fallbacks=[CommandHandler("cancel", cancel), CommandHandler("settings", show)],
+    )
     return [
-        conversation,
+        flow,
         CommandHandler("settings", show),
         on_button(ChooseZone, zone_pressed),
         # After the interview in the wiring: a zone typed mid-interview stays an answer.
