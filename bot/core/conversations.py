@@ -48,6 +48,12 @@ def conversation(
         )
 
 
+def typed_text(update: Update) -> str:
+    """What was typed ("" for a message without text)."""
+    message = update.effective_message
+    return (message.text or "") if message is not None else ""
+
+
 def typed_step(answer: Callback, not_text: Callback) -> list[Handler]:
     """A step answered in words: text goes to `answer`, any other message (a photo, a sticker)
     to `not_text`, which says that words are wanted; commands pass on to the fallbacks."""

@@ -188,6 +188,13 @@ async def refuse(update: Update, context: BotContext, key: str, **values: object
         await say(update, context, text)
 
 
+async def undo_and_refuse(update: Update, context: BotContext, key: str, **values: object) -> None:
+    """A refusal after this update may have written something (a service refuses part-way):
+    undo all it wrote, then say why, as refuse() does."""
+    await context.uow.discard()
+    await refuse(update, context, key, **values)
+
+
 async def answer_stale(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is not None:

@@ -11,7 +11,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.core.replies import drop_buttons, lang_of, on_button, refuse, say
+from bot.core.replies import drop_buttons, lang_of, on_button, say, undo_and_refuse
 from bot.digest import service as digest
 from bot.digest.buttons import AnswerOffer, Interested
 from bot.i18n import t
@@ -51,8 +51,7 @@ async def interested(update: Update, context: BotContext, button: Interested) ->
             session, owner=owner, brief_id=brief_id, atelier_id=atelier_id
         )
     except IntroError as exc:
-        await context.uow.discard()
-        await refuse(update, context, f"followups.error_{exc.code}")
+        await undo_and_refuse(update, context, f"followups.error_{exc.code}")
         return
     atelier_name = intro.atelier.name
     await query.answer()
@@ -75,8 +74,7 @@ async def offer_answered(update: Update, context: BotContext, button: AnswerOffe
             session, intro_id=button.intro_id, designer=designer, accept=accept
         )
     except IntroError as exc:
-        await context.uow.discard()
-        await refuse(update, context, f"followups.error_{exc.code}")
+        await undo_and_refuse(update, context, f"followups.error_{exc.code}")
         return
     await query.answer()
     await drop_buttons(query)

@@ -11,8 +11,8 @@ from telegram.ext import (
     ConversationHandler,
 )
 
-from bot.core.conversations import conversation, typed_step
-from bot.core.replies import drop_buttons, lang_of, on_button, say
+from bot.core.conversations import conversation, typed_step, typed_text
+from bot.core.replies import drop_buttons, lang_of, on_button, say, undo_and_refuse
 from bot.feedback.buttons import Stars
 from bot.followups import service as followups
 from bot.followups.service import FollowupError
@@ -40,8 +40,7 @@ async def stars_pressed(update: Update, context: BotContext, button: Stars) -> s
             session, intro_id=button.intro_id, user=user, stars=button.stars
         )
     except FollowupError:
-        await context.uow.discard()
-        await query.answer(t("followups.feedback_not_yours", lang), show_alert=True)
+        await undo_and_refuse(update, context, "followups.feedback_not_yours")
         return ConversationHandler.END
     context.uow.registry_changed()  # the atelier's rating changed
     await query.answer()
@@ -54,14 +53,14 @@ async def stars_pressed(update: Update, context: BotContext, button: Stars) -> s
 async def note_typed(update: Update, context: BotContext) -> str | int:
     assert update.effective_user is not None
     lang = lang_of(context, update)
-    text = update.effective_message.text if update.effective_message else None
+    text = typed_text(update)
     feedback_id = _data(context).get(_FEEDBACK_ID)
     if not isinstance(feedback_id, int):
         return ConversationHandler.END
     session = context.uow.session
     user = await context.uow.user()
     try:
-        await followups.add_note(session, feedback_id=feedback_id, user=user, note=text or "")
+        await followups.add_note(session, feedback_id=feedback_id, user=user, note=text)
     except FollowupError as exc:
         await context.uow.discard()
         if exc.code == "note_too_long":
@@ -71,7 +70,7 @@ async def note_typed(update: Update, context: BotContext) -> str | int:
                 t(
                     "followups.note_too_long",
                     lang,
-                    length=len(text or ""),
+                    length=len(text),
                     limit=followups.MAX_NOTE,
                 ),
             )

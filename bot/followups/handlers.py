@@ -7,7 +7,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from bot.core.replies import drop_buttons, lang_of, on_button, say
+from bot.core.replies import drop_buttons, lang_of, on_button, say, undo_and_refuse
 from bot.followups import service as followups
 from bot.followups.buttons import CapacityCheck
 from bot.followups.service import FollowupError
@@ -28,8 +28,7 @@ async def capacity_pressed(update: Update, context: BotContext, button: Capacity
         else:
             await followups.owned_atelier(session, button.atelier_id, owner)
     except FollowupError:
-        await context.uow.discard()
-        await query.answer(t("followups.not_yours", lang), show_alert=True)
+        await undo_and_refuse(update, context, "followups.not_yours")
         return
     await query.answer()
     await drop_buttons(query)

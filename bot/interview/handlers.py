@@ -29,7 +29,7 @@ from telegram.ext import (
 from bot.briefs import service as brief_service
 from bot.briefs.buttons import EditBrief
 from bot.core.callbacks import ButtonData
-from bot.core.conversations import conversation
+from bot.core.conversations import conversation, typed_text
 from bot.core.replies import (
     answer_stale,
     drop_buttons,
@@ -115,11 +115,6 @@ def _asked(update: Update, context: BotContext) -> rules.Asked:
     return rules.Asked(
         lang_of(context, update), _today(context), guess if isinstance(guess, str) else None
     )
-
-
-def _text(update: Update) -> str:
-    message = update.effective_message
-    return (message.text or "") if message is not None else ""
 
 
 # --- asking ------------------------------------------------------------------------------------
@@ -264,7 +259,7 @@ def _typed(state: str) -> Callable[[Update, BotContext], Coroutine[Any, Any, str
     parse = rules.PARSERS[state]
 
     async def handle(update: Update, context: BotContext) -> str:
-        result = parse(_text(update), _asked(update, context), _answers(context))
+        result = parse(typed_text(update), _asked(update, context), _answers(context))
         # The answer may lead elsewhere (a new product at the category question).
         return await _apply(update, context, _state(context), result, pressed=False)
 

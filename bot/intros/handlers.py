@@ -16,7 +16,7 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler
 
-from bot.core.replies import Buttons, edit_or_say, lang_of, on_button, refuse
+from bot.core.replies import Buttons, edit_or_say, lang_of, on_button, undo_and_refuse
 from bot.db.models import User
 from bot.i18n import t
 from bot.intros import service as intros
@@ -50,8 +50,7 @@ async def _as_owner(update: Update, context: BotContext, act: OwnerAction) -> bo
     try:
         await act(session, owner)
     except intros.IntroError as exc:
-        await context.uow.discard()
-        await refuse(update, context, f"intros.error_{exc.code}")
+        await undo_and_refuse(update, context, f"intros.error_{exc.code}")
         if exc.code in CLOSED_CODES:
             # The request can no longer be answered: its buttons go, with the reason why.
             note = t(f"intros.{exc.code}_note", lang_of(context, update))

@@ -15,8 +15,8 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
 
 import parsing
-from bot.core.conversations import conversation, typed_step
-from bot.core.replies import drop_buttons, lang_of, on_button, refuse, say
+from bot.core.conversations import conversation, typed_step, typed_text
+from bot.core.replies import drop_buttons, lang_of, on_button, refuse, say, undo_and_refuse
 from bot.db.base import utcnow
 from bot.i18n import t
 from bot.orders import lifecycle
@@ -80,8 +80,7 @@ async def _advance(
             note=note,
         )
     except OrderError as exc:
-        await context.uow.discard()
-        await refuse(update, context, f"orders.error_{exc.code}")
+        await undo_and_refuse(update, context, f"orders.error_{exc.code}")
         return False
     if update.callback_query is not None:
         await update.callback_query.answer()
@@ -144,8 +143,7 @@ async def note_typed(update: Update, context: BotContext) -> str | int:
     if state is None:
         return ConversationHandler.END
     lang = lang_of(context, update)
-    text = update.effective_message.text if update.effective_message else ""
-    note = parsing.clean_text(text or "", max_len=lifecycle.MAX_REASON)
+    note = parsing.clean_text(typed_text(update), max_len=lifecycle.MAX_REASON)
     if isinstance(note, parsing.ParseError) or not note:
         await say(update, context, t("orders.note_again", lang, limit=lifecycle.MAX_REASON))
         return NOTE
@@ -166,8 +164,7 @@ async def ticket_typed(update: Update, context: BotContext) -> str | int:
     if state is None:
         return ConversationHandler.END
     lang = lang_of(context, update)
-    text = update.effective_message.text if update.effective_message else ""
-    lines = parse_ticket_lines(text or "")
+    lines = parse_ticket_lines(typed_text(update))
     total = int(state["total"])
     if isinstance(lines, str):
         await say(update, context, t(f"orders.ticket_{lines}", lang, total=total))
@@ -187,10 +184,9 @@ async def ticket_typed(update: Update, context: BotContext) -> str | int:
 
 async def _typed_date(update: Update, context: BotContext) -> date | None:
     """The date typed for a delivery; None, with the reason said, for one that cannot be."""
-    text = update.effective_message.text if update.effective_message else ""
     lang = lang_of(context, update)
     day = parsing.parse_deadline(
-        text or "", lang, today=utcnow().date(), max_weeks=MAX_DELIVERY_WEEKS
+        typed_text(update), lang, today=utcnow().date(), max_weeks=MAX_DELIVERY_WEEKS
     )
     if isinstance(day, parsing.ParseError):
         code = day.code if day.code in ("in_the_past", "too_far") else "unreadable"

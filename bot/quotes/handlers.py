@@ -21,8 +21,9 @@ from telegram.ext import (
 
 from bot.briefs import service as brief_service
 from bot.briefs.rendering import product_label
-from bot.core.conversations import conversation, typed_step
+from bot.core.conversations import conversation, typed_step, typed_text
 from bot.core.replies import (
+    Buttons,
     answer_stale,
     drop_buttons,
     edit_or_say,
@@ -32,6 +33,7 @@ from bot.core.replies import (
     refuse,
     say,
     send_photo,
+    undo_and_refuse,
 )
 from bot.db.base import utcnow
 from bot.db.models import QuoteState
@@ -125,8 +127,7 @@ async def start(update: Update, context: BotContext, button: StartQuote) -> str 
         if accepted:
             context.uow.deliveries_added()
     except (QuoteError, IntroError) as exc:
-        await context.uow.discard()
-        await refuse(update, context, f"quotes.error_{exc.code}")
+        await undo_and_refuse(update, context, f"quotes.error_{exc.code}")
         return ConversationHandler.END
     await query.answer()
     state: dict[str, Any] = {
@@ -174,12 +175,11 @@ async def typed(update: Update, context: BotContext) -> str | int:
     if state is None:
         return ConversationHandler.END
     lang = lang_of(context, update)
-    text = update.effective_message.text if update.effective_message else None
     step = str(state["step"])
     if step == "moq_per":
         await say(update, context, t("quotes.pick_a_button", lang), quick_buttons(step, lang))
         return ANSWER
-    value = answers.READERS[step](text or "", _ctx(state, lang))
+    value = answers.READERS[step](typed_text(update), _ctx(state, lang))
     if isinstance(value, answers.Problem):
         key = f"quotes.err_{value.code}"
         message = t(
@@ -248,8 +248,7 @@ async def send(update: Update, context: BotContext, button: SendQuote) -> str | 
     try:
         quote = await quotes.send(session, intro_id=button.id, owner=owner, draft=draft)
     except QuoteError as exc:
-        await context.uow.discard()
-        await refuse(update, context, f"quotes.error_{exc.code}")
+        await undo_and_refuse(update, context, f"quotes.error_{exc.code}")
         if exc.code in ("validity_past", "validity_far"):
             state["step"], state["editing"] = "valid_until", True
             return await _ask(update, context, state)
@@ -339,6 +338,13 @@ async def _refresh_comparison(update: Update, context: BotContext, brief_id: int
     )
 
 
+async def _follow_up(update: Update, context: BotContext, key: str, buttons: Buttons) -> None:
+    """A decision that needs one more answer first: the question, with its buttons."""
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    await say(update, context, t(key, lang_of(context, update)), buttons)
+
+
 async def decide(update: Update, context: BotContext, button: QuoteDecision) -> None:
     query = update.callback_query
     assert query is not None
@@ -357,13 +363,8 @@ async def decide(update: Update, context: BotContext, button: QuoteDecision) -> 
             quote, _brief = await quotes.owned_quote(session, button.quote_id, user)
             if quote.state != QuoteState.OPEN:
                 raise QuoteError("already_decided")
-            await query.answer()
-            await say(
-                update,
-                context,
-                t("quotes.why_decline", lang),
-                decline_reason_buttons(quote.id, lang),
-            )
+            reasons = decline_reason_buttons(quote.id, lang)
+            await _follow_up(update, context, "quotes.why_decline", reasons)
             return
         order = await quotes.accept(
             session, quote_id=button.quote_id, designer=user, split=button.action == "split"
@@ -371,13 +372,8 @@ async def decide(update: Update, context: BotContext, button: QuoteDecision) -> 
     except QuoteError as exc:
         await context.uow.discard()
         if exc.code == "needs_split":
-            await query.answer()
-            await say(
-                update,
-                context,
-                t("quotes.split_question", lang),
-                split_buttons(button.quote_id, lang),
-            )
+            splits = split_buttons(button.quote_id, lang)
+            await _follow_up(update, context, "quotes.split_question", splits)
             return
         await refuse(update, context, f"quotes.error_{exc.code}")
         return
@@ -404,8 +400,7 @@ async def decline_reason(update: Update, context: BotContext, button: DeclineQuo
     try:
         await quotes.decline(session, quote_id=button.quote_id, designer=user, reason=button.reason)
     except QuoteError as exc:
-        await context.uow.discard()
-        await refuse(update, context, f"quotes.error_{exc.code}")
+        await undo_and_refuse(update, context, f"quotes.error_{exc.code}")
         return
     await query.answer()
     await drop_buttons(query)

@@ -18,7 +18,7 @@ from telegram.ext import (
 )
 
 from bot.core.callbacks import ButtonData, choice
-from bot.core.conversations import conversation, typed_step
+from bot.core.conversations import conversation, typed_step, typed_text
 from bot.core.replies import edit_or_say, lang_of, on_button, on_plain_button, say
 from bot.db.models import User
 from bot.digest import service as digest
@@ -123,8 +123,7 @@ async def other_pressed(update: Update, context: BotContext) -> str:
 
 
 async def zone_typed(update: Update, context: BotContext) -> str | int:
-    message = update.effective_message
-    typed = (message.text or "") if message is not None else ""
+    typed = typed_text(update)
     name = digest.valid_timezone(typed)
     if name is None:
         await say(
