@@ -3,7 +3,9 @@
 
 Answers of a registration in progress live in `context.user_data["atelier"]` (persisted, so a
 restart resumes at the same question); the database is written only on Confirm, or, when an
-owner edits a field from /profile, as soon as the new value is valid.
+owner edits a field from /profile, as soon as the new value is valid. Portfolio photos are the
+exception: they are kept as they arrive (bot/files), for the person registering until Confirm
+gives them to the new atelier.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ from bot.ateliers.steps import (
     FILLS,
     LANGUAGE_CHOICES,
     ORDER,
+    PORTFOLIO,
     SKIPPABLE,
     SPECIALTIES_CONFIRM,
     SUMMARY,
@@ -72,7 +75,11 @@ from bot.core.replies import (
     on_plain_button,
     say,
 )
-from bot.db.models import Atelier, User
+from bot.db.models import Atelier, FilePurpose, User
+from bot.files import handlers as files_handlers
+from bot.files import rendering as files_rendering
+from bot.files import service as files
+from bot.files.buttons import FinishFiles, RemoveFile, SetCover
 from bot.i18n import has, t
 from bot.runtime import BotContext
 
@@ -138,12 +145,20 @@ def _list_question(step: str, lang: str, draft: dict[str, Any]) -> tuple[str, Bu
     return t(f"atelier.edit_list_{step}", lang, current=shown), buttons
 
 
-def _question(step: str, lang: str, draft: dict[str, Any]) -> tuple[str, Buttons | None]:
+def _question(
+    step: str, lang: str, draft: dict[str, Any], photos: object = None
+) -> tuple[str, Buttons | None]:
+    """The question of a step; `photos` is the portfolio so far (files_rendering.mirror), for
+    the portfolio step."""
     listed = _list_question(step, lang, draft)
     if listed is not None:
         return listed[0], listed[1] or None
-    text = t(f"atelier.ask_{step}", lang, moq=draft.get("moq", ""))
     buttons: list[list[tuple[str, str]]] = []
+    if step == PORTFOLIO:
+        text, rows = files_rendering.portfolio_question(photos, lang, _files_where(draft))
+        buttons += rows
+    else:
+        text = t(f"atelier.ask_{step}", lang, moq=draft.get("moq", ""))
     if step == "country":
         buttons.append([(t("atelier.country_italy", lang), ChooseCountry("IT").encode())])
     elif step == "languages":
@@ -173,7 +188,8 @@ async def _ask(update: Update, context: BotContext, step: str, prefix: str = "")
         draft["languages_pick"] = (
             list(current) if isinstance(current, list) else [lang_of(context, update)]
         )
-    text, buttons = _question(step, lang_of(context, update), draft)
+    photos = await _portfolio_mirror(context, draft) if step == PORTFOLIO else None
+    text, buttons = _question(step, lang_of(context, update), draft, photos)
     await say(update, context, prefix + text, buttons)
     return step
 
@@ -472,6 +488,138 @@ async def language_toggled(
     return "languages"
 
 
+# --- portfolio: photos of the work and the workshop (kept by bot/files) ----------------------
+
+
+def _files_where(draft: dict[str, Any]) -> str:
+    """Which step of bot/files asks: the registration's, or /profile's portfolio."""
+    return "portfolio" if draft.get("mode") == "profile" else "registration"
+
+
+async def _portfolio_home(context: BotContext, draft: dict[str, Any]) -> files.Home:
+    """The atelier's portfolio from /profile; the registration's own until it is confirmed."""
+    user = await context.uow.user()
+    if draft.get("mode") == "profile":
+        atelier = await profiles.owned_atelier(context.uow.session, user.id)
+        if atelier is None:
+            raise files.FilesError("gone")
+        return files.Home.portfolio(atelier)
+    return files.Home.portfolio_draft(user.id)
+
+
+async def _portfolio_mirror(context: BotContext, draft: dict[str, Any]) -> dict[str, Any]:
+    limit = files_handlers.limits(context, FilePurpose.PORTFOLIO).max_files
+    try:
+        home = await _portfolio_home(context, draft)
+    except files.FilesError:
+        return files_rendering.mirror([], limit)
+    return files_rendering.mirror(await files.files_of(context.uow.session, home), limit)
+
+
+async def _portfolio_gone(update: Update, context: BotContext) -> int:
+    """/profile's portfolio of an atelier that is no longer this person's."""
+    _drop_draft(context)
+    await say(update, context, t("atelier.no_atelier", lang_of(context, update)))
+    return ConversationHandler.END
+
+
+async def portfolio_file(update: Update, context: BotContext) -> str | int:
+    """A photo (or anything else) at the portfolio step: kept or refused, the step stays; an
+    album is answered once, from the outbox, after its last part."""
+    draft = _draft(context)
+    try:
+        home = await _portfolio_home(context, draft)
+    except files.FilesError:
+        return await _portfolio_gone(update, context)
+    received = await files_handlers.receive(update, context, home, where=_files_where(draft))
+    if received is None or received.in_album:
+        return PORTFOLIO
+    bounds = files_handlers.limits(context, FilePurpose.PORTFOLIO)
+    said = files_rendering.outcome(
+        received.added,
+        received.incoming,
+        lang_of(context, update),
+        purpose=FilePurpose.PORTFOLIO,
+        limits=bounds,
+    )
+    return await _ask(update, context, PORTFOLIO, prefix=said + "\n\n")
+
+
+async def portfolio_typed(update: Update, context: BotContext) -> str | int:
+    """Text at the portfolio step: "skip" or "done" goes on, anything else points at the step."""
+    message = update.effective_message
+    lang = lang_of(context, update)
+    if (
+        message is not None
+        and message.text
+        and parsing.answer_word(
+            message.text, lang, expected=parsing.SKIP_WORDS | {parsing.AnswerWord.DONE}
+        )
+    ):
+        return await _portfolio_done(update, context)
+    return await _reask(update, context, PORTFOLIO, t("files.use_buttons_portfolio", lang))
+
+
+async def _portfolio_done(update: Update, context: BotContext) -> str | int:
+    draft = _draft(context)
+    mirror = await _portfolio_mirror(context, draft)
+    draft[PORTFOLIO] = len(mirror["files"])
+    return await _after_answer(update, context, PORTFOLIO)
+
+
+async def portfolio_finished(update: Update, context: BotContext, button: FinishFiles) -> str | int:
+    query = update.callback_query
+    assert query is not None
+    if button.where != _files_where(_draft(context)):
+        await answer_stale(update, context)
+        return PORTFOLIO
+    await query.answer()
+    await drop_buttons(query)
+    return await _portfolio_done(update, context)
+
+
+async def _portfolio_changed(update: Update, context: BotContext, said: str) -> str:
+    """The portfolio question again, in place of the message whose button was pressed."""
+    draft = _draft(context)
+    photos = await _portfolio_mirror(context, draft)
+    text, buttons = _question(PORTFOLIO, lang_of(context, update), draft, photos)
+    await edit_or_say(update, context, said + "\n\n" + text, buttons)
+    return PORTFOLIO
+
+
+async def portfolio_remove(update: Update, context: BotContext, button: RemoveFile) -> str | int:
+    """✕ on a photo: only one of this portfolio, by its owner; any other data is stale."""
+    draft = _draft(context)
+    user = await context.uow.user()
+    try:
+        home = await _portfolio_home(context, draft)
+        await files.remove(context.uow.session, button.file_ref_id, user.id, within=home)
+    except files.FilesError:
+        await answer_stale(update, context)
+        return PORTFOLIO
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    count = await files.count_of(context.uow.session, home)
+    return await _portfolio_changed(
+        update, context, t("files.removed", lang_of(context, update), count=count)
+    )
+
+
+async def portfolio_cover(update: Update, context: BotContext, button: SetCover) -> str | int:
+    """★ on a photo: it becomes the cover (first); the others keep their order."""
+    draft = _draft(context)
+    user = await context.uow.user()
+    try:
+        home = await _portfolio_home(context, draft)
+        await files.set_cover(context.uow.session, button.file_ref_id, user.id, within=home)
+    except files.FilesError:
+        await answer_stale(update, context)
+        return PORTFOLIO
+    assert update.callback_query is not None
+    await update.callback_query.answer()
+    return await _portfolio_changed(update, context, t("files.cover_set", lang_of(context, update)))
+
+
 # --- duplicates -------------------------------------------------------------------------------
 
 
@@ -531,6 +679,8 @@ async def duplicate_claimed(update: Update, context: BotContext, button: ClaimAt
         await query.answer(t(f"atelier.claim_error_{exc.code}", lang), show_alert=True)
         return DUPLICATE
     await _alert_admins(context, session, atelier, "claim")
+    # The claimed record keeps its own portfolio; photos sent for this registration go.
+    await files.discard_portfolio_draft(session, user.id)
     await query.answer()
     await edit_or_say(update, context, t("atelier.claim_sent", lang, name=atelier.name))
     _drop_draft(context)
@@ -598,14 +748,25 @@ def _summary_text(values: dict[str, Any], lang: str) -> str:
     return describe(values, lang)
 
 
+def _photos_line(count: int, lang: str) -> str:
+    if not count:
+        return t("atelier.summary_no_photos", lang)
+    return t("atelier.summary_photos", lang, count=count)
+
+
 async def _show_summary(update: Update, context: BotContext) -> str:
     lang = lang_of(context, update)
     draft = _draft(context)
     draft.pop("queue", None)
+    photos = len((await _portfolio_mirror(context, draft))["files"])
     await say(
         update,
         context,
-        t("atelier.summary_title", lang) + "\n\n" + _summary_text(draft, lang),
+        t("atelier.summary_title", lang)
+        + "\n\n"
+        + _summary_text(draft, lang)
+        + "\n"
+        + _photos_line(photos, lang),
         [
             [
                 (t("atelier.summary_edit", lang), OpenEditMenu().encode()),
@@ -680,8 +841,10 @@ async def confirm(update: Update, context: BotContext) -> str | int:
         atelier = await profiles.register(session, owner=user, draft=complete)
     except profiles.ProfileError:
         await query.answer(t("atelier.already_registered_short", lang), show_alert=True)
+        await files.discard_portfolio_draft(session, user.id)
         _drop_draft(context)
         return ConversationHandler.END
+    await files.attach_portfolio_draft(session, user.id, atelier)
     await _alert_admins(context, session, atelier, "registration")
     await query.answer()
     context.uow.registry_changed()
@@ -739,7 +902,7 @@ def values_of(atelier: Atelier) -> dict[str, Any]:
     }
 
 
-def _profile_text(atelier: Atelier, lang: str) -> str:
+def _profile_text(atelier: Atelier, lang: str, photos: int) -> str:
     status = "verified" if atelier.verified else "pending"
     if atelier.paused:
         status = "paused"
@@ -751,7 +914,8 @@ def _profile_text(atelier: Atelier, lang: str) -> str:
         capacity = "\n" + t(
             "atelier.profile_free_capacity", lang, free=_pieces(atelier.available_capacity, lang)
         )
-    return header + "\n\n" + _summary_text(values_of(atelier), lang) + capacity
+    summary = _summary_text(values_of(atelier), lang) + "\n" + _photos_line(photos, lang)
+    return header + "\n\n" + summary + capacity
 
 
 async def show_profile(update: Update, context: BotContext) -> int:
@@ -761,7 +925,9 @@ async def show_profile(update: Update, context: BotContext) -> int:
         key = "atelier.claim_waiting" if claim is not None else "atelier.no_atelier"
         await say(update, context, t(key, lang, name=claim.name if claim else ""))
         return ConversationHandler.END
-    await say(update, context, _profile_text(atelier, lang), _edit_buttons(lang, EditProfile))
+    photos = await files.count_of(context.uow.session, files.Home.portfolio(atelier))
+    text = _profile_text(atelier, lang, photos)
+    await say(update, context, text, _edit_buttons(lang, EditProfile))
     return ConversationHandler.END
 
 
@@ -790,6 +956,7 @@ async def _save_profile_edit(update: Update, context: BotContext) -> int:
     group = str(draft.get("group", ""))
     keys = [key for step in EDIT_GROUPS.get(group, ()) for key in FILLS[step]]
     changes = {key: draft[key] for key in keys if key in draft}
+    changes.pop(PORTFOLIO, None)  # photos are kept as they come; the matcher never reads them
     session = context.uow.session
     user = await context.uow.user()
     try:
@@ -798,8 +965,10 @@ async def _save_profile_edit(update: Update, context: BotContext) -> int:
         _drop_draft(context)
         await say(update, context, t(f"atelier.profile_error_{exc.code}", lang))
         return ConversationHandler.END
-    text = _profile_text(atelier, lang)
-    context.uow.registry_changed()
+    photos = await files.count_of(session, files.Home.portfolio(atelier))
+    text = _profile_text(atelier, lang, photos)
+    if changes:
+        context.uow.registry_changed()
     _drop_draft(context)
     await say(
         update,
@@ -1009,6 +1178,15 @@ ANY_MESSAGE = filters.ALL & ~filters.COMMAND & ~filters.UpdateType.EDITED
 def _state_handlers() -> dict[object, list[Handler]]:
     states: dict[object, list[Handler]] = {}
     for step in ORDER:
+        if step == PORTFOLIO:
+            states[step] = [
+                on_button(FinishFiles, portfolio_finished),
+                on_button(RemoveFile, portfolio_remove),
+                on_button(SetCover, portfolio_cover),
+                MessageHandler(ANY_MESSAGE & ~filters.TEXT, portfolio_file),
+                MessageHandler(ANY_MESSAGE, portfolio_typed),
+            ]
+            continue
         handlers: list[Handler] = [MessageHandler(ANY_MESSAGE, _text_answer(step))]
         if step in SKIPPABLE:
             handlers.append(on_plain_button(SkipQuestion, _skip_for(step)))

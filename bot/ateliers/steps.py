@@ -24,7 +24,11 @@ ORDER: tuple[str, ...] = (
     "languages",
     "contact",
     "description",
+    "portfolio",
 )
+# The portfolio step takes photos, not text: they are kept as they come (bot/files), and the
+# step counts as answered once Done or Skip is tapped.
+PORTFOLIO = "portfolio"
 SPECIALTIES_CONFIRM = "specialties_confirm"
 DUPLICATE = "duplicate"
 SUMMARY = "summary"
@@ -46,6 +50,7 @@ EDIT_GROUPS: dict[str, tuple[str, ...]] = {
     "languages": ("languages",),
     "contact": ("contact",),
     "description": ("description",),
+    "portfolio": ("portfolio",),
 }
 # The draft keys each question fills.
 FILLS: dict[str, tuple[str, ...]] = {
@@ -64,6 +69,7 @@ FILLS: dict[str, tuple[str, ...]] = {
     "languages": ("languages",),
     "contact": ("contact",),
     "description": ("description",),
+    "portfolio": ("portfolio",),
 }
 SKIPPABLE = frozenset({"techniques", "certifications", "description"})
 LANGUAGE_CHOICES: tuple[str, ...] = ("it", "en", "fr", "de", "es", "pt")

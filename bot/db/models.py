@@ -426,7 +426,8 @@ class OrderEvent(Base):
 
 class FileRef(Base):
     """A file someone sent, kept as Telegram's reference (never the bytes): a brief's pack (or the
-    pack of an interview in progress: no brief yet, only its owner) or an atelier's portfolio.
+    pack of an interview in progress: no brief yet, only its owner) or an atelier's portfolio (or
+    the portfolio of a registration in progress: no atelier yet, only its owner).
 
     `file_id` is what Telegram sends again without an upload; an imported portfolio may hold an
     https URL there instead, which Telegram fetches itself. Position 0 of a portfolio is its cover.
@@ -437,7 +438,8 @@ class FileRef(Base):
         CheckConstraint(_values_check("kind", FileKind), name="kind"),
         CheckConstraint(_values_check("purpose", FilePurpose), name="purpose"),
         CheckConstraint(
-            "(purpose = 'portfolio' AND atelier_id IS NOT NULL AND brief_id IS NULL) OR "
+            "(purpose = 'portfolio' AND brief_id IS NULL AND "
+            "(atelier_id IS NOT NULL OR owner_id IS NOT NULL)) OR "
             "(purpose = 'brief' AND atelier_id IS NULL)",
             name="one_home",
         ),

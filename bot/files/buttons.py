@@ -1,4 +1,4 @@
-"""The buttons of packs and portfolios: finish sending files, remove one."""
+"""The buttons of packs and portfolios: finish sending files, remove one, make one the cover."""
 
 from __future__ import annotations
 
@@ -16,4 +16,10 @@ class FinishFiles(ButtonData, prefix="f:done"):
 
 
 class RemoveFile(ButtonData, prefix="f:rm"):
+    file_ref_id: int = number(1)
+
+
+class SetCover(ButtonData, prefix="f:cover"):
+    """Put one portfolio photo first: the cover designers see first."""
+
     file_ref_id: int = number(1)

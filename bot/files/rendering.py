@@ -14,7 +14,7 @@ import parsing
 from bot.core.renderers import Media, Outgoing, Rendering
 from bot.db.models import FileKind, FilePurpose, FileRef, User
 from bot.files import service as files
-from bot.files.buttons import FinishFiles, RemoveFile
+from bot.files.buttons import FinishFiles, RemoveFile, SetCover
 from bot.i18n import t
 
 Rows = list[list[tuple[str, str]]]
@@ -64,6 +64,32 @@ def pack_question(pack: object, lang: str, where: str = "interview") -> tuple[st
         for n, item in enumerate(items, start=1)
         if isinstance(item.get("id"), int)
     ]
+    finish = t("files.done", lang) if items else t("files.skip", lang)
+    rows.append([(finish, FinishFiles(where).encode())])
+    return text, rows
+
+
+def portfolio_question(pack: object, lang: str, where: str) -> tuple[str, Rows]:
+    """ "Send up to 10 photos of your work and workshop…", the photos so far, each with its
+    remove button and, after the first (the cover), a button that makes it the cover; Done, or
+    Skip while there are none."""
+    items, limit = _mirrored(pack)
+    # The registration asks in its own words (it is an optional last question).
+    key = "atelier.ask_portfolio" if where == "registration" else "files.ask_portfolio"
+    text = t(key, lang, limit=limit)
+    if items:
+        text += "\n\n" + t("files.portfolio_count", lang, count=len(items), limit=limit)
+    rows: Rows = []
+    for n, item in enumerate(items, start=1):
+        if not isinstance(item.get("id"), int):
+            continue
+        name = _name(item, lang)
+        if n == 1:
+            name = t("files.the_cover", lang, name=name)
+        row = [(t("files.remove", lang, number=n, name=name), RemoveFile(int(item["id"])).encode())]
+        if n > 1:
+            row.append((t("files.make_cover", lang, number=n), SetCover(int(item["id"])).encode()))
+        rows.append(row)
     finish = t("files.done", lang) if items else t("files.skip", lang)
     rows.append([(finish, FinishFiles(where).encode())])
     return text, rows
@@ -224,9 +250,8 @@ async def render_album(
     if answer.purpose == FilePurpose.BRIEF:
         question, rows = pack_question(mirror(refs, answer.limit), lang, answer.where)
         return Outgoing(text + "\n\n" + question, rows)
-    done = [[(t("files.done", lang), FinishFiles(answer.where).encode())]]
-    question = t("files.ask_portfolio", lang, limit=answer.limit)
-    return Outgoing(text + "\n\n" + question, done)
+    question, rows = portfolio_question(mirror(refs, answer.limit), lang, answer.where)
+    return Outgoing(text + "\n\n" + question, rows)
 
 
 RENDERERS = [Rendering(files.AlbumReceived, render_album)]

@@ -2,9 +2,10 @@
 
 A file is kept as Telegram's reference (`file_id`, `file_unique_id`), never its bytes, with its
 kind, size, name and a caption that carries no contact. A brief's pack takes photos, image
-documents and PDFs; a portfolio takes photos (an album can only be made of them). Limits (how
-many, how large) come from the settings. Every change checks that the person owns the brief,
-the interview in progress or the atelier the file belongs to: button data is never trusted.
+documents and PDFs; a portfolio takes photos and pictures sent as files (images only). Limits
+(how many, how large) come from the settings. Every change checks that the person owns the
+brief, the interview or registration in progress or the atelier the file belongs to: button
+data is never trusted.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ _Key = TypeVar("_Key")
 
 # Why a file was not kept (each has a message in the catalogs, files.problem_<code>).
 NOT_ACCEPTED = "not_accepted"  # a sticker, voice note, video, zip, executable …
-PHOTOS_ONLY = "photos_only"  # a portfolio takes photos
+PHOTOS_ONLY = "photos_only"  # a portfolio takes pictures (photos or image files) only
 TOO_BIG = "too_big"
 TOO_MANY = "too_many"
 NAME_HAS_CONTACT = "name_has_contact"  # a document's name gives a contact away
@@ -82,7 +83,8 @@ class Limits:
 @dataclass(frozen=True, slots=True)
 class Home:
     """Where a file belongs: a brief's pack, the pack of an interview in progress (no brief yet:
-    only its owner), or an atelier's portfolio."""
+    only its owner), an atelier's portfolio, or the portfolio of a registration in progress (no
+    atelier yet: only its owner)."""
 
     purpose: str
     owner_id: int | None
@@ -101,9 +103,29 @@ class Home:
     def portfolio(cls, atelier: Atelier) -> Home:
         return cls(FilePurpose.PORTFOLIO, atelier.owner_id, atelier_id=atelier.id)
 
+    @classmethod
+    def portfolio_draft(cls, owner_id: int) -> Home:
+        return cls(FilePurpose.PORTFOLIO, owner_id)
+
+    def holds(self, ref: FileRef) -> bool:
+        """Whether this file is one of this home's (the Python twin of `where`)."""
+        if ref.purpose != self.purpose:
+            return False
+        if self.purpose == FilePurpose.PORTFOLIO and self.atelier_id is not None:
+            return ref.atelier_id == self.atelier_id
+        if self.brief_id is not None:
+            return ref.brief_id == self.brief_id
+        return ref.atelier_id is None and ref.brief_id is None and ref.owner_id == self.owner_id
+
     def where(self) -> ColumnElement[bool]:
         if self.purpose == FilePurpose.PORTFOLIO:
-            return FileRef.atelier_id == self.atelier_id
+            if self.atelier_id is not None:
+                return FileRef.atelier_id == self.atelier_id
+            return (
+                (FileRef.purpose == FilePurpose.PORTFOLIO)
+                & FileRef.atelier_id.is_(None)
+                & (FileRef.owner_id == self.owner_id)
+            )
         if self.brief_id is not None:
             return FileRef.brief_id == self.brief_id
         return (
@@ -129,11 +151,21 @@ def _extension(name: str | None) -> str:
     return "." + name.rsplit(".", 1)[1].lower()
 
 
-def _pack_document(incoming: Incoming) -> bool:
+def _document_type(incoming: Incoming) -> str:
     mime = (incoming.mime_type or "").lower()
     if not mime or mime == "application/octet-stream":
         mime = mimetypes.guess_type(incoming.file_name or "")[0] or ""
+    return mime
+
+
+def _pack_document(incoming: Incoming) -> bool:
+    mime = _document_type(incoming)
     return mime in DOCUMENT_TYPES or mime.startswith("image/")
+
+
+def _picture_document(incoming: Incoming) -> bool:
+    """A picture sent "as a file" (uncompressed, as photographers often do)."""
+    return _document_type(incoming).startswith("image/")
 
 
 def problem_with(incoming: Incoming, purpose: str, limits: Limits) -> str | None:
@@ -142,8 +174,8 @@ def problem_with(incoming: Incoming, purpose: str, limits: Limits) -> str | None
         accepted = True
     elif incoming.kind == FileKind.DOCUMENT and purpose == FilePurpose.BRIEF:
         accepted = _pack_document(incoming)
-    elif purpose == FilePurpose.PORTFOLIO and incoming.kind == FileKind.DOCUMENT:
-        return PHOTOS_ONLY
+    elif incoming.kind == FileKind.DOCUMENT and purpose == FilePurpose.PORTFOLIO:
+        accepted = _picture_document(incoming)
     else:
         accepted = False
     if not accepted or not incoming.file_id:
@@ -230,29 +262,36 @@ async def add(
 # --- who may change what ------------------------------------------------------------------------
 
 
-async def _owned(session: AsyncSession, file_ref_id: int, user_id: int) -> FileRef:
-    """The file, if this person may change it: their brief's, their interview's, their atelier's."""
+async def _owned(
+    session: AsyncSession, file_ref_id: int, user_id: int, within: Home | None = None
+) -> FileRef:
+    """The file, if this person may change it: their brief's, their interview's, their atelier's
+    (and, given `within`, only if it is one of that home's: a button of another list is stale)."""
     if not 0 < file_ref_id <= 2**31 - 1:
         raise FilesError("not_yours")
     ref = await session.get(FileRef, file_ref_id)
     if ref is None:
         raise FilesError("not_yours")
-    if ref.purpose == FilePurpose.PORTFOLIO:
-        atelier = await session.get(Atelier, ref.atelier_id) if ref.atelier_id else None
+    if ref.purpose == FilePurpose.PORTFOLIO and ref.atelier_id is None:
+        allowed = ref.owner_id == user_id  # a registration's, not yet an atelier's
+    elif ref.purpose == FilePurpose.PORTFOLIO:
+        atelier = await session.get(Atelier, ref.atelier_id)
         allowed = atelier is not None and atelier.owner_id == user_id
     elif ref.brief_id is not None:
         brief = await session.get(Brief, ref.brief_id)
         allowed = brief is not None and brief.designer_id == user_id
     else:
         allowed = ref.owner_id == user_id
-    if not allowed:
+    if not allowed or (within is not None and not within.holds(ref)):
         raise FilesError("not_yours")
     return ref
 
 
-async def remove(session: AsyncSession, file_ref_id: int, user_id: int) -> Home:
+async def remove(
+    session: AsyncSession, file_ref_id: int, user_id: int, *, within: Home | None = None
+) -> Home:
     """Take one file out of its pack or portfolio; returns where it was."""
-    ref = await _owned(session, file_ref_id, user_id)
+    ref = await _owned(session, file_ref_id, user_id, within)
     home = home_of(ref)
     await session.delete(ref)
     await session.flush()
@@ -260,9 +299,13 @@ async def remove(session: AsyncSession, file_ref_id: int, user_id: int) -> Home:
     return home
 
 
-async def set_cover(session: AsyncSession, file_ref_id: int, user_id: int) -> Home:
+async def set_cover(
+    session: AsyncSession, file_ref_id: int, user_id: int, *, within: Home | None = None
+) -> Home:
     """Put one portfolio photo first: the cover that heads the album and the match list."""
-    ref = await _owned(session, file_ref_id, user_id)
+    ref = await _owned(session, file_ref_id, user_id, within)
+    if ref.purpose != FilePurpose.PORTFOLIO:
+        raise FilesError("not_yours")
     home = home_of(ref)
     files = await files_of(session, home)
     ordered = [ref] + [f for f in files if f.id != ref.id]
@@ -298,6 +341,23 @@ async def attach_draft(session: AsyncSession, owner_id: int, brief: Brief) -> in
 async def discard_draft(session: AsyncSession, owner_id: int) -> int:
     """Forget the pack of an interview that was started again or cancelled."""
     result = await session.execute(delete(FileRef).where(Home.draft(owner_id).where()))
+    return int(getattr(result, "rowcount", 0))
+
+
+async def attach_portfolio_draft(session: AsyncSession, owner_id: int, atelier: Atelier) -> int:
+    """The photos of a confirmed registration become the new atelier's portfolio."""
+    drafts = await files_of(session, Home.portfolio_draft(owner_id))
+    start = await count_of(session, Home.portfolio(atelier))
+    for position, item in enumerate(drafts, start=start):
+        item.atelier_id = atelier.id
+        item.position = position
+    await session.flush()
+    return len(drafts)
+
+
+async def discard_portfolio_draft(session: AsyncSession, owner_id: int) -> int:
+    """Forget the photos of a registration that will not become an atelier of its own."""
+    result = await session.execute(delete(FileRef).where(Home.portfolio_draft(owner_id).where()))
     return int(getattr(result, "rowcount", 0))
 
 

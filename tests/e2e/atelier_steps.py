@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.db.base import utcnow
 from bot.db.models import Atelier, Brief, BriefState, User
 from bot.intros import service as intros
-from localbotapi import LocalBotAPI
+from localbotapi import LocalBotAPI, SentMessage
 from tests.e2e.harness import ADMIN_ID, RunningBot, running_bot
 
 REGISTRY_HEADER = (
@@ -59,6 +59,7 @@ EN = {
     "language": "Italiano",
     "understood": "We understood",
     "registered": "is registered",
+    "skip": "Skip",
 }
 IT = {
     "italy": "Italia",
@@ -68,6 +69,7 @@ IT = {
     "language": "English",
     "understood": "Abbiamo capito",
     "registered": "è registrato",
+    "skip": "Salta",
 }
 
 
@@ -77,14 +79,30 @@ async def register(
     """Walk through the whole registration; returns the summary text the owner confirmed."""
     api = bot.api
     words = EN if lang == "en" else IT
+    photos = await until_photos(bot, user_id, answers, lang=lang)
+    await api.press(user_id, photos, words["skip"])
+    summary = await api.wait_for(
+        user_id, lambda m: any(words["confirm"] == b for b in m.button_texts)
+    )
+    await api.press(user_id, summary, words["confirm"])
+    await api.wait_for(user_id, contains=words["registered"])
+    return summary.text or ""
+
+
+async def until_photos(
+    bot: RunningBot, user_id: int, answers: Registration, *, lang: str = "en"
+) -> SentMessage:
+    """The registration answered up to its last question, the portfolio's; returns it."""
+    api = bot.api
+    words = EN if lang == "en" else IT
     await api.user_sends(user_id, "/start atelier", first_name="Rita", language_code=lang)
-    await api.wait_for(user_id, contains="(1/15)")
+    await api.wait_for(user_id, contains="(1/16)")
     await api.user_sends(user_id, answers.name)
-    country = await api.wait_for(user_id, contains="(2/15)")
+    country = await api.wait_for(user_id, contains="(2/16)")
     await api.press(user_id, country, words["italy"])
-    await api.wait_for(user_id, contains="(3/15)")
+    await api.wait_for(user_id, contains="(3/16)")
     await api.user_sends(user_id, answers.place)
-    await api.wait_for(user_id, contains="(4/15)")
+    await api.wait_for(user_id, contains="(4/16)")
     await api.user_sends(user_id, answers.specialties)
     understood = await api.wait_for(user_id, contains=words["understood"])
     assert answers.understood in (understood.text or ""), understood.text
@@ -99,22 +117,17 @@ async def register(
         (11, answers.handwork),
         (12, answers.certifications),
     ):
-        await api.wait_for(user_id, contains=f"({step}/15)")
+        await api.wait_for(user_id, contains=f"({step}/16)")
         await api.user_sends(user_id, text)
-    languages = await api.wait_for(user_id, contains="(13/15)")
+    languages = await api.wait_for(user_id, contains="(13/16)")
     await api.press(user_id, languages, words["language"])
     toggled = await api.wait_for(user_id, lambda m: m.message_id == languages.message_id)
     await api.press(user_id, toggled, words["done"])
-    await api.wait_for(user_id, contains="(14/15)")
+    await api.wait_for(user_id, contains="(14/16)")
     await api.user_sends(user_id, answers.contact)
-    await api.wait_for(user_id, contains="(15/15)")
+    await api.wait_for(user_id, contains="(15/16)")
     await api.user_sends(user_id, answers.description)
-    summary = await api.wait_for(
-        user_id, lambda m: any(words["confirm"] == b for b in m.button_texts)
-    )
-    await api.press(user_id, summary, words["confirm"])
-    await api.wait_for(user_id, contains=words["registered"])
-    return summary.text or ""
+    return await api.wait_for(user_id, contains="(16/16)")
 
 
 async def atelier_of(bot: RunningBot, telegram_id: int) -> Atelier:

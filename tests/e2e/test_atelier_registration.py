@@ -98,51 +98,51 @@ async def test_atelier_registers_in_italian(bottega: RunningBot) -> None:
 async def test_bad_answers_get_a_helpful_reask_and_nothing_is_lost(bottega: RunningBot) -> None:
     api = bottega.api
     await api.user_sends(203, "/register", language_code="en")
-    await api.wait_for(203, contains="(1/15)")
+    await api.wait_for(203, contains="(1/16)")
     await api.user_sends_sticker(203)
-    await api.wait_for(203, showing("only read text", "(1/15)"))
+    await api.wait_for(203, showing("only read text", "(1/16)"))
     await api.user_sends(203, "x" * 4000)
     await api.wait_for(203, contains="too long (4000 characters)")
     await api.user_sends(203, "Sartoria Verdi")
-    country = await api.wait_for(203, contains="(2/15)")
+    country = await api.wait_for(203, contains="(2/16)")
     await api.press(203, country, "Italy")
     await api.user_sends(203, "Napoli")
-    await api.wait_for(203, contains="(4/15)")
+    await api.wait_for(203, contains="(4/16)")
     await api.user_sends(203, "a lot of things")
-    await api.wait_for(203, showing("(4/15)", "product type"))
+    await api.wait_for(203, showing("(4/16)", "product type"))
     await api.user_sends(203, "tailored jackets")
     understood = await api.wait_for(203, contains="We understood: tailoring")
     await api.press(203, understood, "Yes")
     await api.user_sends(203, "wool")
-    await api.wait_for(203, contains="(6/15)")
+    await api.wait_for(203, contains="(6/16)")
     await api.press(203, api.last(203), "Skip")
-    await api.wait_for(203, contains="(7/15)")
+    await api.wait_for(203, contains="(7/16)")
     for bad, problem in (
         ("-5", "can't be negative"),
         ("0", "at least 1"),
         ("a lot", "I need a number"),
     ):
         await api.user_sends(203, bad)
-        await api.wait_for(203, showing(problem, "(7/15)"))
+        await api.wait_for(203, showing(problem, "(7/16)"))
     await api.user_sends(203, "50")
-    await api.wait_for(203, contains="(8/15)")
+    await api.wait_for(203, contains="(8/16)")
     await api.user_sends(203, "20")
     await api.wait_for(203, showing("can't be below your minimum order (50)"))
     await api.user_sends(203, "200")
-    await api.wait_for(203, contains="(9/15)")
+    await api.wait_for(203, contains="(9/16)")
     await api.user_sends(203, "400")
-    await api.wait_for(203, contains="(10/15)")
+    await api.wait_for(203, contains="(10/16)")
     await api.user_sends(203, "4")
-    await api.wait_for(203, contains="(11/15)")
+    await api.wait_for(203, contains="(11/16)")
     await api.user_sends(203, "120")
-    await api.wait_for(203, showing("between 0 and 100", "(11/15)"))
+    await api.wait_for(203, showing("between 0 and 100", "(11/16)"))
 
     # /cancel keeps the answers; /register resumes at the open question.
     await api.user_sends(203, "/cancel")
     await api.wait_for(203, contains="answers so far are saved")
     await api.user_sends(203, "/register")
     await api.wait_for(203, contains="Welcome back")
-    resumed = await api.wait_for(203, contains="(11/15)")
+    resumed = await api.wait_for(203, contains="(11/16)")
     assert "by hand" in (resumed.text or "")
 
 
@@ -155,9 +155,9 @@ async def test_a_similar_imported_atelier_is_offered_to_claim(bottega: RunningBo
     )
     api = bottega.api
     await api.user_sends(204, "/register", first_name="Rita")
-    await api.wait_for(204, contains="(1/15)")
+    await api.wait_for(204, contains="(1/16)")
     await api.user_sends(204, "Maglificio Rossi srl")
-    country = await api.wait_for(204, contains="(2/15)")
+    country = await api.wait_for(204, contains="(2/16)")
     await api.press(204, country, "Italy")
     await api.user_sends(204, "Prato")
     offer = await api.wait_for(204, contains="Is this you?")
@@ -190,15 +190,15 @@ async def test_the_role_button_starts_registration_and_a_restart_resumes_it(
             await api.user_sends(205, "/start", language_code="it")
             welcome = await api.wait_for(205, contains="ti diamo il benvenuto")
             await api.press(205, welcome, "Ho un atelier")
-            await api.wait_for(205, contains="(1/15)")
+            await api.wait_for(205, contains="(1/16)")
             await api.user_sends(205, "Sartoria Neri")
-            await api.wait_for(205, contains="(2/15)")
+            await api.wait_for(205, contains="(2/16)")
             await api.user_sends(205, "Italia")
-            await api.wait_for(205, contains="(3/15)")
+            await api.wait_for(205, contains="(3/16)")
         # The process stops and starts again: the next answer continues the same registration.
         async with running_bot(database_url, api, send_rate_per_chat_per_second=100.0):
             await api.user_sends(205, "Biella, Piemonte")
-            question = await api.wait_for(205, contains="(4/15)")
+            question = await api.wait_for(205, contains="(4/16)")
             assert "Che cosa produci?" in (question.text or "")
 
 

@@ -68,14 +68,14 @@ async def test_a_language_switch_mid_registration_asks_the_same_question_again(
 ) -> None:
     api = bottega.api
     await api.user_sends(OWNER, "/start atelier", first_name="Rita", language_code="en")
-    await api.wait_for(OWNER, contains="(1/15)")
+    await api.wait_for(OWNER, contains="(1/16)")
     await api.user_sends(OWNER, "Maglificio Rossi")
-    await api.wait_for(OWNER, contains="(2/15)")
+    await api.wait_for(OWNER, contains="(2/16)")
     await api.user_sends(OWNER, "/language")
     choice = await api.wait_for(OWNER, contains="language")
     await api.press(OWNER, choice, "Italiano")
     again = await api.wait_for(OWNER, contains="In quale paese si trova il tuo atelier?")
-    assert "(2/15)" in (again.text or "")
+    assert "(2/16)" in (again.text or "")
     assert "Italia" in again.button_texts
     await api.press(OWNER, again, "Italia")
-    await api.wait_for(OWNER, contains="(3/15)")
+    await api.wait_for(OWNER, contains="(3/16)")

@@ -115,15 +115,80 @@ async def test_a_caption_with_a_contact_is_dropped_and_the_photo_kept(
         assert [f.caption for f in kept] == ["front view", None, None]
 
 
-async def test_a_portfolio_takes_photos_only(
+async def test_a_portfolio_takes_pictures_only(
     session_factory: async_sessionmaker[AsyncSession],
 ) -> None:
     async with session_factory() as session:
         _designer, owner, _brief, atelier = await _people(session)
         home = Home.portfolio(atelier)
-        refused = await files.add(session, home, document("look.pdf"), LIMITS, uploader_id=owner.id)
-        assert refused.problem == files.PHOTOS_ONLY
+        for refused_item in (
+            document("look.pdf"),
+            Incoming("sticker", "st-1", "ust1"),
+            Incoming("video", "vi-1", "uvi1", size=60 * 1024 * 1024),
+        ):
+            refused = await files.add(session, home, refused_item, LIMITS, uploader_id=owner.id)
+            assert refused.problem == files.PHOTOS_ONLY
         assert (await files.add(session, home, photo(1), LIMITS, uploader_id=owner.id)).file
+        picture = document("workshop.jpg", "image/jpeg")
+        assert (await files.add(session, home, picture, LIMITS, uploader_id=owner.id)).file
+        assert [f.kind for f in await files.portfolio_of(session, atelier.id)] == [
+            "photo",
+            "document",
+        ]
+
+
+async def test_a_registrations_photos_become_the_ateliers_on_confirmation(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    async with session_factory() as session:
+        designer, owner, _brief, atelier = await _people(session)
+        draft = Home.portfolio_draft(owner.id)
+        kept = [
+            (await files.add(session, draft, photo(n), LIMITS, uploader_id=owner.id)).file
+            for n in (1, 2, 3)
+        ]
+        await files.add(session, Home.portfolio_draft(designer.id), photo(9), LIMITS, uploader_id=designer.id)  # fmt: skip
+        await files.add(session, Home.draft(owner.id), photo(8), LIMITS, uploader_id=owner.id)
+        assert await files.count_of(session, draft) == 3
+        assert await files.portfolio_of(session, atelier.id) == []
+        assert kept[1] is not None and kept[2] is not None
+        with pytest.raises(files.FilesError):
+            await files.remove(session, kept[1].id, designer.id)
+        await files.set_cover(session, kept[2].id, owner.id, within=draft)
+        await files.remove(session, kept[1].id, owner.id, within=draft)
+
+        assert await files.attach_portfolio_draft(session, owner.id, atelier) == 2
+        assert [(f.file_id, f.position) for f in await files.portfolio_of(session, atelier.id)] == [
+            ("photo-3", 0), ("photo-1", 1),
+        ]  # fmt: skip
+        assert await files.count_of(session, draft) == 0
+        assert await files.count_of(session, Home.portfolio_draft(designer.id)) == 1
+        assert await files.count_of(session, Home.draft(owner.id)) == 1, "the interview's stays"
+        assert await files.discard_portfolio_draft(session, designer.id) == 1
+
+
+async def test_a_button_of_another_list_changes_nothing(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    async with session_factory() as session:
+        _designer, owner, _brief, atelier = await _people(session)
+        pack_photo = (
+            await files.add(session, Home.draft(owner.id), photo(1), LIMITS, uploader_id=owner.id)
+        ).file
+        shot = (
+            await files.add(
+                session, Home.portfolio(atelier), photo(2), LIMITS, uploader_id=owner.id
+            )
+        ).file
+        assert pack_photo is not None and shot is not None
+        with pytest.raises(files.FilesError):
+            await files.remove(session, pack_photo.id, owner.id, within=Home.portfolio(atelier))
+        with pytest.raises(files.FilesError):
+            await files.set_cover(session, pack_photo.id, owner.id)
+        with pytest.raises(files.FilesError):
+            await files.remove(session, shot.id, owner.id, within=Home.portfolio_draft(owner.id))
+        assert await files.count_of(session, Home.draft(owner.id)) == 1
+        assert await files.count_of(session, Home.portfolio(atelier)) == 1
 
 
 async def test_nobody_else_may_remove_or_reorder_a_file(
