@@ -15,6 +15,13 @@ class PickAtelier(ButtonData, prefix="m:t"):
     ref: str = text()
 
 
+class ShowPortfolio(ButtonData, prefix="m:ph"):
+    """ "Photos" on a match card: the atelier's portfolio, sent as an album."""
+
+    brief_id: int = number(1)
+    ref: str = text()
+
+
 class RequestPicked(OnRecord, prefix="m:go"):
     """Request introductions to the ticked ateliers of a brief (by its id)."""
 

@@ -1,4 +1,5 @@
-"""A designer's briefs after the interview: ranked matches, picking ateliers, introductions,
+"""A designer's briefs after the interview: ranked matches (headed by the covers of the
+ateliers that have photos, each card with a "Photos" button), picking ateliers, introductions,
 and `/briefs` to pause, resume or close them.
 
 Callback data names objects by id only; ownership and state are checked against the database
@@ -8,6 +9,8 @@ on every press, so a forged or stale button can never act on someone else's brie
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -26,8 +29,10 @@ from bot.briefs.buttons import (
     PauseBrief,
     PickAtelier,
     RequestPicked,
+    ShowPortfolio,
 )
 from bot.briefs.rendering import product_label, quantity_text
+from bot.core.renderers import Media
 from bot.core.replies import (
     Buttons,
     answer_stale,
@@ -37,8 +42,12 @@ from bot.core.replies import (
     on_button,
     owned_or_stale,
     say,
+    send_files,
 )
 from bot.db.base import utcnow
+from bot.db.models import Brief, FileRef
+from bot.files import rendering as files_rendering
+from bot.files import service as files
 from bot.i18n import t
 from bot.intros import service as intro_service
 from bot.intros.buttons import RequestIntro
@@ -127,12 +136,18 @@ def _match_buttons(
     lang: str,
     *,
     more_from: int | None,
+    with_photos: Collection[str] = (),
 ) -> Buttons:
-    rows: list[list[tuple[str, str]]] = [
-        [(f"{CHECKED if ref in picks else UNCHECKED} {rank}. {name}", pick.encode())]
-        for rank, ref, name in shown
-        if (pick := PickAtelier(brief_id, ref)).fits()
-    ]
+    rows: list[list[tuple[str, str]]] = []
+    for rank, ref, name in shown:
+        pick = PickAtelier(brief_id, ref)
+        if not pick.fits():
+            continue
+        row = [(f"{CHECKED if ref in picks else UNCHECKED} {rank}. {name}", pick.encode())]
+        photos = ShowPortfolio(brief_id, ref)
+        if ref in with_photos and photos.fits():
+            row.append((t("files.photos_button", lang), photos.encode()))
+        rows.append(row)
     rows.append(
         [(t("briefs.request_button", lang, count=len(picks)), RequestPicked(brief_id).encode())]
     )
@@ -180,6 +195,12 @@ async def show_matches(
     shown = [(rank, m.ref, m.name) for rank, m in enumerate(page, start=offset + 1)]
     more_from = offset + PAGE if len(result.matches) == offset + PAGE else None
     picks = [p for p in _picks(context, brief_id) if p not in asked]
+    refs = [m.ref for m in page]
+    with_photos = await files.portfolio_refs(session, refs)
+    # The covers head the list, each captioned with its card's number and name.
+    await send_files(
+        update, context, _covers(shown, await files.covers_by_ref(session, refs), lang)
+    )
     await say(
         update,
         context,
@@ -191,8 +212,68 @@ async def show_matches(
             with_near_misses=offset == 0,
             asked=len(asked),
         ),
-        _match_buttons(brief_id, shown, picks, lang, more_from=more_from),
+        _match_buttons(brief_id, shown, picks, lang, more_from=more_from, with_photos=with_photos),
     )
+
+
+def _covers(
+    shown: Sequence[tuple[int, str, str]], covers: dict[str, FileRef], lang: str
+) -> list[Media]:
+    return [
+        Media(cover.kind, cover.file_id, t("files.cover_caption", lang, rank=rank, name=name))
+        for rank, ref, name in shown
+        if (cover := covers.get(ref)) is not None
+    ]
+
+
+async def _is_match(context: BotContext, brief: Brief, ref: str, lang: str) -> bool:
+    """Whether the atelier is one the brief's matches show (or one already asked)."""
+    session = context.uow.session
+    asked = await brief_service.asked_refs(session, brief.id)
+    if ref in asked:
+        return True
+    index = await context.runtime.match_index.get()
+    result = index.match(
+        brief_service.query_for(brief),
+        top=MAX_OFFSET + PAGE,
+        lang=lang,
+        exclude=asked,
+        near_misses=0,
+    )
+    return any(m.ref == ref for m in result.matches)
+
+
+async def show_portfolio(update: Update, context: BotContext, button: ShowPortfolio) -> None:
+    """ "Photos" on a match card: the atelier's portfolio as an album (the same Telegram files
+    its owner sent), only for the designer of the brief and an atelier its matches show."""
+    query = update.callback_query
+    assert query is not None
+    lang = lang_of(context, update)
+    session = context.uow.session
+    user = await context.uow.user()
+    try:
+        brief = await brief_service.owned_brief(session, button.brief_id, user)
+        if not await _is_match(context, brief, button.ref, lang):
+            raise files.FilesError("gone")
+        atelier, refs = await files.portfolio_for_designer(
+            session, brief_id=brief.id, atelier_ref=button.ref, designer_id=user.id
+        )
+    except (brief_service.BriefError, files.FilesError):
+        await answer_stale(update, context)
+        return
+    media = files_rendering.media_of(refs)
+    if not media:
+        await query.answer(t("files.portfolio_gone", lang), show_alert=True)
+        return
+    await query.answer()
+    # The atelier's name under the album: on its first photo (photos go out first).
+    first = next((n for n, m in enumerate(media) if m.kind == "photo"), 0)
+    heading = t("files.portfolio_caption", lang, name=atelier.name)
+    own = media[first].caption
+    media[first] = replace(
+        media[first], caption=(f"{heading}\n{own}" if own else heading)[: files.MAX_CAPTION]
+    )
+    await send_files(update, context, media)
 
 
 async def _owned(update: Update, context: BotContext, brief_id: int) -> bool:
@@ -480,6 +561,7 @@ async def pause_pressed(update: Update, context: BotContext, button: PauseBrief)
 def build_handlers() -> list[BaseHandler[Update, BotContext, Any]]:
     return [
         on_button(PickAtelier, toggle_pick),
+        on_button(ShowPortfolio, show_portfolio),
         on_button(RequestPicked, request_picked),
         on_button(MoreMatches, show_more),
         on_button(RequestIntro, request_one),

@@ -449,6 +449,19 @@ async def _covers(
     return found
 
 
+async def portfolio_refs(session: AsyncSession, refs: Sequence[str]) -> set[str]:
+    """Which of these ateliers (by ref) have a portfolio: their match cards get "Photos"."""
+    if not refs:
+        return set()
+    rows = await session.scalars(
+        select(Atelier.ref)
+        .join(FileRef, FileRef.atelier_id == Atelier.id)
+        .where(Atelier.ref.in_(list(refs)), FileRef.purpose == FilePurpose.PORTFOLIO)
+        .distinct()
+    )
+    return set(rows.all())
+
+
 async def covers_by_ref(session: AsyncSession, refs: Sequence[str]) -> dict[str, FileRef]:
     """Each of these ateliers' cover photo (position 0) by ref: the "Photos" buttons of a match
     list go to those that have one, and the covers can head the list."""
