@@ -22,6 +22,12 @@ class ShowPortfolio(ButtonData, prefix="m:ph"):
     ref: str = text()
 
 
+def photos_button(brief_id: int, ref: str, label: str) -> list[tuple[str, str]]:
+    """ "Photos" beside an atelier offered for a brief, or none when its ref is too long."""
+    button = ShowPortfolio(brief_id, ref)
+    return [(label, button.encode())] if button.fits() else []
+
+
 class RequestPicked(OnRecord, prefix="m:go"):
     """Request introductions to the ticked ateliers of a brief (by its id)."""
 

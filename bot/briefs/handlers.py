@@ -30,6 +30,7 @@ from bot.briefs.buttons import (
     PickAtelier,
     RequestPicked,
     ShowPortfolio,
+    photos_button,
 )
 from bot.briefs.rendering import product_label, quantity_text
 from bot.core.renderers import Media
@@ -144,9 +145,8 @@ def _match_buttons(
         if not pick.fits():
             continue
         row = [(f"{CHECKED if ref in picks else UNCHECKED} {rank}. {name}", pick.encode())]
-        photos = ShowPortfolio(brief_id, ref)
-        if ref in with_photos and photos.fits():
-            row.append((t("files.photos_button", lang), photos.encode()))
+        if ref in with_photos:
+            row += photos_button(brief_id, ref, t("files.photos_button", lang))
         rows.append(row)
     rows.append(
         [(t("briefs.request_button", lang, count=len(picks)), RequestPicked(brief_id).encode())]
@@ -227,7 +227,8 @@ def _covers(
 
 
 async def _is_match(context: BotContext, brief: Brief, ref: str, lang: str) -> bool:
-    """Whether the atelier is one the brief's matches show (or one already asked)."""
+    """Whether the atelier is one the brief's matches show (a near miss too: the next match
+    after a decline may be one), or one already asked."""
     session = context.uow.session
     asked = await brief_service.asked_refs(session, brief.id)
     if ref in asked:
@@ -238,9 +239,10 @@ async def _is_match(context: BotContext, brief: Brief, ref: str, lang: str) -> b
         top=MAX_OFFSET + PAGE,
         lang=lang,
         exclude=asked,
-        near_misses=0,
+        near_misses=NEAR_MISSES,
     )
-    return any(m.ref == ref for m in result.matches)
+    shown = [m.ref for m in result.matches] + [n.ref for n in result.near_misses]
+    return ref in shown
 
 
 async def show_portfolio(update: Update, context: BotContext, button: ShowPortfolio) -> None:

@@ -7,9 +7,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.briefs.buttons import photos_button
 from bot.briefs.rendering import match_line, product_label
 from bot.core.renderers import Outgoing, Rendering, match_index
 from bot.db.models import Atelier, User
+from bot.files import service as files
 from bot.followups import service as followups
 from bot.followups.buttons import capacity_check_buttons
 from bot.followups.service import BriefNudge, MonthlyCapacityCheck
@@ -37,15 +39,14 @@ async def render_nudge(session: AsyncSession, message: BriefNudge, user: User) -
     lines = [t("followups.nudge_title", lang, product=product)]
     lines += [match_line(rank, m, lang) for rank, m in enumerate(matches, start=1)]
     lines.append(t("followups.nudge_hint", lang))
-    rows: Rows = [
-        row
-        for m in matches
-        if (
-            row := request_intro_row(
-                t("followups.request_button", lang, name=m.name), brief.id, m.ref
-            )
-        )
-    ]
+    with_photos = await files.portfolio_refs(session, [m.ref for m in matches])
+    rows: Rows = []
+    for m in matches:
+        row = request_intro_row(t("followups.request_button", lang, name=m.name), brief.id, m.ref)
+        if row and m.ref in with_photos:
+            row += photos_button(brief.id, m.ref, t("files.photos_button", lang))
+        if row:
+            rows.append(row)
     return Outgoing("\n\n".join(lines), rows)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 import matching
+from bot.briefs.buttons import photos_button
 from bot.briefs.rendering import (
     brief_lines,
     country_name,
@@ -149,7 +150,17 @@ async def render_declined(
             reasons=" · ".join(following.reasons),
         )
     row = request_intro_row(t("intros.request_next", lang), view.brief.brief_id, following.ref)
+    row += await _photos(session, view.brief.brief_id, following.ref, lang)
     return Outgoing(text, [row] if row else [])
+
+
+async def _photos(
+    session: AsyncSession, brief_id: int, ref: str, lang: str
+) -> list[tuple[str, str]]:
+    """ "Photos" beside the next match, when it has a portfolio."""
+    if ref not in await files.portfolio_refs(session, [ref]):
+        return []
+    return photos_button(brief_id, ref, t("files.photos_button", lang))
 
 
 # --- intro reminder (72 h) and expiry (7 days) ---------------------------------------------------
@@ -201,6 +212,7 @@ async def render_expire(session: AsyncSession, message: IntroExpiry, user: User)
     row = request_intro_row(
         t("followups.request_button", lang, name=following.name), brief.id, following.ref
     )
+    row += await _photos(session, brief.id, following.ref, lang)
     return Outgoing(text, [row] if row else [])
 
 

@@ -1,7 +1,8 @@
 """A portfolio from a designer's side, end to end: an atelier registers with a 3-photo album; the
 designer's match list is headed by its cover, its card (and only its card) has "Photos", and
-pressing it delivers exactly those Telegram files as an album. Nobody else's brief, and no
-atelier the brief's matches do not show, gets anything from a forged button."""
+pressing it delivers exactly those Telegram files as an album; the next match offered after a
+decline has "Photos" too. Nobody else's brief, and no atelier the brief's matches do not show,
+gets anything from a forged button."""
 
 from __future__ import annotations
 
@@ -19,7 +20,9 @@ from tests.e2e.atelier_steps import (
     Registration,
     admin_verifies,
     atelier_of,
+    designer_requests_intro,
     quick_bot,
+    seed_atelier,
     until_photos,
 )
 from tests.e2e.harness import RunningBot, load_registry
@@ -44,11 +47,13 @@ async def bottega(database_url: str) -> AsyncIterator[RunningBot]:
         yield running
 
 
-async def _atelier_with_album(bottega: RunningBot) -> tuple[str, list[FileRef]]:
+async def _atelier_with_album(
+    bottega: RunningBot, name: str = "Maglificio Rossi"
+) -> tuple[str, list[FileRef]]:
     """An atelier registers through the bot with an album of three photos and is verified."""
     api = bottega.api
     answers = Registration(
-        name="Maglificio Rossi", place="Prato, Toscana", specialties="knitwear",
+        name=name, place="Prato, Toscana", specialties="knitwear",
         understood="knitwear", certifications="none",
     )  # fmt: skip
     await until_photos(bottega, OWNER, answers)
@@ -154,3 +159,27 @@ async def test_forged_photos_buttons_send_nothing(bottega: RunningBot) -> None:
         assert "no longer active" in (answer.text or ""), data
     assert len(api.files_sent(DESIGNER)) == before
     assert api.files_sent(OTHER_DESIGNER) == []
+
+
+async def test_the_next_match_after_a_decline_has_photos_too(bottega: RunningBot) -> None:
+    api = bottega.api
+    declining = await seed_atelier(bottega, 7411)
+    ref, refs = await _atelier_with_album(bottega, name="Maglieria Verdi")
+    brief_id = await designer_requests_intro(
+        bottega, designer_telegram_id=DESIGNER, refs=[declining.ref]
+    )
+    request = await api.wait_for(7411, contains="New introduction request")
+    await api.press(7411, request, "Decline")
+    reasons = await api.wait_for(7411, contains="Would you tell us why")
+    await api.press(7411, reasons, "No capacity now")
+
+    declined = await api.wait_for(DESIGNER, contains="can't take on")
+    assert "Maglieria Verdi" in (declined.text or "")
+    assert declined.buttons == [
+        [("Request intro", f"intro:req:{brief_id}:{ref}"), ("📷 Photos", f"m:ph:{brief_id}:{ref}")]
+    ]
+    await api.press(DESIGNER, declined, "📷 Photos")
+    await api.wait_for(DESIGNER, lambda m: m.media_group_id is not None)
+    (album,) = api.albums_sent(DESIGNER)
+    assert [m.file_id for m in album] == [r.file_id for r in refs]
+    assert album[0].caption == "Maglieria Verdi: photos of the work and the workshop"
