@@ -53,13 +53,13 @@ SCRIPT: list[tuple[str, str]] = [
     ("text", "/brief"),
     ("text", "merino cardigans, hand finished"),
     ("press", "iv:cat:"),
-    ("press", "iv:mat:."),
     ("text", "80"),
     ("text", "3"),
+    ("text", "2"),
+    ("text", "XS-XL"),
     ("text", "in 12 weeks"),
     ("text", "45 €"),
     ("press", "iv:place:IT"),
-    ("press", "iv:hand:0"),
     ("press", "iv:cert:."),
     ("press", "f:done:interview"),
     ("press", "iv:confirm"),
@@ -103,7 +103,13 @@ class Designer:
             await self.api.user_sends(self.user_id, value, first_name="Bench", language_code="en")
         else:
             assert self.last is not None
-            data = next(d for row in self.last.buttons for _, d in row if d.startswith(value))
+            found = [d for row in self.last.buttons for _, d in row if d.startswith(value)]
+            if not found:  # the interview changed: say where, instead of a StopIteration
+                raise AssertionError(
+                    f"step {self.position}: no button {value!r} under {self.last.text!r}, "
+                    f"only {self.last.buttons!r}"
+                )
+            data = found[0]
             await self.api.user_presses(self.user_id, self.last.message_id, data)
         self.last = await asyncio.wait_for(queue.get(), timeout=30)
         elapsed = time.perf_counter() - started
