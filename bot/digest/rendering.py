@@ -12,7 +12,7 @@ import matching
 from bot.briefs import service as brief_service
 from bot.briefs.rendering import brief_lines, country_name, product_label
 from bot.core.renderers import Outgoing, Rendering, match_index
-from bot.db.models import Atelier, Brief, IntroRequest, IntroState, User
+from bot.db.models import Atelier, Brief, IntroState, User
 from bot.digest import service as digest
 from bot.digest.buttons import Interested, offer_buttons
 from bot.digest.service import (
@@ -26,7 +26,7 @@ from bot.digest.service import (
 )
 from bot.i18n import t
 from bot.intros.buttons import request_intro_row
-from bot.intros.views import BriefFacts
+from bot.intros.views import BriefFacts, intro_parties
 
 Rows = list[list[tuple[str, str]]]
 
@@ -120,12 +120,11 @@ async def render_digest(
 
 async def render_offer(session: AsyncSession, message: IntroOffer, user: User) -> Outgoing | None:
     """To the designer: an atelier that fits is interested in their brief."""
-    intro = await session.get(IntroRequest, message.intro_id)
-    if intro is None or intro.state != IntroState.REQUESTED or intro.initiated_by != "atelier":
+    offer = await intro_parties(session, message.intro_id, IntroState.REQUESTED)
+    if offer is None:
         return None
-    brief = await session.get(Brief, intro.brief_id)
-    atelier = await session.get(Atelier, intro.atelier_id)
-    if brief is None or atelier is None or brief.designer_id != user.id:
+    intro, brief, atelier = offer
+    if intro.initiated_by != "atelier" or brief.designer_id != user.id:
         return None
     lang = user.language
     index = await match_index(session)
@@ -146,14 +145,11 @@ async def render_offer(session: AsyncSession, message: IntroOffer, user: User) -
 async def _offer_for_owner(
     session: AsyncSession, message: AboutOffer, user: User, state: str
 ) -> tuple[Brief, Atelier] | None:
-    intro = await session.get(IntroRequest, message.intro_id)
-    if intro is None or intro.state != state:
+    found = await intro_parties(session, message.intro_id, state)
+    if found is None:
         return None
-    brief = await session.get(Brief, intro.brief_id)
-    atelier = await session.get(Atelier, intro.atelier_id)
-    if brief is None or atelier is None or atelier.owner_id != user.id:
-        return None
-    return brief, atelier
+    _intro, brief, atelier = found
+    return (brief, atelier) if atelier.owner_id == user.id else None
 
 
 async def render_offer_declined(

@@ -23,6 +23,7 @@ from bot.core.unit_of_work import UnitOfWork
 from bot.db.base import utcnow
 from bot.db.models import Atelier, Brief, BriefState, Feedback, IntroRequest, IntroState, User
 from bot.digest.service import zone
+from bot.intros.views import intro_parties
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,13 +129,10 @@ async def feedback_subject(
 ) -> tuple[IntroRequest, Brief, Atelier, str] | None:
     """The accepted intro a feedback request is about, and the user's side ("designer" or
     "atelier"); None if it is not theirs to rate."""
-    intro = await session.get(IntroRequest, intro_id)
-    if intro is None or intro.state != IntroState.ACCEPTED:
+    found = await intro_parties(session, intro_id, IntroState.ACCEPTED)
+    if found is None:
         return None
-    brief = await session.get(Brief, intro.brief_id)
-    atelier = await session.get(Atelier, intro.atelier_id)
-    if brief is None or atelier is None:
-        return None
+    intro, brief, atelier = found
     if brief.designer_id == user.id:
         return intro, brief, atelier, "designer"
     if atelier.owner_id == user.id:

@@ -20,7 +20,7 @@ from bot.briefs.rendering import (
     product_label,
 )
 from bot.core.renderers import Outgoing, Rendering, match_index
-from bot.db.models import Atelier, Brief, IntroRequest, IntroState, User
+from bot.db.models import Brief, IntroState, User
 from bot.files import rendering as files_rendering
 from bot.files import service as files
 from bot.followups import service as followups
@@ -192,12 +192,11 @@ async def render_expire(session: AsyncSession, message: IntroExpiry, user: User)
     """
     intro_id = message.intro_id
     await intro_service.expire(session, intro_id=intro_id)
-    intro = await session.get(IntroRequest, intro_id)
-    if intro is None or intro.state != IntroState.EXPIRED:
+    found = await intro_views.intro_parties(session, intro_id, IntroState.EXPIRED)
+    if found is None:
         return None
-    brief = await session.get(Brief, intro.brief_id)
-    atelier = await session.get(Atelier, intro.atelier_id)
-    if brief is None or atelier is None or brief.designer_id != user.id:
+    _intro, brief, atelier = found
+    if brief.designer_id != user.id:
         return None
     lang = user.language
     product = product_label(brief.product_text, brief.category, lang)

@@ -108,6 +108,21 @@ async def load(session: AsyncSession, intro_id: int) -> IntroView | None:
     )
 
 
+async def intro_parties(
+    session: AsyncSession, intro_id: int, state: str
+) -> tuple[IntroRequest, Brief, Atelier] | None:
+    """An introduction while it is still in `state`, with its brief and its atelier; None once
+    it has moved on or either is gone. Messages about it re-read it so at send time."""
+    intro = await session.get(IntroRequest, intro_id)
+    if intro is None or intro.state != state:
+        return None
+    brief = await session.get(Brief, intro.brief_id)
+    atelier = await session.get(Atelier, intro.atelier_id)
+    if brief is None or atelier is None:
+        return None
+    return intro, brief, atelier
+
+
 async def record_decline_reason(
     session: AsyncSession, *, intro_id: int, owner: User, reason: str
 ) -> IntroRequest:

@@ -20,13 +20,13 @@ from bot.db.base import utcnow
 from bot.db.models import (
     Atelier,
     Brief,
-    IntroRequest,
     IntroState,
     Quote,
     QuoteState,
     User,
 )
 from bot.i18n import t
+from bot.intros.views import intro_parties
 from bot.quotes import service as quotes
 from bot.quotes.buttons import compare_row, start_quote_row
 from bot.quotes.service import QuoteDraft
@@ -343,12 +343,11 @@ async def render_nudge(
     session: AsyncSession, message: quotes.QuoteNudge, user: User
 ) -> Outgoing | None:
     """To the atelier: it accepted three days ago and has not quoted yet."""
-    intro = await session.get(IntroRequest, message.intro_id)
-    if intro is None or intro.state != IntroState.ACCEPTED:
+    found = await intro_parties(session, message.intro_id, IntroState.ACCEPTED)
+    if found is None:
         return None
-    atelier = await session.get(Atelier, intro.atelier_id)
-    brief = await session.get(Brief, intro.brief_id)
-    if atelier is None or brief is None or atelier.owner_id != user.id:
+    intro, brief, atelier = found
+    if atelier.owner_id != user.id:
         return None
     if brief.state not in ("open", "matched"):
         return None
