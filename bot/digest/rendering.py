@@ -12,7 +12,7 @@ import matching
 from bot.briefs import service as brief_service
 from bot.briefs.rendering import brief_lines, country_name, product_label
 from bot.core.renderers import Outgoing, Rendering, match_index
-from bot.db.models import Atelier, Brief, IntroState, User
+from bot.db.models import IntroState, User
 from bot.digest import service as digest
 from bot.digest.buttons import Interested, offer_buttons
 from bot.digest.service import (
@@ -142,26 +142,27 @@ async def render_offer(session: AsyncSession, message: IntroOffer, user: User) -
     return Outgoing(text, offer_buttons(intro.id, lang))
 
 
-async def _offer_for_owner(
-    session: AsyncSession, message: AboutOffer, user: User, state: str
-) -> tuple[Brief, Atelier] | None:
+async def _offer_ended(
+    session: AsyncSession, message: AboutOffer, user: User, state: str, key: str
+) -> Outgoing | None:
+    """To the atelier's owner: its offer ended in `state` (declined or lapsed), said by `key`."""
     found = await intro_parties(session, message.intro_id, state)
     if found is None:
         return None
     _intro, brief, atelier = found
-    return (brief, atelier) if atelier.owner_id == user.id else None
+    if atelier.owner_id != user.id:
+        return None
+    lang = user.language
+    what = matching.label(brief.category, lang) if brief.category else "–"
+    return Outgoing(t(key, lang, atelier=atelier.name, product=what))
 
 
 async def render_offer_declined(
     session: AsyncSession, message: IntroOfferDeclined, user: User
 ) -> Outgoing | None:
-    found = await _offer_for_owner(session, message, user, IntroState.DECLINED)
-    if found is None:
-        return None
-    brief, atelier = found
-    lang = user.language
-    what = matching.label(brief.category, lang) if brief.category else "–"
-    return Outgoing(t("followups.offer_declined", lang, atelier=atelier.name, product=what))
+    return await _offer_ended(
+        session, message, user, IntroState.DECLINED, "followups.offer_declined"
+    )
 
 
 async def render_offer_lapsed(
@@ -169,13 +170,7 @@ async def render_offer_lapsed(
 ) -> Outgoing | None:
     if await digest.lapse_offer(session, message.intro_id) is None:
         return None
-    found = await _offer_for_owner(session, message, user, IntroState.EXPIRED)
-    if found is None:
-        return None
-    brief, atelier = found
-    lang = user.language
-    what = matching.label(brief.category, lang) if brief.category else "–"
-    return Outgoing(t("followups.offer_lapsed", lang, atelier=atelier.name, product=what))
+    return await _offer_ended(session, message, user, IntroState.EXPIRED, "followups.offer_lapsed")
 
 
 RENDERERS: tuple[Rendering[Any], ...] = (
