@@ -637,7 +637,8 @@ def stats(
         Path | None, typer.Option("--chart", help="Also write the chart as a PNG file here.")
     ] = None,
 ) -> None:
-    """People, briefs, introductions, quotes and orders by state, acceptance rate and times."""
+    """People, briefs, introductions, quotes and orders by state, acceptance rate and times,
+    packs and portfolios."""
     from bot.admin import stats as stats_service
     from bot.orders import stats as order_stats
 
@@ -654,11 +655,22 @@ def stats(
         table.add_row(f"Briefs {state}", str(count))
     for state, count in numbers.intros_by_state.items():
         table.add_row(f"Introductions {state}", str(count))
-    rate = numbers.acceptance_rate
-    table.add_row("Acceptance rate", "–" if rate is None else f"{rate * 100:.0f} %")
+    table.add_row("Acceptance rate", stats_service.percent(numbers.acceptance_rate))
     table.add_row(
         "Median time to answer", stats_service.duration_text(numbers.median_answer_time, "en")
     )
+    table.add_row("Briefs with a pack", str(numbers.briefs_with_pack))
+    table.add_row("Ateliers with a portfolio", str(numbers.ateliers_with_portfolio))
+    for label, side in (
+        ("Acceptance with a pack", numbers.with_pack),
+        ("Acceptance without a pack", numbers.without_pack),
+    ):
+        table.add_row(
+            label,
+            f"{stats_service.percent(side.rate)} of {side.decided} answered"
+            if numbers.pack_comparable
+            else f"not enough data yet ({side.decided}/{stats_service.PACK_COMPARISON_MIN})",
+        )
     order_numbers = _run_db(settings, _with_session(settings, order_stats.collect))
     for state, count in order_numbers.quotes_by_state.items():
         table.add_row(f"Quotes {state}", str(count))

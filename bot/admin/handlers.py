@@ -226,20 +226,24 @@ def stats_text(numbers: stats_service.Stats, lang: str) -> str:
     def states(counts: dict[str, int], prefix: str) -> str:
         return ", ".join(f"{t(f'admin.{prefix}_{k}', lang)} {v}" for k, v in counts.items())
 
-    rate = "–" if numbers.acceptance_rate is None else f"{numbers.acceptance_rate * 100:.0f} %"
-    return t(
-        "admin.stats",
-        lang,
-        designers=numbers.designers,
-        live=numbers.ateliers_live,
-        pending=numbers.ateliers_pending,
-        paused=numbers.ateliers_paused,
-        briefs=numbers.briefs,
-        briefs_by_state=states(numbers.briefs_by_state, "brief"),
-        intros=numbers.intros,
-        intros_by_state=states(numbers.intros_by_state, "intro"),
-        rate=rate,
-        median=stats_service.duration_text(numbers.median_answer_time, lang),
+    rate = stats_service.percent(numbers.acceptance_rate)
+    return (
+        t(
+            "admin.stats",
+            lang,
+            designers=numbers.designers,
+            live=numbers.ateliers_live,
+            pending=numbers.ateliers_pending,
+            paused=numbers.ateliers_paused,
+            briefs=numbers.briefs,
+            briefs_by_state=states(numbers.briefs_by_state, "brief"),
+            intros=numbers.intros,
+            intros_by_state=states(numbers.intros_by_state, "intro"),
+            rate=rate,
+            median=stats_service.duration_text(numbers.median_answer_time, lang),
+        )
+        + "\n"
+        + stats_service.files_text(numbers, lang)
     )
 
 

@@ -129,6 +129,8 @@ async def test_stats_give_numbers_and_a_chart(bottega: RunningBot) -> None:
     assert "Introductions: 1 (waiting 0, accepted 1" in text
     assert "Acceptance rate: 100 %" in text
     assert "Median time to answer: 1 min" in text
+    assert "Briefs with a pack: 0 of 1\nAteliers with a portfolio: 0 of 2" in text
+    assert "not enough answers yet to compare (0 with a pack, 1 without; 10 of each" in text
     chart = await api.wait_for(ADMIN_ID, lambda m: m.kind == "photo")
     assert chart.file_data is not None and chart.file_data.startswith(b"\x89PNG")
 

@@ -17,7 +17,7 @@ from bot.core import users
 from bot.db.models import Atelier, Brief, FileRef
 from localbotapi import Attachment, LocalBotAPI, SentMessage
 from tests.e2e.atelier_steps import quick_bot
-from tests.e2e.harness import RunningBot, running_bot
+from tests.e2e.harness import ADMIN_ID, RunningBot, running_bot
 
 DESIGNER = 4711
 OWNERS = {"Maglificio Rossi": 611, "Maglieria Bianchi": 612, "Knit Lab Verdi": 613}
@@ -160,6 +160,16 @@ async def test_the_pack_reaches_exactly_the_ateliers_asked_as_the_same_files_wit
     await asyncio.sleep(0.5)
     assert api.sent(OWNERS["Knit Lab Verdi"]) == [], "an atelier not asked receives nothing"
     assert len(ateliers) == 3
+
+    # The operator's numbers count the pack, and the answered request as one with a pack.
+    rossi = OWNERS["Maglificio Rossi"]
+    request = next(m for m in api.sent(rossi) if "New introduction request" in (m.text or ""))
+    await api.press(rossi, request, "Accept")
+    await api.wait_for(DESIGNER, contains="accepted")
+    await api.user_sends(ADMIN_ID, "/stats")
+    numbers = (await api.wait_for(ADMIN_ID, contains="Bottega in numbers")).text or ""
+    assert "Briefs with a pack: 1 of 1\nAteliers with a portfolio: 0 of 3" in numbers
+    assert "not enough answers yet to compare (1 with a pack, 0 without;" in numbers
 
 
 async def test_bad_files_get_a_clear_message_and_nothing_kept_is_lost(bottega: RunningBot) -> None:
