@@ -325,6 +325,15 @@ def ateliers_import(
     )
 
 
+# Where an export goes: the file is replaced only once the whole export has succeeded.
+_ExportFile = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Output CSV (replaced only when the export succeeds); standard output when omitted."
+    ),
+]
+
+
 def _export_csv(
     file: Path | None, noun: str, export: Callable[[Any, io.StringIO], Awaitable[int]]
 ) -> None:
@@ -366,12 +375,7 @@ def _export_csv(
 
 @ateliers_app.command("export")
 def ateliers_export(
-    file: Annotated[
-        Path | None,
-        typer.Argument(
-            help="Output CSV (replaced only when the export succeeds); standard output when omitted."
-        ),
-    ] = None,
+    file: _ExportFile = None,
 ) -> None:
     """Export the listed ateliers in the import format, plus `verified` and `portfolio`."""
     from bot.registry.importing import export_registry
@@ -699,12 +703,7 @@ def stats(
 
 @orders_app.command("export")
 def orders_export(
-    file: Annotated[
-        Path | None,
-        typer.Argument(
-            help="Output CSV (replaced only when the export succeeds); standard output when omitted."
-        ),
-    ] = None,
+    file: _ExportFile = None,
 ) -> None:
     """Every order as a CSV row: atelier, state, prices, sample rounds, dates (no contacts)."""
     from bot.orders.export import export_orders
