@@ -9,6 +9,7 @@ in one typed place.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -56,6 +57,28 @@ class Rendering(Generic[P]):
     @property
     def kind(self) -> str:
         return self.payload.kind
+
+
+M = TypeVar("M")
+T = TypeVar("T")
+Render = Callable[[AsyncSession, M, User], Awaitable[Outgoing | None]]
+
+
+def rendering_when(
+    load: Callable[[AsyncSession, M, User], Awaitable[T | None]],
+) -> Callable[[Render[T]], Render[M]]:
+    """A renderer that first re-reads what its message is about: `load` returns the facts, or
+    None when the message no longer applies to its recipient, and then nothing is sent."""
+
+    def wrap(render: Render[T]) -> Render[M]:
+        @functools.wraps(render)
+        async def about(session: AsyncSession, message: M, user: User) -> Outgoing | None:
+            found = await load(session, message, user)
+            return None if found is None else await render(session, found, user)
+
+        return about
+
+    return wrap
 
 
 _RENDERERS: dict[str, Rendering[Any]] = {}

@@ -6,6 +6,7 @@ message no longer applies (the outbox then drops it).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +20,7 @@ from bot.briefs.rendering import (
     match_line,
     product_label,
 )
-from bot.core.renderers import Outgoing, Rendering, match_index
+from bot.core.renderers import Outgoing, Render, Rendering, match_index, rendering_when
 from bot.db.models import Brief, IntroState, User
 from bot.files import rendering as files_rendering
 from bot.files import service as files
@@ -53,16 +54,24 @@ def _product(view: IntroView, lang: str) -> str:
 # --- renderers (the outbox calls these at send time) ---------------------------------------------
 
 
-async def _view(session: AsyncSession, message: AboutIntro) -> IntroView | None:
-    return await intro_views.load(session, message.intro_id)
+def _about_intro(
+    state: IntroState, *, to_designer: bool
+) -> Callable[[Render[IntroView]], Render[AboutIntro]]:
+    """A message about an introduction is sent only while the intro is still in `state`, and to
+    the side it is for: the brief's designer or the atelier's owner."""
+
+    async def load(session: AsyncSession, message: AboutIntro, user: User) -> IntroView | None:
+        view = await intro_views.load(session, message.intro_id)
+        if view is None or view.state != state:
+            return None
+        recipient = view.designer_id if to_designer else view.atelier_owner_id
+        return view if recipient == user.id else None
+
+    return rendering_when(load)
 
 
-async def render_request(
-    session: AsyncSession, message: IntroRequested, user: User
-) -> Outgoing | None:
-    view = await _view(session, message)
-    if view is None or view.state != IntroState.REQUESTED or view.atelier_owner_id != user.id:
-        return None
+@_about_intro(IntroState.REQUESTED, to_designer=False)
+async def render_request(session: AsyncSession, view: IntroView, user: User) -> Outgoing | None:
     lang = user.language
     # The brief's pack goes with the request, to this atelier only (never in digests).
     pack = await files.pack_of(session, view.brief.brief_id)
@@ -73,13 +82,9 @@ async def render_request(
     return Outgoing(text, request_buttons(view.intro_id, lang), media=media)
 
 
-async def render_accepted(
-    session: AsyncSession, message: IntroAccepted, user: User
-) -> Outgoing | None:
+@_about_intro(IntroState.ACCEPTED, to_designer=True)
+async def render_accepted(session: AsyncSession, view: IntroView, user: User) -> Outgoing | None:
     """To the designer: the atelier said yes, here is how to reach it."""
-    view = await _view(session, message)
-    if view is None or view.state != IntroState.ACCEPTED or view.designer_id != user.id:
-        return None
     lang = user.language
     place = ", ".join(p for p in (view.atelier_city, country_name(view.atelier_country, lang)) if p)
     return Outgoing(
@@ -94,13 +99,9 @@ async def render_accepted(
     )
 
 
-async def render_contact(
-    session: AsyncSession, message: IntroContact, user: User
-) -> Outgoing | None:
+@_about_intro(IntroState.ACCEPTED, to_designer=False)
+async def render_contact(session: AsyncSession, view: IntroView, user: User) -> Outgoing | None:
     """To the atelier owner: who the designer is and how to reach them."""
-    view = await _view(session, message)
-    if view is None or view.state != IntroState.ACCEPTED or view.atelier_owner_id != user.id:
-        return None
     if view.designer_telegram_id is None:
         return None  # the designer has deleted their data meanwhile
     lang = user.language
@@ -118,13 +119,9 @@ async def render_contact(
     return Outgoing("\n".join(lines))
 
 
-async def render_declined(
-    session: AsyncSession, message: IntroDeclined, user: User
-) -> Outgoing | None:
+@_about_intro(IntroState.DECLINED, to_designer=True)
+async def render_declined(session: AsyncSession, view: IntroView, user: User) -> Outgoing | None:
     """To the designer: politely, and with the next best atelier to ask."""
-    view = await _view(session, message)
-    if view is None or view.state != IntroState.DECLINED or view.designer_id != user.id:
-        return None
     lang = user.language
     text = t(
         "intros.declined_to_designer", lang, atelier=view.atelier_name, product=_product(view, lang)
@@ -166,13 +163,9 @@ async def _photos(
 # --- intro reminder (72 h) and expiry (7 days) ---------------------------------------------------
 
 
-async def render_reminder(
-    session: AsyncSession, message: IntroReminder, user: User
-) -> Outgoing | None:
+@_about_intro(IntroState.REQUESTED, to_designer=False)
+async def render_reminder(session: AsyncSession, view: IntroView, user: User) -> Outgoing | None:
     """To the atelier owner: the request is still waiting, with the same Accept / Decline."""
-    view = await intro_views.load(session, message.intro_id)
-    if view is None or view.state != IntroState.REQUESTED or view.atelier_owner_id != user.id:
-        return None
     lang = user.language
     text = "\n".join(
         [

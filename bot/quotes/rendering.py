@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -15,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 import parsing
 from bot.briefs.rendering import product_label
-from bot.core.renderers import Outgoing, Rendering
+from bot.core.renderers import Outgoing, Render, Rendering, rendering_when
 from bot.db.base import utcnow
 from bot.db.models import (
     Atelier,
@@ -282,61 +283,58 @@ def comparison_picture(columns: list[Column], lang: str, today: date) -> bytes:
 # --- renderers (the outbox calls these at send time) ---------------------------------------------
 
 
-async def _quote(
-    session: AsyncSession, message: quotes.AboutQuote
-) -> tuple[Quote, Brief, Atelier] | None:
-    quote = await session.get(Quote, message.quote_id)
-    if quote is None:
-        return None
-    brief = await session.get(Brief, quote.brief_id)
-    atelier = await session.get(Atelier, quote.atelier_id)
-    if brief is None or atelier is None:
-        return None
-    return quote, brief, atelier
+@dataclass(frozen=True)
+class _Quoted:
+    """What a message about a quote speaks of, for the one it is sent to."""
+
+    quote: Quote
+    brief: Brief
+    atelier: Atelier
+    lang: str
+    product: str
 
 
-async def render_received(
-    session: AsyncSession, message: quotes.QuoteReceived, user: User
-) -> Outgoing | None:
+def _about_quote(
+    state: QuoteState, *, to_designer: bool
+) -> Callable[[Render[_Quoted]], Render[quotes.AboutQuote]]:
+    """A message about a quote is sent only while the quote is still in `state`, and to the side
+    it is for: the brief's designer or the atelier's owner."""
+
+    async def load(session: AsyncSession, message: quotes.AboutQuote, user: User) -> _Quoted | None:
+        quote = await session.get(Quote, message.quote_id)
+        if quote is None or quote.state != state:
+            return None
+        brief = await session.get(Brief, quote.brief_id)
+        atelier = await session.get(Atelier, quote.atelier_id)
+        if brief is None or atelier is None:
+            return None
+        if (brief.designer_id if to_designer else atelier.owner_id) != user.id:
+            return None
+        lang = user.language
+        product = product_label(brief.product_text, brief.category, lang)
+        return _Quoted(quote, brief, atelier, lang, product)
+
+    return rendering_when(load)
+
+
+@_about_quote(QuoteState.OPEN, to_designer=True)
+async def render_received(session: AsyncSession, found: _Quoted, user: User) -> Outgoing | None:
     """To the designer: a quote (or a new version of one) arrived."""
-    found = await _quote(session, message)
-    if found is None:
-        return None
-    quote, brief, atelier = found
-    if brief.designer_id != user.id or quote.state != QuoteState.OPEN:
-        return None
-    lang = user.language
+    quote, lang = found.quote, found.lang
     key = "quotes.received_again" if quote.version > 1 else "quotes.received"
-    head = t(
-        key,
-        lang,
-        atelier=atelier.name,
-        product=product_label(brief.product_text, brief.category, lang),
-        version=quote.version,
-    )
+    head = t(key, lang, atelier=found.atelier.name, product=found.product, version=quote.version)
     body = draft_lines(draft_of(quote), quote.currency, quote.quantity, lang)
-    return Outgoing("\n".join([head, "", *body]), [compare_row(brief.id, lang)])
+    return Outgoing("\n".join([head, "", *body]), [compare_row(found.brief.id, lang)])
 
 
-async def render_expiry(
-    session: AsyncSession, message: quotes.QuoteExpiry, user: User
-) -> Outgoing | None:
+@_about_quote(QuoteState.OPEN, to_designer=True)
+async def render_expiry(session: AsyncSession, found: _Quoted, user: User) -> Outgoing | None:
     """To the designer, 48 hours before a quote runs out."""
-    found = await _quote(session, message)
-    if found is None:
-        return None
-    quote, brief, atelier = found
-    if brief.designer_id != user.id or quote.state != QuoteState.OPEN:
-        return None
-    lang = user.language
+    until = day(found.quote.valid_until, found.lang)
     text = t(
-        "quotes.expiry",
-        lang,
-        atelier=atelier.name,
-        product=product_label(brief.product_text, brief.category, lang),
-        day=day(quote.valid_until, lang),
+        "quotes.expiry", found.lang, atelier=found.atelier.name, product=found.product, day=until
     )
-    return Outgoing(text, [compare_row(brief.id, lang)])
+    return Outgoing(text, [compare_row(found.brief.id, found.lang)])
 
 
 async def render_nudge(
@@ -362,54 +360,35 @@ async def render_nudge(
     return Outgoing(text, [start_quote_row(intro.id, lang)])
 
 
-async def render_declined(
-    session: AsyncSession, message: quotes.QuoteDeclined, user: User
-) -> Outgoing | None:
-    found = await _quote(session, message)
-    if found is None:
-        return None
-    quote, brief, atelier = found
-    if atelier.owner_id != user.id or quote.state != QuoteState.DECLINED:
-        return None
-    lang = user.language
-    reason = t(f"quotes.reason_{quote.decline_reason or 'other'}", lang)
-    text = t(
-        "quotes.declined_to_atelier",
-        lang,
-        product=product_label(brief.product_text, brief.category, lang),
-        reason=reason,
+@_about_quote(QuoteState.DECLINED, to_designer=False)
+async def render_declined(session: AsyncSession, found: _Quoted, user: User) -> Outgoing | None:
+    """To the atelier: the designer declined its quote, and why."""
+    reason = t(f"quotes.reason_{found.quote.decline_reason or 'other'}", found.lang)
+    return Outgoing(
+        t("quotes.declined_to_atelier", found.lang, product=found.product, reason=reason)
     )
-    return Outgoing(text)
 
 
-async def render_accepted(
-    session: AsyncSession, message: quotes.QuoteAccepted, user: User
-) -> Outgoing | None:
+@_about_quote(QuoteState.ACCEPTED, to_designer=False)
+async def render_accepted(session: AsyncSession, found: _Quoted, user: User) -> Outgoing | None:
+    """To the atelier: the designer accepted its quote, which is now an order."""
     from bot.orders import service as orders
     from bot.orders.rendering import order_buttons
 
-    found = await _quote(session, message)
-    if found is None:
-        return None
-    quote, brief, atelier = found
-    if atelier.owner_id != user.id or quote.state != QuoteState.ACCEPTED:
-        return None
-    order = next(
-        (o for o in await orders.for_brief(session, brief.id) if o.quote_id == quote.id), None
-    )
+    orders_of_brief = await orders.for_brief(session, found.brief.id)
+    order = next((o for o in orders_of_brief if o.quote_id == found.quote.id), None)
     if order is None:
         return None
-    lang = user.language
     text = t(
         "quotes.accepted_to_atelier",
-        lang,
-        product=product_label(brief.product_text, brief.category, lang),
+        found.lang,
+        product=found.product,
         order=order.id,
-        day=day(order.sample_due or utcnow().date(), lang),
+        day=day(order.sample_due or utcnow().date(), found.lang),
     )
     parties = await orders.parties(session, order.id)
     assert parties is not None
-    return Outgoing(text, order_buttons(parties, user, lang))
+    return Outgoing(text, order_buttons(parties, user, found.lang))
 
 
 RENDERERS: tuple[Rendering[Any], ...] = (
