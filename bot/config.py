@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
@@ -21,6 +22,20 @@ TELEGRAM_DOWNLOAD_LIMIT = 20 * 1024 * 1024
 
 def default_database_url(data_dir: Path = DEFAULT_DATA_DIR) -> str:
     return f"sqlite+aiosqlite:///{(data_dir / 'bottega.sqlite3').as_posix()}"
+
+
+def _unset_if_blank(
+    value: Any, *, valid: Callable[[str], bool] = lambda _: True, problem: str = ""
+) -> Any:
+    """A setting that may be left empty in `.env` (`NAME=` means not set); when it is given as
+    text it must be `valid`, or `problem` tells the operator the form."""
+    if not isinstance(value, str):
+        return value
+    if not value.strip():
+        return None
+    if not valid(value):
+        raise ValueError(problem)
+    return value
 
 
 class SettingsError(ValueError):
@@ -92,12 +107,10 @@ class Settings(BaseSettings):
             )
         return value
 
-    @field_validator("telegram_bot_token", mode="before")
+    @field_validator("telegram_bot_token", "health_port", mode="before")
     @classmethod
-    def _blank_token_is_none(cls, value: Any) -> Any:
-        if isinstance(value, str) and not value.strip():
-            return None
-        return value
+    def _blank_is_none(cls, value: Any) -> Any:
+        return _unset_if_blank(value)
 
     @field_validator("telegram_api_base_url")
     @classmethod
@@ -137,36 +150,22 @@ class Settings(BaseSettings):
     @field_validator("webhook_url", mode="before")
     @classmethod
     def _webhook_https(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            value = value.strip()
-            if not value:
-                return None
-            if not value.startswith(("https://", "http://")):
-                raise ValueError(
-                    "WEBHOOK_URL must be the public https:// URL Telegram posts updates to, "
-                    "e.g. https://bot.example.com/telegram"
-                )
-        return value
+        return _unset_if_blank(
+            value.strip() if isinstance(value, str) else value,
+            valid=lambda url: url.startswith(("https://", "http://")),
+            problem="WEBHOOK_URL must be the public https:// URL Telegram posts updates to, "
+            "e.g. https://bot.example.com/telegram",
+        )
 
     @field_validator("webhook_secret", mode="before")
     @classmethod
     def _secret_characters(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            if not value.strip():
-                return None
-            if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
-                raise ValueError(
-                    "WEBHOOK_SECRET must be 1 to 256 characters: letters, digits, _ and - "
-                    "(Telegram's rule for secret_token)"
-                )
-        return value
-
-    @field_validator("health_port", mode="before")
-    @classmethod
-    def _blank_port_is_none(cls, value: Any) -> Any:
-        if isinstance(value, str) and not value.strip():
-            return None
-        return value
+        return _unset_if_blank(
+            value,
+            valid=lambda secret: re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret) is not None,
+            problem="WEBHOOK_SECRET must be 1 to 256 characters: letters, digits, _ and - "
+            "(Telegram's rule for secret_token)",
+        )
 
     @field_validator("log_format")
     @classmethod
