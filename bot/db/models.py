@@ -322,12 +322,6 @@ class QuoteState(StrEnum):
     WITHDRAWN = "withdrawn"  # the introduction or the brief ended before a decision
 
 
-class MoqUnit(StrEnum):
-    STYLE = "style"
-    COLOUR = "colour"
-    SIZE = "size"
-
-
 class Quote(Base):
     """An atelier's offer for one introduction; a re-quote adds the next version and marks the
     previous one superseded, so every version stays on record."""
@@ -336,7 +330,7 @@ class Quote(Base):
     __table_args__ = (
         UniqueConstraint("intro_id", "version", name="uq_quotes_intro_version"),
         CheckConstraint(_values_check("state", QuoteState), name="state"),
-        CheckConstraint(_values_check("moq_per", MoqUnit), name="moq_per"),
+        CheckConstraint(_values_check("moq_per", QuantityUnit), name="moq_per"),
         CheckConstraint("version >= 1", name="version_positive"),
         CheckConstraint("unit_price > 0 AND sample_price > 0", name="prices_positive"),
         CheckConstraint("sample_days >= 1 AND lead_time_weeks >= 1", name="times_positive"),
@@ -362,7 +356,7 @@ class Quote(Base):
     # Other quantities' unit prices: [{"quantity": 150, "unit_price": "38.00"}], at most two.
     tiers: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     moq: Mapped[int]
-    moq_per: Mapped[str] = mapped_column(String(8), default=MoqUnit.STYLE)
+    moq_per: Mapped[str] = mapped_column(String(8), default=QuantityUnit.STYLE)
     # [{"label": "labels and packing", "amount": "120.00"}]
     extra_costs: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     lead_time_weeks: Mapped[int]

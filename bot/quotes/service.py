@@ -24,9 +24,9 @@ from bot.db.models import (
     BriefState,
     IntroRequest,
     IntroState,
-    MoqUnit,
     Order,
     OrderEvent,
+    QuantityUnit,
     Quote,
     QuoteState,
     User,
@@ -132,7 +132,7 @@ class QuoteDraft:
             return "bad_price"
         if not 1 <= self.sample_days <= MAX_SAMPLE_DAYS or self.lead_time_weeks < 1:
             return "bad_days"
-        if self.moq < 1 or self.moq_per not in tuple(MoqUnit):
+        if self.moq < 1 or self.moq_per not in tuple(QuantityUnit):
             return "bad_moq"
         if self.valid_until < today:
             return "validity_past"
