@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import outbox
+from bot.core.errors import RefusedError
 from bot.db.base import utcnow
 from bot.db.models import Atelier, AtelierSource, Role, User
 
@@ -64,10 +65,8 @@ KIND_REVIEW = AdminReview.kind
 KIND_REOPENED = AtelierReopened.kind
 
 
-class ReviewError(Exception):
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+class ReviewError(RefusedError):
+    """A request that cannot be honoured; `code` selects the message shown to the person."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import outbox
+from bot.core.errors import RefusedError
 from bot.db.base import utcnow
 from bot.db.models import Atelier, AtelierSource, Role, User
 from bot.registry.fields import AtelierFields
@@ -28,12 +29,8 @@ SIMILAR_NAME_CUTOFF = 82.0
 MAX_SIMILAR = 3
 
 
-class ProfileError(Exception):
+class ProfileError(RefusedError):
     """A change that cannot be made; `code` selects the message shown to the person."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

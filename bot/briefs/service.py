@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import matching
 import parsing
 from bot import outbox
+from bot.core.errors import RefusedError
 from bot.db.base import utcnow
 from bot.db.models import Brief, BriefState, IntroRequest, IntroState, QuantityUnit, User
 from matching import OrderShape, Unit, parse_unit
@@ -48,10 +49,8 @@ class BriefAnswers(TypedDict, total=False):
 REQUIRED_ANSWERS = ("product", "quantity", "styles", "deadline")
 
 
-class BriefError(Exception):
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+class BriefError(RefusedError):
+    """A request that cannot be honoured; `code` selects the message shown to the person."""
 
 
 def missing_answers(answers: BriefAnswers) -> list[str]:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 import parsing
 from bot import outbox
+from bot.core.errors import RefusedError
 from bot.db.base import utcnow
 from bot.db.models import (
     Atelier,
@@ -51,12 +52,8 @@ NAME_HAS_CONTACT = "name_has_contact"  # a document's name gives a contact away
 ALREADY_THERE = "already_there"
 
 
-class FilesError(Exception):
+class FilesError(RefusedError):
     """A change that cannot be made; `code` selects the message (not_yours, gone)."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 @dataclass(frozen=True, slots=True)

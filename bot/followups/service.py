@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 import matching
 from bot import outbox
 from bot.briefs import service as brief_service
+from bot.core.errors import RefusedError
 from bot.core.unit_of_work import UnitOfWork
 from bot.db.base import utcnow
 from bot.db.models import Atelier, Brief, BriefState, Feedback, IntroRequest, IntroState, User
@@ -52,12 +53,8 @@ MAX_NOTE = 1000
 CHUNK = 500
 
 
-class FollowupError(Exception):
+class FollowupError(RefusedError):
     """An answer that cannot be taken; `code` selects the message shown to the person."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 # --- the 24-hour nudge ---------------------------------------------------------------------------

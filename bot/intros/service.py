@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import outbox
+from bot.core.errors import RefusedError
 from bot.db.base import utcnow
 from bot.db.models import Atelier, Brief, BriefState, IntroRequest, IntroState, User
 from bot.quotes import service as quotes
@@ -98,12 +99,8 @@ KIND_EXPIRE = IntroExpiry.kind
 KIND_FEEDBACK = FeedbackRequest.kind
 
 
-class IntroError(Exception):
+class IntroError(RefusedError):
     """A request that cannot be honoured; `code` selects the message shown to the person."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 @dataclass(slots=True)

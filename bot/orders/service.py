@@ -17,6 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import outbox
+from bot.core.errors import RefusedError
 from bot.db.base import utcnow
 from bot.db.models import Atelier, Brief, Order, OrderEvent, Quote, User
 from bot.orders import lifecycle
@@ -52,13 +53,9 @@ class DeliveryLate(Payload):
     order_id: int
 
 
-class OrderError(Exception):
+class OrderError(RefusedError):
     """A press that changed nothing; `code` picks the message (a lifecycle Refusal, `not_found`
     or `stale`)."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 @dataclass(frozen=True, slots=True)

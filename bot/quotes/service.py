@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import outbox
+from bot.core.errors import RefusedError
 from bot.db.base import utcnow
 from bot.db.models import (
     Atelier,
@@ -91,12 +92,8 @@ class QuoteNudge(Payload):
     intro_id: int
 
 
-class QuoteError(Exception):
+class QuoteError(RefusedError):
     """A quote action that cannot be honoured; `code` picks the message shown."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 @dataclass(frozen=True, slots=True)
