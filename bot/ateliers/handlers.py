@@ -587,18 +587,30 @@ async def _portfolio_changed(update: Update, context: BotContext, said: str) -> 
     return PORTFOLIO
 
 
-async def portfolio_remove(update: Update, context: BotContext, button: RemoveFile) -> str | int:
-    """✕ on a photo: only one of this portfolio, by its owner; any other data is stale."""
-    draft = _draft(context)
+async def _change_portfolio(
+    update: Update,
+    context: BotContext,
+    change: Callable[..., Coroutine[Any, Any, files.Home]],
+    file_ref_id: int,
+) -> files.Home | None:
+    """Apply ✕ or ★ to one photo of this portfolio, by its owner; None once answered as stale."""
     user = await context.uow.user()
     try:
-        home = await _portfolio_home(context, draft)
-        await files.remove(context.uow.session, button.file_ref_id, user.id, within=home)
+        home = await _portfolio_home(context, _draft(context))
+        await change(context.uow.session, file_ref_id, user.id, within=home)
     except files.FilesError:
         await answer_stale(update, context)
-        return PORTFOLIO
+        return None
     assert update.callback_query is not None
     await update.callback_query.answer()
+    return home
+
+
+async def portfolio_remove(update: Update, context: BotContext, button: RemoveFile) -> str | int:
+    """✕ on a photo: only one of this portfolio, by its owner; any other data is stale."""
+    home = await _change_portfolio(update, context, files.remove, button.file_ref_id)
+    if home is None:
+        return PORTFOLIO
     count = await files.count_of(context.uow.session, home)
     return await _portfolio_changed(
         update, context, t("files.removed", lang_of(context, update), count=count)
@@ -607,16 +619,8 @@ async def portfolio_remove(update: Update, context: BotContext, button: RemoveFi
 
 async def portfolio_cover(update: Update, context: BotContext, button: SetCover) -> str | int:
     """★ on a photo: it becomes the cover (first); the others keep their order."""
-    draft = _draft(context)
-    user = await context.uow.user()
-    try:
-        home = await _portfolio_home(context, draft)
-        await files.set_cover(context.uow.session, button.file_ref_id, user.id, within=home)
-    except files.FilesError:
-        await answer_stale(update, context)
+    if await _change_portfolio(update, context, files.set_cover, button.file_ref_id) is None:
         return PORTFOLIO
-    assert update.callback_query is not None
-    await update.callback_query.answer()
     return await _portfolio_changed(update, context, t("files.cover_set", lang_of(context, update)))
 
 

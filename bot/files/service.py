@@ -11,7 +11,7 @@ data is never trusted.
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import ClassVar, TypeVar
@@ -322,40 +322,54 @@ def home_of(ref: FileRef) -> Home:
     return Home(ref.purpose, ref.owner_id, brief_id=ref.brief_id, atelier_id=ref.atelier_id)
 
 
-async def attach_draft(session: AsyncSession, owner_id: int, brief: Brief) -> int:
-    """The pack of a confirmed interview becomes the brief's (after what it already had)."""
-    drafts = await files_of(session, Home.draft(owner_id))
+async def _claim_drafts(
+    session: AsyncSession, draft: Home, target: Home, claim: Callable[[FileRef], None]
+) -> int:
+    """Move the files kept in `draft` to the end of `target`'s list, `claim` naming their home."""
+    drafts = await files_of(session, draft)
     if not drafts:
         return 0
-    start = await count_of(session, Home.brief(brief))
+    start = await count_of(session, target)
     for position, item in enumerate(drafts, start=start):
-        item.brief_id = brief.id
+        claim(item)
         item.position = position
     await session.flush()
     return len(drafts)
+
+
+async def _discard(session: AsyncSession, draft: Home) -> int:
+    result = await session.execute(delete(FileRef).where(draft.where()))
+    return int(getattr(result, "rowcount", 0))
+
+
+async def attach_draft(session: AsyncSession, owner_id: int, brief: Brief) -> int:
+    """The pack of a confirmed interview becomes the brief's (after what it already had)."""
+
+    def claim(item: FileRef) -> None:
+        item.brief_id = brief.id
+
+    return await _claim_drafts(session, Home.draft(owner_id), Home.brief(brief), claim)
 
 
 async def discard_draft(session: AsyncSession, owner_id: int) -> int:
     """Forget the pack of an interview that was started again or cancelled."""
-    result = await session.execute(delete(FileRef).where(Home.draft(owner_id).where()))
-    return int(getattr(result, "rowcount", 0))
+    return await _discard(session, Home.draft(owner_id))
 
 
 async def attach_portfolio_draft(session: AsyncSession, owner_id: int, atelier: Atelier) -> int:
     """The photos of a confirmed registration become the new atelier's portfolio."""
-    drafts = await files_of(session, Home.portfolio_draft(owner_id))
-    start = await count_of(session, Home.portfolio(atelier))
-    for position, item in enumerate(drafts, start=start):
+
+    def claim(item: FileRef) -> None:
         item.atelier_id = atelier.id
-        item.position = position
-    await session.flush()
-    return len(drafts)
+
+    return await _claim_drafts(
+        session, Home.portfolio_draft(owner_id), Home.portfolio(atelier), claim
+    )
 
 
 async def discard_portfolio_draft(session: AsyncSession, owner_id: int) -> int:
     """Forget the photos of a registration that will not become an atelier of its own."""
-    result = await session.execute(delete(FileRef).where(Home.portfolio_draft(owner_id).where()))
-    return int(getattr(result, "rowcount", 0))
+    return await _discard(session, Home.portfolio_draft(owner_id))
 
 
 async def erase_for(
