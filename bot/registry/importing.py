@@ -35,24 +35,11 @@ from bot.registry.fields import AtelierFields
 from matching import parse_unit
 from parsing import MAX_LEAD_TIME_WEEKS
 
+# The atelier's `ref`, then a column for each field of its profile, in the profile's order; what
+# the minimum counts (`moq_per`) may be left out, and means per style then.
 CSV_COLUMNS: tuple[str, ...] = (
     "ref",
-    "name",
-    "country",
-    "region",
-    "city",
-    "specialties",
-    "materials",
-    "techniques",
-    "moq",
-    "max_batch",
-    "monthly_capacity",
-    "lead_time_weeks",
-    "handwork_share",
-    "certifications",
-    "languages",
-    "contact",
-    "description",
+    *(column.name for column in fields(AtelierFields) if column.name != "moq_per"),
 )
 OPTIONAL_COLUMNS: tuple[str, ...] = ("moq_per", "verified", "portfolio")
 LIST_COLUMNS = frozenset({"specialties", "materials", "techniques", "certifications", "languages"})
