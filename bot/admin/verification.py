@@ -59,12 +59,6 @@ class AdminReview(AboutAtelier):
     kind: ClassVar[str] = "admin_review"
 
 
-KIND_VERIFIED = AtelierVerified.kind
-KIND_REJECTED = AtelierRejected.kind
-KIND_REVIEW = AdminReview.kind
-KIND_REOPENED = AtelierReopened.kind
-
-
 class ReviewError(RefusedError):
     """A request that cannot be honoured; `code` selects the message shown to the person."""
 
@@ -104,7 +98,7 @@ async def pending_claims(session: AsyncSession, limit: int = 20) -> list[Pending
 def _rejection_key(atelier_id: int, user_id: int) -> str:
     """Rejections can be undone and made again: each gets its own key under one prefix, so an
     undo can cancel the notice that has not gone out yet."""
-    return f"{KIND_REJECTED}:{atelier_id}:{user_id}:{utcnow().timestamp():.6f}"
+    return f"{AtelierRejected.kind}:{atelier_id}:{user_id}:{utcnow().timestamp():.6f}"
 
 
 async def _notify(
@@ -246,7 +240,9 @@ async def _take_back_notice(
     session: AsyncSession, atelier: Atelier, user_id: int, what: Matter
 ) -> None:
     cancelled = await outbox.cancel_matching(
-        session, key_prefix=f"{KIND_REJECTED}:{atelier.id}:{user_id}:", reason="rejection undone"
+        session,
+        key_prefix=f"{AtelierRejected.kind}:{atelier.id}:{user_id}:",
+        reason="rejection undone",
     )
     if not cancelled:
         await outbox.schedule(session, AtelierReopened(atelier.id, what), recipient_id=user_id)
@@ -281,7 +277,7 @@ async def verify_by_operator(session: AsyncSession, ref: str) -> OperatorVerific
     if not was_verified and atelier.owner_id is not None and atelier.source == AtelierSource.BOT:
         await outbox.cancel_matching(
             session,
-            key_prefix=f"{KIND_REJECTED}:{atelier.id}:{atelier.owner_id}:",
+            key_prefix=f"{AtelierRejected.kind}:{atelier.id}:{atelier.owner_id}:",
             reason="verified by the operator",
         )
         await _notify(session, AtelierVerified, atelier, atelier.owner_id, "registration")
@@ -313,6 +309,6 @@ async def alert_admins(
             session,
             AdminReview(atelier.id, what),
             recipient_id=admin.id,
-            dedupe_key=f"{KIND_REVIEW}:{what}:{atelier.id}:{atelier.claimed_by_id or 0}:{admin.id}",
+            dedupe_key=f"{AdminReview.kind}:{what}:{atelier.id}:{atelier.claimed_by_id or 0}:{admin.id}",
         )
     return scheduled

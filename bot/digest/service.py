@@ -135,11 +135,6 @@ class IntroOfferLapse(AboutOffer):
     kind: ClassVar[str] = "intro_offer_expire"
 
 
-KIND_DIGEST = WeeklyDigest.kind
-KIND_OFFER = IntroOffer.kind
-KIND_OFFER_DECLINED = IntroOfferDeclined.kind
-KIND_OFFER_EXPIRE = IntroOfferLapse.kind
-
 DIGEST_WEEKDAY = 0  # Monday
 DIGEST_TIME = time(9, 0)
 PLAN_AHEAD = timedelta(hours=1)  # compose at most this long before the digest is due
@@ -522,7 +517,7 @@ async def set_timezone(
     pending = await session.scalars(
         select(Delivery).where(
             Delivery.recipient_id == user.id,
-            Delivery.kind == KIND_DIGEST,
+            Delivery.kind == WeeklyDigest.kind,
             Delivery.state == DeliveryState.PENDING,
         )
     )

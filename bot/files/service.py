@@ -428,18 +428,6 @@ async def briefs_with_pack(session: AsyncSession, brief_ids: Sequence[int]) -> s
     return found
 
 
-async def with_portfolio(session: AsyncSession, atelier_ids: Sequence[int]) -> set[int]:
-    """Which of these ateliers have a portfolio (for the "Photos" buttons)."""
-    if not atelier_ids:
-        return set()
-    rows = await session.scalars(
-        select(FileRef.atelier_id)
-        .where(FileRef.atelier_id.in_(list(atelier_ids)), FileRef.purpose == FilePurpose.PORTFOLIO)
-        .distinct()
-    )
-    return {i for i in rows.all() if i is not None}
-
-
 async def _covers(
     session: AsyncSession, key: InstrumentedAttribute[_Key], chosen: ColumnElement[bool]
 ) -> dict[_Key, FileRef]:

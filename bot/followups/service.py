@@ -43,8 +43,6 @@ class MonthlyCapacityCheck(outbox.Payload):
     atelier_id: int
 
 
-KIND_NUDGE = BriefNudge.kind
-KIND_CAPACITY = MonthlyCapacityCheck.kind
 NUDGE_AFTER = timedelta(hours=24)
 NUDGE_MATCHES = 3
 CAPACITY_EVERY = timedelta(days=30)

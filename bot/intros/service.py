@@ -90,15 +90,6 @@ class FeedbackRequest(AboutIntro):
     kind: ClassVar[str] = "feedback_request"
 
 
-KIND_REQUEST = IntroRequested.kind
-KIND_ACCEPTED = IntroAccepted.kind
-KIND_CONTACT = IntroContact.kind
-KIND_DECLINED = IntroDeclined.kind
-KIND_REMINDER = IntroReminder.kind
-KIND_EXPIRE = IntroExpiry.kind
-KIND_FEEDBACK = FeedbackRequest.kind
-
-
 class IntroError(RefusedError):
     """A request that cannot be honoured; `code` selects the message shown to the person."""
 

@@ -72,7 +72,7 @@ async def test_a_request_withdrawn_by_a_designer_who_left_says_so(bottega: Runni
     assert "Withdrawn" in (edited.text or "") and "No contact was shared" in (edited.text or "")
 
     await api.expect_silence(401, within=0.3)
-    assert await _kinds_sent(bottega, intros.KIND_ACCEPTED, intros.KIND_CONTACT) == []
+    assert await _kinds_sent(bottega, intros.IntroAccepted.kind, intros.IntroContact.kind) == []
     async with bottega.session_factory() as session:
         assert (await session.scalars(select(IntroRequest.state))).all() == [IntroState.CANCELLED]
 
@@ -91,7 +91,7 @@ async def test_an_expired_request_says_it_expired_in_italian(bottega: RunningBot
     assert answer.show_alert and "scaduta" in (answer.text or "")
     edited = await api.wait_for(402, lambda m: m.message_id == request.message_id)
     assert edited.buttons == [] and "Scaduta dopo 7 giorni" in (edited.text or "")
-    assert await _kinds_sent(bottega, intros.KIND_DECLINED) == []
+    assert await _kinds_sent(bottega, intros.IntroDeclined.kind) == []
     async with bottega.session_factory() as session:
         intro = await session.scalar(select(IntroRequest))
         assert intro is not None

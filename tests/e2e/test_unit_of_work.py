@@ -60,7 +60,7 @@ async def test_a_registration_is_never_stored_without_the_alert_to_the_administr
     await api.press(OWNER, summary, "Confirm")
     await api.wait_for(OWNER, contains="is registered")
     assert await _count(bottega, Atelier) == 1
-    assert await _count(bottega, Delivery, Delivery.kind == verification.KIND_REVIEW) == 1
+    assert await _count(bottega, Delivery, Delivery.kind == verification.AdminReview.kind) == 1
 
 
 async def test_a_language_switch_mid_registration_asks_the_same_question_again(

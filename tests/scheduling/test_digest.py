@@ -219,9 +219,9 @@ async def test_interest_becomes_an_offer_the_designer_accepts_and_contacts_are_e
                 await session.scalars(select(Delivery).where(Delivery.kind != "digest"))
             ).all()
         }
-    assert (intros.KIND_ACCEPTED, DeliveryState.SENT) in kinds
-    assert (intros.KIND_CONTACT, DeliveryState.SENT) in kinds
-    assert (digest.KIND_OFFER_EXPIRE, DeliveryState.CANCELLED) in kinds
+    assert (intros.IntroAccepted.kind, DeliveryState.SENT) in kinds
+    assert (intros.IntroContact.kind, DeliveryState.SENT) in kinds
+    assert (digest.IntroOfferLapse.kind, DeliveryState.CANCELLED) in kinds
     # Eight days later nothing lapses: it was answered.
     bot.sent.clear()
     await sweep(bot, session_factory, now=T0 + timedelta(days=8))  # type: ignore[arg-type]
