@@ -35,41 +35,30 @@ SUMMARY = "summary"
 EDIT_PICK = "edit_pick"
 CAPACITY_NUMBER = "capacity_number"
 
-# What one "Edit" button changes: the questions asked, in order.
-EDIT_GROUPS: dict[str, tuple[str, ...]] = {
-    "name": ("name",),
+# Questions one "Edit" button asks together; every other question is an edit group of its own.
+_ASKED_TOGETHER: dict[str, tuple[str, ...]] = {
     "location": ("country", "place"),
-    "specialties": ("specialties",),
-    "materials": ("materials",),
-    "techniques": ("techniques",),
     "quantities": ("moq", "max_batch"),
-    "monthly_capacity": ("monthly_capacity",),
-    "lead_time_weeks": ("lead_time_weeks",),
-    "handwork_share": ("handwork_share",),
-    "certifications": ("certifications",),
-    "languages": ("languages",),
-    "contact": ("contact",),
-    "description": ("description",),
-    "portfolio": ("portfolio",),
 }
-# The draft keys each question fills.
-FILLS: dict[str, tuple[str, ...]] = {
-    "name": ("name",),
-    "country": ("country",),
+# A question fills the draft key of its own name, except these.
+_FILLS_OTHER_KEYS: dict[str, tuple[str, ...]] = {
     "place": ("region", "city"),
     "specialties": ("specialties", "category_ids"),
-    "materials": ("materials",),
-    "techniques": ("techniques",),
     "moq": ("moq", "moq_per"),
-    "max_batch": ("max_batch",),
-    "monthly_capacity": ("monthly_capacity",),
-    "lead_time_weeks": ("lead_time_weeks",),
-    "handwork_share": ("handwork_share",),
-    "certifications": ("certifications",),
-    "languages": ("languages",),
-    "contact": ("contact",),
-    "description": ("description",),
-    "portfolio": ("portfolio",),
 }
+
+
+def _edit_groups() -> dict[str, tuple[str, ...]]:
+    groups: dict[str, tuple[str, ...]] = {}
+    for step in ORDER:
+        group = next((g for g, asked in _ASKED_TOGETHER.items() if step in asked), step)
+        groups[group] = (*groups.get(group, ()), step)
+    return groups
+
+
+# What one "Edit" button changes: the questions asked, in order (the edit menu's order too).
+EDIT_GROUPS: dict[str, tuple[str, ...]] = _edit_groups()
+# The draft keys each question fills.
+FILLS: dict[str, tuple[str, ...]] = {step: _FILLS_OTHER_KEYS.get(step, (step,)) for step in ORDER}
 SKIPPABLE = frozenset({"techniques", "certifications", "description"})
 LANGUAGE_CHOICES: tuple[str, ...] = ("it", "en", "fr", "de", "es", "pt")
