@@ -122,33 +122,6 @@ def _profile(
     )
 
 
-def to_profile(atelier: Atelier, rating: float | None = None) -> matching.AtelierProfile:
-    """The matching library's view of an atelier already loaded as an ORM object."""
-    return matching.AtelierProfile(
-        ref=atelier.ref,
-        name=atelier.name,
-        country=atelier.country,
-        region=atelier.region,
-        city=atelier.city,
-        specialties=tuple(atelier.specialties),
-        materials=tuple(atelier.materials),
-        techniques=tuple(atelier.techniques),
-        moq=atelier.moq,
-        max_batch=atelier.max_batch,
-        monthly_capacity=atelier.monthly_capacity,
-        lead_time_weeks=atelier.lead_time_weeks,
-        handwork_share=atelier.handwork_share,
-        certifications=tuple(atelier.certifications),
-        languages=tuple(atelier.languages),
-        description=atelier.description,
-        verified=atelier.verified,
-        paused=atelier.paused or not atelier.listed,
-        available_capacity=atelier.available_capacity,
-        rating=rating,
-        moq_per=matching.parse_unit(atelier.moq_per) or "style",
-    )
-
-
 def _ratings_query(ids: Collection[int] | None) -> Select[Any]:
     query = (
         select(Feedback.atelier_id, func.avg(Feedback.stars))
