@@ -133,20 +133,10 @@ def labelled_offer(offer: matching.Match | matching.NearMiss, lang: str) -> str:
     """The next atelier to ask when none fits well: a near miss that makes the product says
     what fails, a weak match says it is one."""
     if isinstance(offer, matching.NearMiss):
-        return t(
-            "briefs.next_near_miss",
-            lang,
-            name=offer.name,
-            score=round(offer.score),
-            failures=", ".join(offer.failures),
-        )
-    return t(
-        "briefs.next_weak",
-        lang,
-        name=offer.name,
-        score=round(offer.score),
-        reasons=" · ".join(offer.reasons),
-    )
+        key, why = "briefs.next_near_miss", {"failures": ", ".join(offer.failures)}
+    else:
+        key, why = "briefs.next_weak", {"reasons": " · ".join(offer.reasons)}
+    return t(key, lang, name=offer.name, score=round(offer.score), **why)
 
 
 def match_line(rank: int, match: matching.Match, lang: str) -> str:

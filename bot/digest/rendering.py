@@ -26,7 +26,7 @@ from bot.digest.service import (
 )
 from bot.i18n import t
 from bot.intros.buttons import request_intro_row
-from bot.intros.views import BriefFacts, intro_parties
+from bot.intros.views import BriefFacts, intro_parties_for
 
 Rows = list[list[tuple[str, str]]]
 
@@ -120,11 +120,13 @@ async def render_digest(
 
 async def render_offer(session: AsyncSession, message: IntroOffer, user: User) -> Outgoing | None:
     """To the designer: an atelier that fits is interested in their brief."""
-    offer = await intro_parties(session, message.intro_id, IntroState.REQUESTED)
+    offer = await intro_parties_for(
+        session, message.intro_id, IntroState.REQUESTED, user, to_designer=True
+    )
     if offer is None:
         return None
     intro, brief, atelier = offer
-    if intro.initiated_by != "atelier" or brief.designer_id != user.id:
+    if intro.initiated_by != "atelier":
         return None
     lang = user.language
     index = await match_index(session)
@@ -146,12 +148,10 @@ async def _offer_ended(
     session: AsyncSession, message: AboutOffer, user: User, state: str, key: str
 ) -> Outgoing | None:
     """To the atelier's owner: its offer ended in `state` (declined or lapsed), said by `key`."""
-    found = await intro_parties(session, message.intro_id, state)
+    found = await intro_parties_for(session, message.intro_id, state, user, to_designer=False)
     if found is None:
         return None
     _intro, brief, atelier = found
-    if atelier.owner_id != user.id:
-        return None
     lang = user.language
     what = matching.label(brief.category, lang) if brief.category else "–"
     return Outgoing(t(key, lang, atelier=atelier.name, product=what))

@@ -185,12 +185,12 @@ async def render_expire(session: AsyncSession, message: IntroExpiry, user: User)
     """
     intro_id = message.intro_id
     await intro_service.expire(session, intro_id=intro_id)
-    found = await intro_views.intro_parties(session, intro_id, IntroState.EXPIRED)
+    found = await intro_views.intro_parties_for(
+        session, intro_id, IntroState.EXPIRED, user, to_designer=True
+    )
     if found is None:
         return None
     _intro, brief, atelier = found
-    if brief.designer_id != user.id:
-        return None
     lang = user.language
     product = product_label(brief.product_text, brief.category, lang)
     text = t("followups.expired", lang, atelier=atelier.name, product=product)

@@ -123,6 +123,19 @@ async def intro_parties(
     return intro, brief, atelier
 
 
+async def intro_parties_for(
+    session: AsyncSession, intro_id: int, state: str, user: User, *, to_designer: bool
+) -> tuple[IntroRequest, Brief, Atelier] | None:
+    """intro_parties() for a message meant for one side, the brief's designer or the atelier's
+    owner: None as well when `user` is not that side."""
+    found = await intro_parties(session, intro_id, state)
+    if found is None:
+        return None
+    _intro, brief, atelier = found
+    recipient = brief.designer_id if to_designer else atelier.owner_id
+    return found if recipient == user.id else None
+
+
 async def record_decline_reason(
     session: AsyncSession, *, intro_id: int, owner: User, reason: str
 ) -> IntroRequest:

@@ -3,6 +3,7 @@ messages the outbox sends as it moves (to the other side), when a sample or a de
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -10,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.briefs.rendering import product_label
 from bot.core.renderers import Outgoing, Rendering
-from bot.db.models import User
+from bot.db.models import Order, User
 from bot.i18n import t
 from bot.orders import lifecycle
 from bot.orders import service as orders
@@ -156,9 +157,19 @@ async def render_update(
     return Outgoing(head + "\n\n" + current.text, current.buttons)
 
 
-def _late(found: Parties, user: User, what: str, due: date) -> Outgoing:
+async def _late(
+    session: AsyncSession,
+    order_id: int,
+    user: User,
+    what: str,
+    promised: Callable[[Order], date | None],
+) -> Outgoing | None:
     """The sample or the delivery (`what`) is late: the atelier is asked for a new date, the
-    designer told it is being chased."""
+    designer told it is being chased; while `promised(order)` still gives the day it was due."""
+    found = await _parties(session, order_id, user)
+    due = None if found is None else promised(found.order)
+    if found is None or due is None:
+        return None
     lang = user.language
     order = found.order
     product = product_label(found.brief.product_text, found.brief.category, lang)
@@ -175,29 +186,21 @@ def _late(found: Parties, user: User, what: str, due: date) -> Outgoing:
 async def render_sample_late(
     session: AsyncSession, message: orders.SampleLate, user: User
 ) -> Outgoing | None:
-    found = await _parties(session, message.order_id, user)
-    if found is None:
-        return None
-    order = found.order
-    if order.state not in (OrderState.SAMPLING, OrderState.CHANGES_REQUESTED):
-        return None
-    if message.round != order.sample_round or order.sample_due is None:
-        return None
-    return _late(found, user, "sample", order.sample_due)
+    def promised(order: Order) -> date | None:
+        awaited = order.state in (OrderState.SAMPLING, OrderState.CHANGES_REQUESTED)
+        return order.sample_due if awaited and message.round == order.sample_round else None
+
+    return await _late(session, message.order_id, user, "sample", promised)
 
 
 async def render_delivery_late(
     session: AsyncSession, message: orders.DeliveryLate, user: User
 ) -> Outgoing | None:
-    found = await _parties(session, message.order_id, user)
-    if found is None:
-        return None
-    order = found.order
-    if order.state not in (OrderState.PRODUCTION_CONFIRMED, OrderState.IN_PRODUCTION):
-        return None
-    if order.delivery_date is None:
-        return None
-    return _late(found, user, "delivery", order.delivery_date)
+    def promised(order: Order) -> date | None:
+        awaited = order.state in (OrderState.PRODUCTION_CONFIRMED, OrderState.IN_PRODUCTION)
+        return order.delivery_date if awaited else None
+
+    return await _late(session, message.order_id, user, "delivery", promised)
 
 
 RENDERERS: tuple[Rendering[Any], ...] = (

@@ -27,7 +27,7 @@ from bot.db.models import (
     User,
 )
 from bot.i18n import t
-from bot.intros.views import intro_parties
+from bot.intros.views import intro_parties_for
 from bot.quotes import service as quotes
 from bot.quotes.buttons import compare_row, start_quote_row
 from bot.quotes.service import QuoteDraft
@@ -341,12 +341,12 @@ async def render_nudge(
     session: AsyncSession, message: quotes.QuoteNudge, user: User
 ) -> Outgoing | None:
     """To the atelier: it accepted three days ago and has not quoted yet."""
-    found = await intro_parties(session, message.intro_id, IntroState.ACCEPTED)
+    found = await intro_parties_for(
+        session, message.intro_id, IntroState.ACCEPTED, user, to_designer=False
+    )
     if found is None:
         return None
-    intro, brief, atelier = found
-    if atelier.owner_id != user.id:
-        return None
+    intro, brief, _atelier = found
     if brief.state not in ("open", "matched"):
         return None
     if await session.scalar(select(Quote.id).where(Quote.intro_id == intro.id)) is not None:
