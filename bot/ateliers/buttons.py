@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.ateliers.steps import EDIT_GROUPS, LANGUAGE_CHOICES
 from bot.core.callbacks import ButtonData, OnRecord, choice, number, text
+from bot.core.pauses import MAX_PAUSE_WEEKS
 from bot.core.roles import StartRegistration as StartRegistration
 
 # /capacity takes up to eight digits of pieces, as the typed answer does.
@@ -67,7 +68,7 @@ class PauseRequests(ButtonData, prefix="cap:pause"): ...
 class EndPauseIn(ButtonData, prefix="cap:until"):
     """On a pause's confirmation: end it by itself after some weeks."""
 
-    weeks: int = number(1, 12)
+    weeks: int = number(1, MAX_PAUSE_WEEKS)
 
 
 class ResumeRequests(ButtonData, prefix="cap:resume"): ...

@@ -65,6 +65,7 @@ from bot.ateliers.steps import (
     SUMMARY,
 )
 from bot.core.conversations import conversation
+from bot.core.pauses import PAUSE_WEEKS
 from bot.core.replies import (
     Buttons,
     answer_stale,
@@ -1090,7 +1091,7 @@ def _pause_end_buttons(lang: str) -> list[list[tuple[str, str]]]:
     return [
         [
             (t("atelier.pause_end_in", lang, weeks=weeks), EndPauseIn(weeks).encode())
-            for weeks in profiles.PAUSE_END_WEEKS
+            for weeks in PAUSE_WEEKS
         ]
     ]
 

@@ -10,7 +10,7 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import MISSING, dataclass, fields
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, ClassVar
 
 from rapidfuzz import fuzz, utils
@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import outbox
 from bot.core.errors import RefusedError
+from bot.core.pauses import MAX_PAUSE_WEEKS, end_key_prefix, end_pause_after
 from bot.db.base import utcnow
 from bot.db.models import Atelier, AtelierSource, Role, User
 from bot.registry.fields import AtelierFields
@@ -215,7 +216,7 @@ async def set_paused(session: AsyncSession, *, owner_id: int, paused: bool) -> A
     atelier.paused = paused
     if not paused:  # resumed by hand: no end date left behind
         await outbox.cancel_matching(
-            session, key_prefix=_pause_end_prefix(atelier.id), reason="resumed"
+            session, key_prefix=end_key_prefix("atelier", atelier.id), reason="resumed"
         )
     await session.flush()
     return atelier
@@ -229,30 +230,20 @@ class AtelierPauseEnds(outbox.Payload):
     atelier_id: int
 
 
-PAUSE_END_WEEKS = (1, 2, 4)
-
-
-def _pause_end_prefix(atelier_id: int) -> str:
-    return f"atelier:{atelier_id}:pause_ends"
-
-
 async def end_pause_in(
     session: AsyncSession, *, owner_id: int, weeks: int, now: datetime | None = None
 ) -> tuple[Atelier, datetime]:
     """Give the owner's pause an end date `weeks` from now (replacing an earlier one)."""
     atelier = await owned_or_error(session, owner_id)
-    if not atelier.paused or not 1 <= weeks <= 12:
+    if not atelier.paused or not 1 <= weeks <= MAX_PAUSE_WEEKS:
         raise ProfileError("not_paused")
-    await outbox.cancel_matching(
-        session, key_prefix=_pause_end_prefix(atelier.id), reason="pause changed"
-    )
-    until = (now or utcnow()) + timedelta(weeks=weeks)
-    await outbox.schedule(
+    until = await end_pause_after(
         session,
         AtelierPauseEnds(atelier.id),
         recipient_id=owner_id,
-        due_at=until,
-        dedupe_key=f"{_pause_end_prefix(atelier.id)}:{until.isoformat()}",
+        key_prefix=end_key_prefix("atelier", atelier.id),
+        weeks=weeks,
+        now=now or utcnow(),
     )
     return atelier, until
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.callbacks import ButtonData, OnRecord, choice, number, text
+from bot.core.pauses import MAX_PAUSE_WEEKS
 
 # How far "More" may page: beyond this the ranking says nothing useful.
 MAX_OFFSET = 100
@@ -51,4 +52,4 @@ class PauseBrief(ButtonData, prefix="bp"):
     """Pause a brief for some weeks (0: until it is resumed)."""
 
     brief_id: int = number(1)
-    weeks: int = number(0, 12)
+    weeks: int = number(0, MAX_PAUSE_WEEKS)

@@ -33,6 +33,7 @@ from bot.briefs.buttons import (
     photos_button,
 )
 from bot.briefs.rendering import product_label, quantity_text
+from bot.core.pauses import PAUSE_WEEKS
 from bot.core.renderers import Media
 from bot.core.replies import (
     Buttons,
@@ -525,7 +526,7 @@ async def brief_action(update: Update, context: BotContext, button: BriefAction)
 def _pause_buttons(brief_id: int, lang: str) -> list[list[tuple[str, str]]]:
     weeks = [
         (t("briefs.pause_weeks", lang, weeks=n), PauseBrief(brief_id, n).encode())
-        for n in brief_service.PAUSE_WEEKS
+        for n in PAUSE_WEEKS
     ]
     return [weeks, [(t("briefs.pause_until_resumed", lang), PauseBrief(brief_id, 0).encode())]]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import ClassVar, TypedDict
 
@@ -19,6 +19,7 @@ import matching
 import parsing
 from bot import outbox
 from bot.core.errors import RefusedError
+from bot.core.pauses import MAX_PAUSE_WEEKS, end_key_prefix, end_pause_after
 from bot.db.base import utcnow
 from bot.db.models import Brief, BriefState, IntroRequest, IntroState, QuantityUnit, User
 from matching import OrderShape, Unit, parse_unit
@@ -273,15 +274,6 @@ class BriefPauseEnds(outbox.Payload):
     brief_id: int
 
 
-# A pause lasts 1, 2 or 4 weeks, or (0) until the designer resumes the brief.
-PAUSE_WEEKS = (1, 2, 4)
-MAX_PAUSE_WEEKS = 12
-
-
-def _pause_end_prefix(brief_id: int) -> str:
-    return f"brief:{brief_id}:pause_ends"
-
-
 _TRANSITIONS: dict[str, dict[str, str]] = {
     "pause": {BriefState.OPEN: BriefState.PAUSED, BriefState.MATCHED: BriefState.PAUSED},
     "resume": {BriefState.PAUSED: BriefState.OPEN},
@@ -314,19 +306,19 @@ async def change_state(
     if action in ("resume", "reopen"):
         target = await _open_state(session, brief)
         brief.closed_at = None
-    if action in ("pause", "resume", "reopen"):
-        # A new pause replaces an earlier end date; resuming by hand leaves none behind.
-        await outbox.cancel_matching(
-            session, key_prefix=_pause_end_prefix(brief.id), reason="pause changed"
-        )
     if action == "pause" and pause_weeks and brief.designer_id is not None:
-        until = (now or utcnow()) + timedelta(weeks=pause_weeks)
-        await outbox.schedule(
+        await end_pause_after(
             session,
             BriefPauseEnds(brief.id),
             recipient_id=brief.designer_id,
-            due_at=until,
-            dedupe_key=f"{_pause_end_prefix(brief.id)}:{until.isoformat()}",
+            key_prefix=end_key_prefix("brief", brief.id),
+            weeks=pause_weeks,
+            now=now or utcnow(),
+        )
+    elif action in ("pause", "resume", "reopen"):
+        # A pause until resumed, or resuming by hand, leaves no earlier end date behind.
+        await outbox.cancel_matching(
+            session, key_prefix=end_key_prefix("brief", brief.id), reason="pause changed"
         )
     brief.state = target
     if target == BriefState.CLOSED:
