@@ -7,7 +7,7 @@ import gc
 import json
 import marshal
 import operator
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -69,6 +69,8 @@ _PROFILE_FIELDS = tuple(f.name for f in dataclasses.fields(AtelierProfile))
 _profile_fields = operator.attrgetter(*_PROFILE_FIELDS)
 _SNAPSHOT_MAGIC = b"bottega atelier index\n"
 _SNAPSHOT_FORMAT = 1
+# A snapshot is made and stored part by part; drivers copy a value out whole, so small parts.
+SNAPSHOT_PART_BYTES = 1024 * 1024
 
 
 class SnapshotError(ValueError):
@@ -301,6 +303,104 @@ class _Columns:
 
 
 @dataclass(frozen=True, slots=True)
+class _Cut:
+    """An index as it was when a snapshot of it was asked for (AtelierIndex.snapshot_parts):
+    what the index changes in place is copied, the rest (understood rows, a snapshot's bytes)
+    never changes and is shared."""
+
+    version: int
+    derived: list[_Derived | None]
+    stored: _Stored | None
+    in_store: BoolArray
+    refs: list[str]
+    ids: IntArray
+    arrays: list[tuple[str, npt.NDArray[Any]]]
+    bitmaps: list[tuple[str, list[tuple[str, npt.NDArray[np.int32]]]]]
+    free: list[int]
+    countries: dict[str, int]
+    regions: dict[str, int]
+
+    def pieces(self) -> Iterator[bytes | memoryview]:
+        """The snapshot's bytes in order, in pieces of any size: the sections, then the
+        header that names where each starts, then the header's length."""
+        n = len(self.refs)
+        sections: dict[str, tuple[int, int, str]] = {}
+        offset = len(_SNAPSHOT_MAGIC)
+        yield _SNAPSHOT_MAGIC
+
+        def section(name: str, blob: bytes | memoryview, dtype: str = "") -> bytes | memoryview:
+            nonlocal offset
+            sections[name] = (offset, len(blob), dtype)
+            offset += len(blob)
+            return blob
+
+        stored = self.stored
+        for name in ("records", "texts"):
+            start = offset
+            at = np.zeros(n + 1, dtype=np.int64)
+            for row in range(n):
+                derived = self.derived[row]
+                piece: bytes | memoryview = b""
+                if derived is not None:
+                    piece = _packed(derived) if name == "records" else derived.text.encode()
+                elif stored is not None and self.in_store[row]:
+                    blob, offsets = (
+                        (stored.records, stored.record_at)
+                        if name == "records"
+                        else (stored.texts, stored.text_at)
+                    )
+                    piece = blob[offsets[row] : offsets[row + 1]]
+                offset += len(piece)
+                at[row + 1] = offset - start
+                yield piece
+            sections[name] = (start, offset - start, "")
+            yield section(f"{name}_at", at.tobytes(), at.dtype.str)
+        yield section("refs", "\0".join(self.refs).encode())
+        yield section("ids", self.ids.tobytes(), self.ids.dtype.str)
+        for name, array in self.arrays:
+            yield section(name, array.tobytes(), array.dtype.str)
+        columns: dict[str, list[tuple[str, int]]] = {}
+        for attribute, keyed in self.bitmaps:
+            columns[attribute] = [(key, len(rows)) for key, rows in keyed]
+            every = (
+                np.concatenate([rows for _, rows in keyed])
+                if keyed
+                else np.zeros(0, dtype=np.int32)
+            )
+            yield section(f"rows_{attribute}", every.tobytes(), every.dtype.str)
+        header = json.dumps(
+            {
+                "fingerprint": snapshot_fingerprint(),
+                "version": self.version,
+                "size": n,
+                "free": self.free,
+                "countries": self.countries,
+                "regions": self.regions,
+                "columns": columns,
+                "sections": sections,
+            }
+        ).encode()
+        # The header goes last, with its length: it names where every section starts.
+        yield header
+        yield len(header).to_bytes(8, "little")
+
+
+def _in_parts(pieces: Iterable[bytes | memoryview], size: int) -> Iterator[bytes]:
+    """The concatenation of `pieces` cut into parts of `size` bytes, the last one shorter."""
+    buffer = bytearray()
+    for piece in pieces:
+        buffer += piece
+        if len(buffer) >= size:
+            whole = len(buffer) - len(buffer) % size
+            with memoryview(buffer) as view:
+                for start in range(0, whole, size):
+                    yield bytes(view[start : start + size])
+            del buffer[:whole]
+    if buffer:
+        yield bytes(buffer)
+
+
+@dataclass(frozen=True, slots=True)
 class _Understood:
     categories: tuple[Concept, ...]
     materials: tuple[str, ...]
@@ -527,74 +627,57 @@ class AtelierIndex:
 
     # ------------------------------------------------------------------ snapshots
 
-    def snapshot(self, *, version: int, ids: Mapping[str, int] | None = None) -> bytearray:
+    def snapshot(self, *, version: int, ids: Mapping[str, int] | None = None) -> bytes:
         """The index as bytes that `from_snapshot` reads back (the same matches, without
         understanding a word): numbers and bitmaps as arrays, each profile packed on its own
         so that loading unpacks none of them. `version` and `ids` (ref -> the caller's id)
-        come back with it. Written into one buffer as it goes, so that taking a snapshot
-        costs its size in memory and no more."""
+        come back with it. The whole of what `snapshot_parts` gives."""
+        return b"".join(self.snapshot_parts(version=version, ids=ids))
+
+    def snapshot_parts(
+        self,
+        *,
+        version: int,
+        ids: Mapping[str, int] | None = None,
+        part_bytes: int = SNAPSHOT_PART_BYTES,
+    ) -> Iterator[bytes]:
+        """`snapshot()`'s bytes in parts of `part_bytes` (the last one shorter), each made as
+        it is asked for, so that storing a snapshot holds one part in memory and not all.
+
+        The index is read at this call, not as the parts are made: its rows (immutable once
+        understood) and its columns as they are now, so the parts describe this moment even
+        if the index is changed (upsert, remove) while they are being made. Call it where
+        nothing changes the index; consume the parts anywhere."""
         n = self._size
-        stored = self._stored
-        out = bytearray(_SNAPSHOT_MAGIC)
-        sections: dict[str, tuple[int, int, str]] = {}
-
-        def add(name: str, blob: bytes | bytearray | memoryview, dtype: str = "") -> None:
-            sections[name] = (len(out), len(blob), dtype)
-            out.extend(blob)
-
-        for name in ("records", "texts"):
-            start = len(out)
-            at = np.zeros(n + 1, dtype=np.int64)
-            for row in range(n):
-                derived = self._derived[row]
-                if derived is not None:
-                    out.extend(_packed(derived) if name == "records" else derived.text.encode())
-                elif stored is not None and self._in_store[row]:
-                    blob, offsets = (
-                        (stored.records, stored.record_at)
-                        if name == "records"
-                        else (stored.texts, stored.text_at)
-                    )
-                    out.extend(blob[offsets[row] : offsets[row + 1]])
-                at[row + 1] = len(out) - start
-            sections[name] = (start, len(out) - start, "")
-            add(f"{name}_at", at.tobytes(), at.dtype.str)
-        add("refs", "\0".join(self._refs[:n]).encode())
-        row_ids = np.array(
-            [-1 if ids is None else ids.get(ref, -1) for ref in self._refs[:n]], dtype=np.int64
+        arrays = [(name, getattr(self, name)[:n].copy()) for name in _SNAPSHOT_ARRAYS]
+        bitmaps = [
+            (
+                attribute,
+                [
+                    (key, rows)
+                    for key, column in columns.items()
+                    if len(rows := np.flatnonzero(column[:n]).astype(np.int32))
+                ],
+            )
+            for columns, attribute in zip(self._columns(), _DERIVED_KEYS, strict=True)
+        ]
+        cut = _Cut(
+            version=version,
+            derived=self._derived[:n],
+            stored=self._stored,
+            in_store=self._in_store[:n].copy(),
+            refs=self._refs[:n],
+            ids=np.array(
+                [-1 if ids is None else ids.get(ref, -1) for ref in self._refs[:n]],
+                dtype=np.int64,
+            ),
+            arrays=arrays,
+            bitmaps=bitmaps,
+            free=list(self._free),
+            countries=dict(self._countries),
+            regions=dict(self._regions),
         )
-        add("ids", row_ids.tobytes(), row_ids.dtype.str)
-        for name in _SNAPSHOT_ARRAYS:
-            array = getattr(self, name)[:n]
-            add(name, array.tobytes(), array.dtype.str)
-        columns: dict[str, list[tuple[str, int]]] = {}
-        for columns_of, attribute in zip(self._columns(), _DERIVED_KEYS, strict=True):
-            keys: list[tuple[str, int]] = []
-            rows_of: list[npt.NDArray[np.int32]] = []
-            for key, column in columns_of.items():
-                rows = np.flatnonzero(column[:n]).astype(np.int32)
-                if len(rows):
-                    keys.append((key, len(rows)))
-                    rows_of.append(rows)
-            columns[attribute] = keys
-            every = np.concatenate(rows_of) if rows_of else np.zeros(0, dtype=np.int32)
-            add(f"rows_{attribute}", every.tobytes(), every.dtype.str)
-        header = json.dumps(
-            {
-                "fingerprint": snapshot_fingerprint(),
-                "version": version,
-                "size": n,
-                "free": self._free,
-                "countries": self._countries,
-                "regions": self._regions,
-                "columns": columns,
-                "sections": sections,
-            }
-        ).encode()
-        # The header goes last, with its length: it names where every section starts.
-        out.extend(header)
-        out.extend(len(header).to_bytes(8, "little"))
-        return out
+        return _in_parts(cut.pieces(), part_bytes)
 
     @classmethod
     def from_snapshot(

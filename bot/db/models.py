@@ -178,7 +178,9 @@ class AtelierChange(Base):
 class MatchIndexSnapshot(Base):
     """The match index as last built, in parts of 1 MiB (bot/registry/snapshots.py):
     a process that starts reads it instead of understanding every atelier again, when it was
-    taken at a change-log id the log still covers and by the same matching code."""
+    taken at a change-log id the log still covers and by the same matching code. Part 0 is
+    the directory (the watermark and fingerprint of the snapshot in use and which parts hold
+    it); parts it does not name are a store in progress or the left-overs of a stopped one."""
 
     __tablename__ = "match_index_snapshots"
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -38,15 +38,16 @@ _REBUILD_OVER = 5000
 
 def _build(
     registry: list[tuple[int, matching.AtelierProfile]], include_unverified: bool, watermark: int
-) -> tuple[matching.AtelierIndex, bytearray]:
-    """The index, and its snapshot taken before anything can change it."""
+) -> tuple[matching.AtelierIndex, Iterator[bytes]]:
+    """The index, and its snapshot's parts: what they hold is taken here, before anything can
+    change the index; they are made as they are stored."""
     index = matching.AtelierIndex.build(
         (profile for _, profile in registry), include_unverified=include_unverified
     )
-    data = index.snapshot(
+    parts = index.snapshot_parts(
         version=watermark, ids={profile.ref: atelier_id for atelier_id, profile in registry}
     )
-    return index, data
+    return index, parts
 
 
 @dataclass
@@ -146,25 +147,25 @@ class MatchIndexCache:
             watermark = (await changes.bounds(session)).newest
             registry = await load_registry(session)
         # Building is CPU work: off the event loop, so other updates keep being answered.
-        index, data = await asyncio.to_thread(_build, registry, self.include_unverified, watermark)
+        index, parts = await asyncio.to_thread(_build, registry, self.include_unverified, watermark)
         self._index = index
         self._ref_of = {atelier_id: profile.ref for atelier_id, profile in registry}
         self._watermark = watermark
         self._checked_at = float("-inf")
         log.info("match index built: %d ateliers, change log at %d", len(index), watermark)
         if self.use_snapshots and self._save is None:
-            self._save = asyncio.create_task(self._save_aside(data, watermark))
+            self._save = asyncio.create_task(self._save_aside(parts, watermark))
 
-    async def _save_aside(self, data: bytearray, watermark: int) -> None:
+    async def _save_aside(self, parts: Iterator[bytes], watermark: int) -> None:
         try:
             async with self.session_factory() as session:
-                await snapshots.write(session, data, watermark)
-        except Exception:  # another process stored one at the same time, or the disk is full
+                size = await snapshots.write(session, parts, watermark)
+        except snapshots.StoreAbandonedError:
+            log.info("match index snapshot: another process stored one meanwhile")
+        except Exception:  # the database is busy or the disk is full: the next build stores
             log.warning("storing the match index snapshot failed", exc_info=True)
         else:
-            log.info(
-                "match index snapshot stored: %d bytes, change log at %d", len(data), watermark
-            )
+            log.info("match index snapshot stored: %d bytes, change log at %d", size, watermark)
         finally:
             self._save = None
 

@@ -50,6 +50,36 @@ def test_a_snapshot_matches_like_the_index_it_was_taken_from(dev_set: DevSet) ->
     assert again.profile(changed.ref) == changed and dev_set.ateliers[3].ref not in again
 
 
+def test_a_snapshot_in_parts_is_the_whole_cut_to_size(dev_set: DevSet) -> None:
+    index = AtelierIndex.build(dev_set.ateliers)
+    whole = index.snapshot(version=5)
+    parts = list(index.snapshot_parts(version=5, part_bytes=4096))
+    assert len(parts) > 10
+    assert {len(part) for part in parts[:-1]} == {4096} and 0 < len(parts[-1]) <= 4096
+    assert b"".join(parts) == whole
+
+
+def test_a_snapshot_holds_the_index_as_it_was_when_asked_for(dev_set: DevSet) -> None:
+    """Its parts may be made while the index changes: they describe the moment of the call."""
+    before = AtelierIndex.build(dev_set.ateliers)
+    index = AtelierIndex.build(dev_set.ateliers)
+    parts = index.snapshot_parts(version=9, part_bytes=2048)
+    first = next(parts)
+    # Changes of every kind after the call, some while its parts are being made.
+    index.upsert(replace(dev_set.ateliers[1], specialties=("borse",), moq=5, paused=True))
+    index.remove(dev_set.ateliers[3].ref)
+    middle = [next(parts) for _ in range(5)]
+    for number, atelier in enumerate(dev_set.ateliers[4:40]):
+        index.upsert(replace(atelier, ref=f"NEW{number}", verified=not atelier.verified))
+    index.remove(dev_set.ateliers[0].ref)
+    loaded = AtelierIndex.from_snapshot(b"".join([first, *middle, *parts])).index
+    assert len(loaded) == len(before)
+    assert loaded.profile(dev_set.ateliers[1].ref) == dev_set.ateliers[1]
+    assert "NEW0" not in loaded and dev_set.ateliers[0].ref in loaded
+    assert _answers(loaded, dev_set.briefs) == _answers(before, dev_set.briefs)
+    assert _answers(loaded, dev_set.briefs) != _answers(index, dev_set.briefs)
+
+
 def test_unverified_ateliers_follow_the_reading_index_options() -> None:
     unverified = AtelierProfile(
         "U1", "Maglificio U1", "IT", specialties=("maglieria",), moq=10, verified=False
