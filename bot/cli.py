@@ -258,6 +258,19 @@ async def _match_index(settings: Settings, include_unverified: bool) -> Any:
         await engine.dispose()
 
 
+async def _store_match_index(settings: Settings) -> int | None:
+    """Build and store the match index if the stored one would not serve the next start (none,
+    or too many changes behind); the ateliers it holds, or None when there was no need."""
+    from bot.db import create_engine, create_session_factory
+    from bot.registry.index_cache import store_if_stale
+
+    engine = create_engine(settings.database_url)
+    try:
+        return await store_if_stale(create_session_factory(engine))
+    finally:
+        await engine.dispose()
+
+
 @ateliers_app.command("import")
 def ateliers_import(
     file: Annotated[
@@ -268,6 +281,13 @@ def ateliers_import(
             dir_okay=False,
         ),
     ],
+    index: Annotated[
+        bool,
+        typer.Option(
+            help="After an import that changed many ateliers, build the match index and store "
+            "it, so that the next start reads it instead of building it.",
+        ),
+    ] = True,
 ) -> None:
     """Import or update ateliers from a CSV file, by ref: all rows or none."""
     from bot.registry.importing import decode_registry, import_registry, scan_registry_file
@@ -323,6 +343,12 @@ def ateliers_import(
         f"Imported {file.name}: {report.created} new, {report.updated} updated, "
         f"{report.unchanged} unchanged." + ("" if total else " The file has no atelier rows.")
     )
+    if index and (report.created or report.updated):
+        building = err.status("Building the match index") if err.is_terminal else None
+        with building or contextlib.nullcontext():
+            size = _run_db(settings, _store_match_index(settings))
+        if size is not None:
+            _say(f"Match index stored for the next start: {size} ateliers.")
 
 
 # Where an export goes: the file is replaced only once the whole export has succeeded.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -253,3 +254,66 @@ def test_the_package_license_is_an_spdx_expression() -> None:
     project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text("utf-8"))
     assert project["project"]["license"] == "MIT"
     assert "setuptools>=77" in project["build-system"]["requires"]
+
+
+def _start(url: str) -> tuple[bool, int | None]:
+    """What a process starting now does: whether it reads the stored match index snapshot, and
+    the minimum of atelier D0092 in its index."""
+    from bot.db import create_engine, create_session_factory
+    from bot.registry.index_cache import MatchIndexCache
+
+    async def start() -> tuple[bool, int | None]:
+        engine = create_engine(url)
+        try:
+            cache = MatchIndexCache(create_session_factory(engine), include_unverified=True)
+            profile = (await cache.get()).profile("D0092")
+            await cache.saved()
+            return cache.from_snapshot, None if profile is None else profile.moq
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(start())
+
+
+def test_an_import_stores_the_match_index_the_next_start_reads(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    if not DEV_DATA.exists():
+        pytest.skip(f"development set not found at {DEV_DATA}")
+    registry = (DEV_DATA / "ateliers.csv").read_text("utf-8")
+    url = cli_env["DATABASE_URL"]
+    assert bottega("db", "upgrade", env=cli_env, cwd=tmp_path).returncode == 0
+    skipped = bottega(
+        "ateliers",
+        "import",
+        str(DEV_DATA / "ateliers.csv"),
+        "--no-index",
+        env=cli_env,
+        cwd=tmp_path,
+    )
+    assert "120 new" in skipped.stdout and "Match index" not in skipped.stdout
+    assert _start(url) == (False, 80)  # none stored: built (and stored by that start)
+
+    other = tmp_path / "other.sqlite3"
+    env = {**cli_env, "DATABASE_URL": f"sqlite+aiosqlite:///{other}"}
+    url = env["DATABASE_URL"]
+    assert bottega("db", "upgrade", env=env, cwd=tmp_path).returncode == 0
+    first = bottega("ateliers", "import", str(DEV_DATA / "ateliers.csv"), env=env, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "Match index stored for the next start: 120 ateliers." in first.stdout
+    assert _start(url) == (True, 80)
+
+    # Unchanged, or a few rows changed: the stored index still serves, with the changes since.
+    again = bottega("ateliers", "import", str(DEV_DATA / "ateliers.csv"), env=env, cwd=tmp_path)
+    assert "120 unchanged" in again.stdout and "Match index" not in again.stdout
+    changed = tmp_path / "changed.csv"
+    changed.write_text(
+        registry.replace(
+            "elastane,laser cutting;stampa digitale;modellistica,80,",
+            "elastane,laser cutting;stampa digitale;modellistica,95,",
+        ),
+        "utf-8",
+    )
+    update = bottega("ateliers", "import", str(changed), env=env, cwd=tmp_path)
+    assert "1 updated" in update.stdout and "Match index" not in update.stdout
+    assert _start(url) == (True, 95)

@@ -50,6 +50,36 @@ def _build(
     return index, parts
 
 
+async def _snapshot_serves(session: AsyncSession) -> bool:
+    """Whether a process may start from the stored snapshot: one this code reads, taken at a
+    change-log id the log still covers and at most _REBUILD_OVER changes back."""
+    log_bounds = await changes.bounds(session)
+    at = await snapshots.stored_at(session)
+    return at is not None and log_bounds.covers(at) and log_bounds.newest - at <= _REBUILD_OVER
+
+
+async def store_if_stale(session_factory: async_sessionmaker[AsyncSession]) -> int | None:
+    """Build the index and store its snapshot if a process starting now could not start from
+    the stored one (none, taken by other matching code, or too far behind the change log):
+    after a large import, so that the next start reads it. The ateliers it holds, or None
+    when the stored one serves (or another process stored one meanwhile). The index itself is
+    not kept: only its snapshot is wanted."""
+    async with session_factory() as session:
+        if await _snapshot_serves(session):
+            return None
+        watermark = (await changes.bounds(session)).newest
+        registry = await load_registry(session)
+    index, parts = await asyncio.to_thread(_build, registry, False, watermark)
+    ateliers = len(index)
+    del index, registry  # what the snapshot's parts need, they hold
+    try:
+        async with session_factory() as session:
+            await snapshots.write(session, parts, watermark)
+    except snapshots.StoreAbandonedError:
+        return None
+    return ateliers
+
+
 @dataclass
 class MatchIndexCache:
     """The registry's match index, updated in place from the change log."""
@@ -117,9 +147,7 @@ class MatchIndexCache:
         if not self.use_snapshots:
             return False
         async with self.session_factory() as session:
-            log_bounds = await changes.bounds(session)
-            at = await snapshots.stored_at(session)
-            if at is None or not log_bounds.covers(at) or log_bounds.newest - at > _REBUILD_OVER:
+            if not await _snapshot_serves(session):
                 return False
             data = await snapshots.read(session)
         if data is None:
@@ -150,6 +178,7 @@ class MatchIndexCache:
         index, parts = await asyncio.to_thread(_build, registry, self.include_unverified, watermark)
         self._index = index
         self._ref_of = {atelier_id: profile.ref for atelier_id, profile in registry}
+        del registry  # the profiles live on in the index; while it is stored, not the list
         self._watermark = watermark
         self._checked_at = float("-inf")
         log.info("match index built: %d ateliers, change log at %d", len(index), watermark)

@@ -96,6 +96,7 @@ def _profile(
         country, region, city = one(country, country), one(region, region), one(city, city)
         moq, max_batch = one(moq, moq), one(max_batch, max_batch)
         monthly_capacity = one(monthly_capacity, monthly_capacity)
+        moq_per = one(moq_per, moq_per)
     return matching.AtelierProfile(
         ref,
         name,
