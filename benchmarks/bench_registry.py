@@ -11,8 +11,9 @@ strings at 1e5, as real registries have). Every figure is measured in a process 
 wall-clock from spawn to exit (interpreter start and imports included) with the process's peak
 RSS from the kernel (`wait4`):
 
-- `bottega ateliers import FILE` into a fresh database, then again with the same file (which
-  must report every row unchanged); floor: stdlib `csv` + `sqlite3.executemany` in one
+- `bottega ateliers import FILE` into a fresh database (which then builds and stores the match
+  index), then again with the same file (which must report every row unchanged), and with
+  `--no-index` into another fresh database (the import alone); floor: stdlib `csv` + `sqlite3.executemany` in one
   transaction on SQLite, `csv` + asyncpg `COPY` on PostgreSQL, into a table of the same columns;
 - bot start: the application built and its match index loaded (`MatchIndexCache.get()`), and
   `bottega match` of one brief, start-up included, each twice: with no stored snapshot of the
@@ -615,10 +616,19 @@ def run_size(
     result["import_floor"] = measure(_child("import-floor", url, str(csv_path)), {})
     drop_database(kind, url, postgres_url)
 
+    url = fresh_database(kind, f"bare_{size}", tmp, postgres_url)
+    bare = measure(
+        _bottega("ateliers", "import", str(csv_path), "--no-index"), {"DATABASE_URL": url}
+    )
+    assert f"{size} new, 0 updated, 0 unchanged" in bare.stdout, bare.stdout
+    result["import_no_index"] = bare
+    drop_database(kind, url, postgres_url)
+
     url = fresh_database(kind, f"main_{size}", tmp, postgres_url)
     env = {"DATABASE_URL": url}
     fresh = measure(_bottega("ateliers", "import", str(csv_path)), env)
     assert f"{size} new, 0 updated, 0 unchanged" in fresh.stdout, fresh.stdout
+    assert f"Match index stored for the next start: {size} ateliers." in fresh.stdout
     result["import"] = fresh
     again = measure(_bottega("ateliers", "import", str(csv_path)), env)
     assert f"0 new, 0 updated, {size} unchanged" in again.stdout, again.stdout
@@ -688,14 +698,16 @@ def print_people(results: list[dict[str, Any]]) -> None:
 def print_tables(results: list[dict[str, Any]]) -> None:
     print()
     print(
-        "| database | ateliers | import | re-import (all unchanged) | import floor "
+        "| database | ateliers | import (index stored) | import `--no-index` "
+        "| re-import (all unchanged) | import floor "
         "| bot start (index loaded) | `bottega match` 1 brief | load floor |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         print(
-            f"| {r['database']} | {r['size']:,} | {r['import'].cell()} | {r['reimport'].cell()} "
-            f"| {r['import_floor'].cell()} | {r['start'].cell()} | {r['match'].cell()} "
+            f"| {r['database']} | {r['size']:,} | {r['import'].cell_with_load()} "
+            f"| {r['import_no_index'].cell_with_load()} | {r['reimport'].cell_with_load()} "
+            f"| {r['import_floor'].cell_with_load()} | {r['start'].cell()} | {r['match'].cell()} "
             f"| {r['load_floor'].cell()} |"
         )
     print()
@@ -775,14 +787,16 @@ def main() -> None:
                 results.append(result)
                 if args.import_only:
                     print(
-                        f"{kind} {size}: import {result['import'].cell()}, "
+                        f"{kind} {size}: import {result['import'].cell()} "
+                        f"(--no-index {result['import_no_index'].cell()}), "
                         f"re-import {result['reimport'].cell()}, "
                         f"floor {result['import_floor'].cell()}",
                         flush=True,
                     )
                     continue
                 print(
-                    f"{kind} {size}: import {result['import'].cell()}, "
+                    f"{kind} {size}: import {result['import'].cell()} "
+                    f"(--no-index {result['import_no_index'].cell()}), "
                     f"re-import {result['reimport'].cell()}, floor {result['import_floor'].cell()}; "
                     f"start {result['start'].cell()} (built {result['start_built'].cell()}), "
                     f"match {result['match'].cell()} (built {result['match_built'].cell()}), "
