@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,7 +21,6 @@ from bot.db.models import Atelier, AtelierSource, Role, User
 Matter = Literal["registration", "claim"]
 
 
-@dataclass(frozen=True, slots=True)
 class AboutAtelier(outbox.Payload):
     """A message about a registration or a claim; the renderer reads the decision at send time."""
 
@@ -29,34 +28,23 @@ class AboutAtelier(outbox.Payload):
     what: Matter
 
 
-@dataclass(frozen=True, slots=True)
-class AtelierVerified(AboutAtelier):
+class AtelierVerified(AboutAtelier, kind="atelier_verified"):
     """To the owner: your atelier is live (or your claim approved)."""
 
-    kind: ClassVar[str] = "atelier_verified"
 
-
-@dataclass(frozen=True, slots=True)
-class AtelierRejected(AboutAtelier):
+class AtelierRejected(AboutAtelier, kind="atelier_rejected"):
     """To the owner: registration or claim not approved, and why (one of the admin's reasons;
     rows written before reasons existed have none)."""
 
-    kind: ClassVar[str] = "atelier_rejected"
     reason: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class AtelierReopened(AboutAtelier):
+class AtelierReopened(AboutAtelier, kind="atelier_review_reopened"):
     """To the owner or claimant: the rejection they were told of was taken back."""
 
-    kind: ClassVar[str] = "atelier_review_reopened"
 
-
-@dataclass(frozen=True, slots=True)
-class AdminReview(AboutAtelier):
+class AdminReview(AboutAtelier, kind="admin_review"):
     """To each administrator: something waits for a decision."""
-
-    kind: ClassVar[str] = "admin_review"
 
 
 class ReviewError(RefusedError):

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import MISSING, dataclass, fields
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from rapidfuzz import fuzz, utils
 from sqlalchemy import func, or_, select
@@ -222,11 +222,9 @@ async def set_paused(session: AsyncSession, *, owner_id: int, paused: bool) -> A
     return atelier
 
 
-@dataclass(frozen=True, slots=True)
-class AtelierPauseEnds(outbox.Payload):
+class AtelierPauseEnds(outbox.Payload, kind="atelier_pause_ends"):
     """A paused atelier's chosen end date: it takes requests again by itself, and is told."""
 
-    kind: ClassVar[str] = "atelier_pause_ends"
     atelier_id: int
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import ClassVar, TypedDict
+from typing import TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -266,11 +266,9 @@ async def overview(session: AsyncSession, designer: User) -> list[BriefOverview]
     return result
 
 
-@dataclass(frozen=True, slots=True)
-class BriefPauseEnds(outbox.Payload):
+class BriefPauseEnds(outbox.Payload, kind="brief_pause_ends"):
     """A paused brief's chosen end date: it opens again by itself, and its designer is told."""
 
-    kind: ClassVar[str] = "brief_pause_ends"
     brief_id: int
 
 

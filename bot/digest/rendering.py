@@ -16,7 +16,6 @@ from bot.db.models import IntroState, User
 from bot.digest import service as digest
 from bot.digest.buttons import Interested, offer_buttons
 from bot.digest.service import (
-    AboutOffer,
     DigestBrief,
     DigestPick,
     IntroOffer,
@@ -26,6 +25,7 @@ from bot.digest.service import (
 )
 from bot.i18n import t
 from bot.intros.buttons import request_intro_row
+from bot.intros.service import AboutIntro
 from bot.intros.views import BriefFacts, intro_parties_for
 
 Rows = list[list[tuple[str, str]]]
@@ -145,7 +145,7 @@ async def render_offer(session: AsyncSession, message: IntroOffer, user: User) -
 
 
 async def _offer_ended(
-    session: AsyncSession, message: AboutOffer, user: User, state: str, key: str
+    session: AsyncSession, message: AboutIntro, user: User, state: str, key: str
 ) -> Outgoing | None:
     """To the atelier's owner: its offer ended in `state` (declined or lapsed), said by `key`."""
     found = await intro_parties_for(session, message.intro_id, state, user, to_designer=False)

@@ -24,7 +24,6 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import ColumnElement, or_, select
@@ -98,41 +97,25 @@ class DigestBrief:
     has_pack: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class WeeklyDigest(outbox.Payload):
+class WeeklyDigest(outbox.Payload, kind="digest"):
     """The week's digest, composed by the planner shortly before it is due."""
 
-    kind: ClassVar[str] = "digest"
     week: str  # ISO week, "2026-W48"
     through: datetime  # the moment its content covers
     picks: tuple[DigestPick, ...] = ()  # a designer's
     briefs: tuple[DigestBrief, ...] = ()  # an atelier's
 
 
-@dataclass(frozen=True, slots=True)
-class AboutOffer(outbox.Payload):
-    intro_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class IntroOffer(AboutOffer):
+class IntroOffer(intros.AboutIntro, kind="intro_offer"):
     """To the designer: an atelier is interested, Accept / Decline."""
 
-    kind: ClassVar[str] = "intro_offer"
 
-
-@dataclass(frozen=True, slots=True)
-class IntroOfferDeclined(AboutOffer):
+class IntroOfferDeclined(intros.AboutIntro, kind="intro_offer_declined"):
     """To the atelier owner: the designer passed."""
 
-    kind: ClassVar[str] = "intro_offer_declined"
 
-
-@dataclass(frozen=True, slots=True)
-class IntroOfferLapse(AboutOffer):
+class IntroOfferLapse(intros.AboutIntro, kind="intro_offer_expire"):
     """To the atelier owner: no answer in 7 days."""
-
-    kind: ClassVar[str] = "intro_offer_expire"
 
 
 DIGEST_WEEKDAY = 0  # Monday
@@ -533,11 +516,6 @@ async def set_timezone(
 # --- an atelier's interest -----------------------------------------------------------------------
 
 
-def _offer_key(intro_id: int, what: str) -> str:
-    # `intro:<id>:expire` on purpose: intros.accept cancels it as it does a request's expiry.
-    return f"intro:{intro_id}:{what}"
-
-
 async def express_interest(
     session: AsyncSession,
     *,
@@ -579,19 +557,10 @@ async def express_interest(
     )
     session.add(intro)
     await session.flush()
-    await outbox.schedule(
-        session,
-        IntroOffer(intro.id),
-        recipient_id=brief.designer_id,
-        dedupe_key=_offer_key(intro.id, "offer"),
-        due_at=now,
-    )
-    await outbox.schedule(
-        session,
-        IntroOfferLapse(intro.id),
-        recipient_id=owner.id,
-        dedupe_key=_offer_key(intro.id, "expire"),
-        due_at=now + intros.EXPIRE_AFTER,
+    await intros.about_intro(session, intro.id, IntroOffer, brief.designer_id, "offer", due_at=now)
+    # Under the key of a request's expiry: intros.accept cancels it the same way.
+    await intros.about_intro(
+        session, intro.id, IntroOfferLapse, owner.id, "expire", due_at=now + intros.EXPIRE_AFTER
     )
     return intro
 
@@ -628,14 +597,12 @@ async def answer_offer(
         )
     intro.state = IntroState.DECLINED
     intro.answered_at = now
-    await outbox.cancel(session, dedupe_key=_offer_key(intro.id, "expire"), reason="declined")
+    await outbox.cancel(
+        session, dedupe_key=intros.delivery_key(intro.id, "expire"), reason="declined"
+    )
     if owner is not None:
-        await outbox.schedule(
-            session,
-            IntroOfferDeclined(intro.id),
-            recipient_id=owner.id,
-            dedupe_key=_offer_key(intro.id, "offer_declined"),
-            due_at=now,
+        await intros.about_intro(
+            session, intro.id, IntroOfferDeclined, owner.id, "offer_declined", due_at=now
         )
     return intro
 
@@ -651,5 +618,7 @@ async def lapse_offer(
     if intro.state == IntroState.REQUESTED:
         intro.state = IntroState.EXPIRED
         intro.answered_at = now or utcnow()
-        await outbox.cancel(session, dedupe_key=_offer_key(intro.id, "offer"), reason="lapsed")
+        await outbox.cancel(
+            session, dedupe_key=intros.delivery_key(intro.id, "offer"), reason="lapsed"
+        )
     return intro if intro.state == IntroState.EXPIRED else None

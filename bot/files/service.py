@@ -14,7 +14,7 @@ import mimetypes
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import ClassVar, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -479,12 +479,10 @@ async def covers(session: AsyncSession, atelier_ids: Sequence[int]) -> dict[int,
 # --- albums: many updates, one answer ---------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class AlbumReceived(outbox.Payload):
+class AlbumReceived(outbox.Payload, kind="files_album"):
     """The one answer to an album, due once its last part has arrived: where its files went,
     how many were kept, and why the others were not (problem code -> count)."""
 
-    kind: ClassVar[str] = "files_album"
     purpose: str
     owner_id: int | None
     brief_id: int | None

@@ -9,9 +9,7 @@ bot/intros/service.py itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import ClassVar
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -27,19 +25,15 @@ from bot.digest.service import zone
 from bot.intros.views import intro_parties
 
 
-@dataclass(frozen=True, slots=True)
-class BriefNudge(outbox.Payload):
+class BriefNudge(outbox.Payload, kind="brief_nudge"):
     """To the designer, 24 h after a confirmed brief with no introduction requested."""
 
-    kind: ClassVar[str] = "brief_nudge"
     brief_id: int
 
 
-@dataclass(frozen=True, slots=True)
-class MonthlyCapacityCheck(outbox.Payload):
+class MonthlyCapacityCheck(outbox.Payload, kind="capacity_check"):
     """To an atelier's owner once a month: is the free capacity still right?"""
 
-    kind: ClassVar[str] = "capacity_check"
     atelier_id: int
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import ClassVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,60 +33,38 @@ DECLINE_REASONS = ("too_few", "no_capacity", "not_specialty", "other")
 # --- the deliveries this module schedules (their renderers live with the flows that show them) ---
 
 
-@dataclass(frozen=True, slots=True)
 class AboutIntro(outbox.Payload):
     """A message about one introduction; the renderer reads the intro's state at send time."""
 
     intro_id: int
 
 
-@dataclass(frozen=True, slots=True)
-class IntroRequested(AboutIntro):
+class IntroRequested(AboutIntro, kind="intro_request"):
     """To the atelier owner: the brief, Accept / Decline."""
 
-    kind: ClassVar[str] = "intro_request"
 
-
-@dataclass(frozen=True, slots=True)
-class IntroAccepted(AboutIntro):
+class IntroAccepted(AboutIntro, kind="intro_accepted"):
     """To the designer: the atelier's contact."""
 
-    kind: ClassVar[str] = "intro_accepted"
 
-
-@dataclass(frozen=True, slots=True)
-class IntroContact(AboutIntro):
+class IntroContact(AboutIntro, kind="intro_contact"):
     """To the atelier owner: the designer's contact."""
 
-    kind: ClassVar[str] = "intro_contact"
 
-
-@dataclass(frozen=True, slots=True)
-class IntroDeclined(AboutIntro):
+class IntroDeclined(AboutIntro, kind="intro_declined"):
     """To the designer: declined, the next match offered."""
 
-    kind: ClassVar[str] = "intro_declined"
 
-
-@dataclass(frozen=True, slots=True)
-class IntroReminder(AboutIntro):
+class IntroReminder(AboutIntro, kind="intro_reminder"):
     """To the atelier owner after 72 h of silence."""
 
-    kind: ClassVar[str] = "intro_reminder"
 
-
-@dataclass(frozen=True, slots=True)
-class IntroExpiry(AboutIntro):
+class IntroExpiry(AboutIntro, kind="intro_expire"):
     """To the designer after 7 days: expired, the next match offered."""
 
-    kind: ClassVar[str] = "intro_expire"
 
-
-@dataclass(frozen=True, slots=True)
-class FeedbackRequest(AboutIntro):
+class FeedbackRequest(AboutIntro, kind="feedback_request"):
     """To both sides 14 days after an accepted intro."""
-
-    kind: ClassVar[str] = "feedback_request"
 
 
 class IntroError(RefusedError):
@@ -101,11 +78,13 @@ class RequestOutcome:
     names: dict[str, str] = field(default_factory=dict)  # atelier ref -> name, for both lists
 
 
-def _key(intro_id: int, what: str) -> str:
+def delivery_key(intro_id: int, what: str) -> str:
+    """The dedupe key of a delivery about an introduction (`what` says which one); the atelier's
+    offers from the digest use it too, so accepting one cancels its expiry as a request's."""
     return f"intro:{intro_id}:{what}"
 
 
-async def _about_intro(
+async def about_intro(
     session: AsyncSession,
     intro_id: int,
     message: type[AboutIntro],
@@ -119,7 +98,7 @@ async def _about_intro(
         session,
         message(intro_id),
         recipient_id=recipient_id,
-        dedupe_key=_key(intro_id, what),
+        dedupe_key=delivery_key(intro_id, what),
         due_at=due_at,
     )
 
@@ -148,10 +127,10 @@ async def _schedule_request_followups(
     session: AsyncSession, intro: IntroRequest, atelier: Atelier, brief: Brief, now: datetime
 ) -> None:
     if atelier.owner_id is not None:
-        await _about_intro(
+        await about_intro(
             session, intro.id, IntroRequested, atelier.owner_id, "request", due_at=now
         )
-        await _about_intro(
+        await about_intro(
             session,
             intro.id,
             IntroReminder,
@@ -160,7 +139,7 @@ async def _schedule_request_followups(
             due_at=now + REMIND_ATELIER_AFTER,
         )
     if brief.designer_id is not None:
-        await _about_intro(
+        await about_intro(
             session, intro.id, IntroExpiry, brief.designer_id, "expire", due_at=now + EXPIRE_AFTER
         )
 
@@ -259,8 +238,8 @@ async def _owned_intro(
 
 
 async def _stop_waiting(session: AsyncSession, intro_id: int, reason: str) -> None:
-    await outbox.cancel(session, dedupe_key=_key(intro_id, "reminder"), reason=reason)
-    await outbox.cancel(session, dedupe_key=_key(intro_id, "expire"), reason=reason)
+    await outbox.cancel(session, dedupe_key=delivery_key(intro_id, "reminder"), reason=reason)
+    await outbox.cancel(session, dedupe_key=delivery_key(intro_id, "expire"), reason=reason)
 
 
 async def accept(
@@ -283,10 +262,10 @@ async def accept(
     intro.answered_at = now
     await _stop_waiting(session, intro.id, "accepted")
     if brief.designer_id is not None:
-        await _about_intro(
+        await about_intro(
             session, intro.id, IntroAccepted, brief.designer_id, "accepted", due_at=now
         )
-        await _about_intro(
+        await about_intro(
             session,
             intro.id,
             FeedbackRequest,
@@ -294,8 +273,8 @@ async def accept(
             "feedback:designer",
             due_at=now + ASK_FEEDBACK_AFTER,
         )
-    await _about_intro(session, intro.id, IntroContact, owner.id, "contact", due_at=now)
-    await _about_intro(
+    await about_intro(session, intro.id, IntroContact, owner.id, "contact", due_at=now)
+    await about_intro(
         session,
         intro.id,
         FeedbackRequest,
@@ -325,7 +304,7 @@ async def decline(
     await _stop_waiting(session, intro.id, "declined")
     await reliability.touch(session, intro.atelier_id)
     if brief.designer_id is not None:
-        await _about_intro(
+        await about_intro(
             session, intro.id, IntroDeclined, brief.designer_id, "declined", due_at=now
         )
     return intro
@@ -341,5 +320,5 @@ async def expire(
     intro.state = IntroState.EXPIRED
     intro.answered_at = now or utcnow()
     await reliability.touch(session, intro.atelier_id)
-    await outbox.cancel(session, dedupe_key=_key(intro.id, "reminder"), reason="expired")
+    await outbox.cancel(session, dedupe_key=delivery_key(intro.id, "reminder"), reason="expired")
     return intro

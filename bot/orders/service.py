@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,29 +27,23 @@ from bot.quotes.timing import TIMING, Timing
 from bot.reliability import service as reliability
 
 
-@dataclass(frozen=True, slots=True)
-class OrderUpdate(Payload):
+class OrderUpdate(Payload, kind="order_update"):
     """To the other side: what was just done (the event), with their buttons."""
 
-    kind: ClassVar[str] = "order_update"
     order_id: int
     event_id: int
 
 
-@dataclass(frozen=True, slots=True)
-class SampleLate(Payload):
+class SampleLate(Payload, kind="order_sample_late"):
     """To both sides: the sample of this round is past its promised day."""
 
-    kind: ClassVar[str] = "order_sample_late"
     order_id: int
     round: int
 
 
-@dataclass(frozen=True, slots=True)
-class DeliveryLate(Payload):
+class DeliveryLate(Payload, kind="order_delivery_late"):
     """To both sides: production is past the confirmed delivery date."""
 
-    kind: ClassVar[str] = "order_delivery_late"
     order_id: int
 
 

@@ -2,13 +2,13 @@
 
 A use case schedules a payload object (`outbox.schedule(session, IntroReminder(intro.id), …)`);
 the row stores its kind and its fields as JSON; the renderer of that kind gets the same object
-back. Each payload is a frozen dataclass deriving from `Payload` with its kind as a class
-variable, defined beside the use case that schedules it:
+back. Each payload derives from `Payload`, names its kind and declares its fields; it is made a
+frozen dataclass there (as button data is), and is defined beside the use case that schedules it:
 
-    @dataclass(frozen=True, slots=True)
-    class BriefNudge(Payload):
-        kind: ClassVar[str] = "brief_nudge"
+    class BriefNudge(Payload, kind="brief_nudge"):
         brief_id: int
+
+A subclass without a kind is a shape several kinds share (`AboutIntro`), never a kind.
 
 Encoding is the dataclass's fields as JSON values (dates as ISO strings, tuples as lists), the
 same shape the rows had when payloads were plain dicts, so rows written before keep decoding.
@@ -19,7 +19,9 @@ failed with that reason instead of sending something half-read.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import typing
 from collections.abc import Mapping
 from typing import Any, ClassVar, Self
 
@@ -30,11 +32,19 @@ class PayloadError(ValueError):
     """An outbox row whose payload cannot be read as its kind's payload."""
 
 
+@typing.dataclass_transform(frozen_default=True)
 class Payload:
-    """Base of every delivery payload (a frozen dataclass with a `kind` class variable)."""
+    """Base of every delivery payload: a frozen dataclass with its `kind`."""
 
-    __slots__ = ()
     kind: ClassVar[str]
+
+    def __init_subclass__(cls, *, kind: str = "", **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "kind" in cls.__dict__:
+            raise TypeError(f"{cls.__name__}: name the kind as class {cls.__name__}(…, kind=…)")
+        if kind:
+            cls.kind = kind
+        dataclasses.dataclass(frozen=True)(cls)
 
     def encode(self) -> dict[str, Any]:
         """The JSON object stored in the row."""

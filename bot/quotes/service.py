@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -50,45 +50,29 @@ MAX_VALIDITY = timedelta(days=180)
 # --- what the outbox carries about quotes ---------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class AboutQuote(Payload):
-    kind: ClassVar[str] = "about_quote"
+class AboutQuote(Payload, kind="about_quote"):
     quote_id: int
 
 
-@dataclass(frozen=True, slots=True)
-class QuoteReceived(AboutQuote):
+class QuoteReceived(AboutQuote, kind="quote_received"):
     """To the designer: a quote (or a new version of one) arrived."""
 
-    kind: ClassVar[str] = "quote_received"
 
-
-@dataclass(frozen=True, slots=True)
-class QuoteExpiry(AboutQuote):
+class QuoteExpiry(AboutQuote, kind="quote_expiry"):
     """To the designer: a quote runs out in 48 hours."""
 
-    kind: ClassVar[str] = "quote_expiry"
 
-
-@dataclass(frozen=True, slots=True)
-class QuoteDeclined(AboutQuote):
+class QuoteDeclined(AboutQuote, kind="quote_declined"):
     """To the atelier: politely, with the reason."""
 
-    kind: ClassVar[str] = "quote_declined"
 
-
-@dataclass(frozen=True, slots=True)
-class QuoteAccepted(AboutQuote):
+class QuoteAccepted(AboutQuote, kind="quote_accepted"):
     """To the atelier: the order starts with the sample."""
 
-    kind: ClassVar[str] = "quote_accepted"
 
-
-@dataclass(frozen=True, slots=True)
-class QuoteNudge(Payload):
+class QuoteNudge(Payload, kind="quote_nudge"):
     """To the atelier: it accepted an introduction three days ago and has not quoted."""
 
-    kind: ClassVar[str] = "quote_nudge"
     intro_id: int
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.error import Forbidden, NetworkError, RetryAfter
@@ -16,11 +16,9 @@ from bot.outbox import Payload
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # a Monday
 
 
-@dataclass(frozen=True, slots=True)
-class Ping(Payload):
+class Ping(Payload, kind="test_ping"):
     """A test-only delivery: "ping", or "ping <n>"."""
 
-    kind: ClassVar[str] = "test_ping"
     n: int | None = None
 
 
