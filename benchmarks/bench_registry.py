@@ -2,7 +2,7 @@
 
     nice -n 10 .venv/bin/python benchmarks/bench_registry.py [--sizes 10000 100000]
         [--databases sqlite postgresql] [--postgres-url postgresql+asyncpg://…/test]
-        [--portfolio N] [--import-only]
+        [--portfolio N] [--import-only] [--startup-runs N]
 
 Registries are generated like the development set (`shared/data/dev/ateliers.csv`): its rows
 are the templates, with a ref, name, contact and description of their own, quantities jittered
@@ -19,7 +19,9 @@ RSS from the kernel (`wait4`):
   `bottega match` of one brief, start-up included, each twice: with no stored snapshot of the
   index (built from the ateliers, the snapshot then stored, which the figure includes) and
   from the snapshot; floors: a plain SELECT of the columns the matcher needs, and a plain
-  SELECT of the snapshot's bytes (sqlite3 / asyncpg, into lists);
+  SELECT of the snapshot's bytes (sqlite3 / asyncpg, into lists); with `--startup-runs N`
+  each start from the snapshot again N times, interleaved with its floors and a third one,
+  importing the libraries that start cannot do without (and nothing of ours): median CPU;
 - the index build (wall and CPU) and the p50/p95 match latency over the development briefs;
   floor for latency: a plain Python scan of the hard constraints over every row.
 
@@ -263,6 +265,33 @@ def child_load_floor(url: str, what: str = "columns") -> None:
         rows = asyncio.run(fetch())
     stored = sum(len(row[0]) for row in rows) if what == "snapshot" else 0
     print(json.dumps({"rows": len(rows), "snapshot_bytes": stored}))
+
+
+# The libraries each start cannot do without, imported alone: the floor of its start-up.
+LIBRARIES = {
+    "bot": ("telegram", "telegram.ext", "aiohttp"),
+    "match": ("typer", "rich.console"),
+}
+SHARED_LIBRARIES = (
+    "sqlalchemy",
+    "sqlalchemy.ext.asyncio",
+    "numpy",
+    "rapidfuzz",
+    "simplemma",
+    "marisa_trie",
+    "pydantic",
+    "pydantic_settings",
+)
+
+
+def child_libraries(url: str, start: str) -> None:
+    """Import the libraries of the bot's start or of `bottega match`, and nothing of ours."""
+    import importlib
+
+    driver = "aiosqlite" if url.startswith("sqlite") else "asyncpg"
+    for name in (*SHARED_LIBRARIES, *LIBRARIES[start], driver):
+        importlib.import_module(name)
+    print(json.dumps({"imported": len(sys.modules)}))
 
 
 def child_clear_snapshot(url: str) -> None:
@@ -544,6 +573,7 @@ CHILDREN = {
     "import-floor": child_import_floor,
     "load-floor": child_load_floor,
     "clear-snapshot": child_clear_snapshot,
+    "libraries": child_libraries,
     "start": child_start,
     "latency": child_latency,
 }
@@ -603,8 +633,36 @@ def drop_database(kind: str, url: str, postgres_url: str) -> None:
 # --- the run --------------------------------------------------------------------------------
 
 
+# Each start from the snapshot, measured again and again beside its floors (interleaved, so
+# that all see the same load): what is reported is the median and the least CPU.
+STARTUP_MEASURES = {
+    "bot start from snapshot": lambda url, brief: _child("start", url),
+    "`bottega match` from snapshot": lambda url, brief: _bottega("match", str(brief)),
+    "floor: SELECT of the columns": lambda url, brief: _child("load-floor", url),
+    "floor: SELECT of the snapshot": lambda url, brief: _child("load-floor", url, "snapshot"),
+    "floor: importing the bot's libraries": lambda url, brief: _child("libraries", url, "bot"),
+    "floor: importing `bottega match`'s libraries": lambda url, brief: _child(
+        "libraries", url, "match"
+    ),
+}
+
+
+def run_startup(url: str, env: dict[str, str], brief: Path, runs: int) -> dict[str, list[Measured]]:
+    measured: dict[str, list[Measured]] = {name: [] for name in STARTUP_MEASURES}
+    for _ in range(runs):
+        for name, argv in STARTUP_MEASURES.items():
+            measured[name].append(measure(argv(url, brief), env))
+    return measured
+
+
 def run_size(
-    kind: str, size: int, csv_path: Path, tmp: Path, postgres_url: str, import_only: bool = False
+    kind: str,
+    size: int,
+    csv_path: Path,
+    tmp: Path,
+    postgres_url: str,
+    import_only: bool = False,
+    startup_runs: int = 0,
 ) -> dict[str, Any]:
     one_brief = tmp / "one_brief.jsonl"
     write_briefs(one_brief, 1)
@@ -648,6 +706,8 @@ def run_size(
     result["match_built"] = measure(_bottega("match", str(one_brief)), env)
     result["match"] = measure(_bottega("match", str(one_brief)), env)
     assert result["match"].stdout == result["match_built"].stdout
+    if startup_runs:
+        result["startup"] = run_startup(url, env, one_brief, startup_runs)
     latency = measure(_child("latency", url, str(all_briefs)), {})
     result["latency"] = json.loads(latency.stdout.strip().splitlines()[-1])
     result["latency_process"] = latency
@@ -739,6 +799,22 @@ def print_tables(results: list[dict[str, Any]]) -> None:
         )
 
 
+def print_startup(results: list[dict[str, Any]]) -> None:
+    print()
+    print("| database | ateliers | what | CPU s, median (min) | wall s, median | peak MB | load |")
+    print("|---|---:|---|---:|---:|---:|---:|")
+    for r in results:
+        for name, runs in r.get("startup", {}).items():
+            cpu = sorted(m.cpu for m in runs)
+            wall = sorted(m.seconds for m in runs)
+            loads = [m.load for m in runs]
+            print(
+                f"| {r['database']} | {r['size']:,} | {name} "
+                f"| {cpu[len(cpu) // 2]:.2f} ({cpu[0]:.2f}) | {wall[len(wall) // 2]:.2f} "
+                f"| {max(m.peak_mb for m in runs):.0f} | {min(loads):.1f}–{max(loads):.1f} |"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
@@ -763,6 +839,12 @@ def main() -> None:
     parser.add_argument(
         "--import-only", action="store_true", help="only the import, its re-import and floor"
     )
+    parser.add_argument(
+        "--startup-runs",
+        type=int,
+        default=0,
+        help="measure each start from the snapshot this many more times, beside its floors",
+    )
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench_registry_"))
     results: list[dict[str, Any]] = []
@@ -783,7 +865,15 @@ def main() -> None:
             if args.skip_registry:
                 continue
             for kind in args.databases:
-                result = run_size(kind, size, csv_path, tmp, args.postgres_url, args.import_only)
+                result = run_size(
+                    kind,
+                    size,
+                    csv_path,
+                    tmp,
+                    args.postgres_url,
+                    args.import_only,
+                    args.startup_runs,
+                )
                 results.append(result)
                 if args.import_only:
                     print(
@@ -813,6 +903,8 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
     if results and not args.import_only:
         print_tables(results)
+        if args.startup_runs:
+            print_startup(results)
     if people:
         print_people(people)
 
