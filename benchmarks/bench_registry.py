@@ -29,7 +29,8 @@ With `--users N` it also seeds N users (designers with open briefs, and atelier 
 measures digest planning, the follow-up planning and `bottega stats`, each in its own process,
 against a floor of a plain SELECT counting the same rows.
 
-PostgreSQL databases are created as `bottega_registry_bench_*` and dropped at the end.
+PostgreSQL databases are created as `bottega_registry_bench_<pid>_*` (two runs on one server
+never drop each other's) and dropped at the end.
 """
 
 from __future__ import annotations
@@ -608,7 +609,7 @@ def fresh_database(kind: str, name: str, tmp: Path, postgres_url: str) -> str:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         url = f"sqlite+aiosqlite:///{path}"
     else:
-        database = f"bottega_registry_bench_{name}"
+        database = f"bottega_registry_bench_{os.getpid()}_{name}"
         asyncio.run(_pg(postgres_url, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
         asyncio.run(_pg(postgres_url, f'CREATE DATABASE "{database}"'))
         url = f"{postgres_url.rsplit('/', 1)[0]}/{database}"
