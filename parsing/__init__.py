@@ -44,37 +44,48 @@ Error codes (``ParseError.code``):
 order carries no information and re-asking would only cost the user a turn.
 """
 
-from parsing.answers import DEADLINE_WORDS, SKIP_WORDS, AnswerWord, answer_word, answer_words
-from parsing.contacts import find_contact, parse_contact, parse_email, parse_phone
-from parsing.core import MAX_INPUT_CHARS, ParseError
-from parsing.dates import (
-    DEADLINE_HORIZON_WEEKS,
-    MAX_LEAD_TIME_WEEKS,
-    parse_deadline,
-    parse_lead_time,
-    weeks_until,
-)
-from parsing.details import Details, find_details
-from parsing.money import MAX_BUDGET, Money, MoneyProblem, format_money, parse_budget, parse_money
-from parsing.numbers import (
-    Quantity,
-    format_quantity,
-    parse_count,
-    parse_percentage,
-    parse_quantity,
-)
-from parsing.places import (
-    Correction,
-    Place,
-    country_name,
-    parse_address,
-    parse_country,
-    parse_place,
-    parse_region,
-    region_label,
-)
-from parsing.sizes import MAX_SIZES, Sizes, parse_sizes
-from parsing.text import clean_text, fold, fold_words
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from parsing.answers import DEADLINE_WORDS, SKIP_WORDS, AnswerWord, answer_word, answer_words
+    from parsing.contacts import find_contact, parse_contact, parse_email, parse_phone
+    from parsing.core import MAX_INPUT_CHARS, ParseError
+    from parsing.dates import (
+        DEADLINE_HORIZON_WEEKS,
+        MAX_LEAD_TIME_WEEKS,
+        parse_deadline,
+        parse_lead_time,
+        weeks_until,
+    )
+    from parsing.details import Details, find_details
+    from parsing.money import (
+        MAX_BUDGET,
+        Money,
+        MoneyProblem,
+        format_money,
+        parse_budget,
+        parse_money,
+    )
+    from parsing.numbers import (
+        Quantity,
+        format_quantity,
+        parse_count,
+        parse_percentage,
+        parse_quantity,
+    )
+    from parsing.places import (
+        Correction,
+        Place,
+        country_name,
+        parse_address,
+        parse_country,
+        parse_place,
+        parse_region,
+        region_label,
+    )
+    from parsing.sizes import MAX_SIZES, Sizes, parse_sizes
+    from parsing.text import clean_text, fold, fold_words
 
 __all__ = [
     "DEADLINE_HORIZON_WEEKS",
@@ -121,3 +132,29 @@ __all__ = [
     "region_label",
     "weeks_until",
 ]
+
+# The parsers are imported with the first of their names used (PEP 562), not with the package:
+# the matcher folds text with parsing.text and needs none of them, and they bring dateparser,
+# Babel, pycountry and the phone and e-mail validators into every process that only matches.
+_PARSERS = (
+    "answers",
+    "contacts",
+    "core",
+    "dates",
+    "details",
+    "money",
+    "numbers",
+    "places",
+    "sizes",
+    "text",
+)
+
+
+def __getattr__(name: str) -> object:
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    exported = set(__all__)
+    for parser in _PARSERS:
+        module = importlib.import_module(f"{__name__}.{parser}")
+        globals().update((key, value) for key, value in vars(module).items() if key in exported)
+    return globals()[name]

@@ -204,6 +204,48 @@ def test_bad_brief_lines_are_reported_and_the_rest_still_run(
     assert "line 2" in result.stderr and "line 3" in result.stderr
 
 
+# `bottega match ARGS…` run as it is, then the names of every module it imported written to
+# the file MODULES_OUT names.
+_MATCH_AND_LIST_MODULES = """
+import os, runpy, sys
+try:
+    runpy.run_module("bot", run_name="__main__", alter_sys=True)
+finally:
+    with open(os.environ["MODULES_OUT"], "w", encoding="utf-8") as out:
+        out.write("\\n".join(sorted(sys.modules)))
+"""
+
+
+def test_match_imports_neither_the_bot_nor_the_parsers(
+    cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    """`bottega match` loads what matching needs and no more: not the bot's Telegram and HTTP
+    stack, nor the parsers of what people type (dates, contacts), which would only slow its
+    start — whether it builds the index or reads its snapshot."""
+    assert bottega("db", "upgrade", env=cli_env, cwd=tmp_path).returncode == 0
+    demo = REPO_ROOT / "bot" / "data" / "demo_ateliers.csv"
+    assert bottega("ateliers", "import", str(demo), env=cli_env, cwd=tmp_path).returncode == 0
+    briefs = tmp_path / "briefs.jsonl"
+    briefs.write_text('{"id": "b1", "description": "maglioni in cashmere", "quantity": 80}\n')
+    listed = tmp_path / "modules.txt"
+    for start in ("built", "from the snapshot"):
+        result = subprocess.run(
+            [sys.executable, "-c", _MATCH_AND_LIST_MODULES, "match", str(briefs)],
+            capture_output=True,
+            text=True,
+            env={**cli_env, "MODULES_OUT": str(listed)},
+            cwd=tmp_path,
+            timeout=120,
+        )
+        assert result.returncode == 0, (start, result.stderr)
+        assert json.loads(result.stdout)["matches"], start
+        modules = set(listed.read_text("utf-8").split())
+        assert {"matching.index", "bot.registry.snapshots", "parsing.text"} <= modules, start
+        unneeded = {"telegram", "aiohttp", "bot.app", "dateparser", "phonenumbers"}
+        unneeded |= {"email_validator", "parsing.dates", "parsing.contacts", "parsing.places"}
+        assert modules & unneeded == set(), start
+
+
 def test_make_run_without_a_token_sets_up_and_opens_the_terminal_chat(
     cli_env: dict[str, str],
 ) -> None:
