@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import re
-from typing import Final
-
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
+from typing import TYPE_CHECKING, Final
 
 from parsing.core import ParseError
 from parsing.text import prepare
+
+# phonenumbers and email-validator are imported by the functions that read a contact, not
+# here: a starting bot would otherwise pay for them before its first match.
+if TYPE_CHECKING:
+    import phonenumbers
 
 # Addresses are picked out of a sentence by splitting on what cannot be part
 # of one (splitting, not searching, keeps this linear on long input); the real
@@ -25,6 +27,8 @@ def _email_candidates(text: str) -> list[str]:
 
 
 def _validate_email(candidate: str) -> str | None:
+    from email_validator import EmailNotValidError, validate_email
+
     candidate = candidate.removeprefix("mailto:").strip(".,;:!?")
     if not candidate or len(candidate) > _MAX_EMAIL_CHARS:
         return None
@@ -52,11 +56,15 @@ def parse_email(text: str) -> str | ParseError:
 
 
 def _e164(number: phonenumbers.PhoneNumber) -> str:
+    import phonenumbers
+
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _find_phone(text: str, default_region: str) -> str | None:
     """The first valid phone number in ``text``, as E.164."""
+    import phonenumbers
+
     if _PHONE_ONLY_RE.fullmatch(text):
         # Only phone characters: parse directly, which is more forgiving of
         # formatting than searching inside prose.
@@ -141,6 +149,8 @@ def find_contact(text: str, default_region: str = "IT") -> str | None:
     if _LINK_RE.search(text):
         return "link"
     if sum(ch.isdigit() for ch in text) >= 6:
+        import phonenumbers
+
         matcher = phonenumbers.PhoneNumberMatcher(
             text, default_region, leniency=phonenumbers.Leniency.POSSIBLE
         )

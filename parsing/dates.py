@@ -10,7 +10,6 @@ from datetime import MAXYEAR, MINYEAR, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Final
 
-import dateparser
 from babel import Locale
 
 from parsing.core import LANGS, ParseError, lang_code, other_lang
@@ -283,6 +282,10 @@ def _normalise_date_text(text: str, lang: str) -> str:
 
 
 def _dateparser(text: str, lang: str, today: date) -> date | None:
+    # Imported when a deadline first needs it (many are read without it), not with the module:
+    # a starting bot would otherwise pay for it before its first match.
+    import dateparser
+
     try:
         parsed = dateparser.parse(
             text,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -251,3 +253,16 @@ def test_updates_come_only_from_the_feed_that_confirms_them_once_handled() -> No
     assert offenders == {}
     app = (ROOT / "bot" / "app.py").read_text("utf-8")
     assert ".updater(None)" in app and "run_polling" not in app
+
+
+def test_the_bot_starts_without_the_parsers_it_needs_only_later() -> None:
+    """dateparser and the phone and e-mail validators are imported by the functions that read a
+    deadline or a contact: a starting bot would otherwise pay for them before its first match."""
+    script = "import sys\nimport bot.app\nprint(' '.join(sorted(sys.modules)))\n"
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    modules = set(result.stdout.split())
+    assert {"bot.interview.handlers", "parsing.dates", "parsing.contacts"} <= modules
+    assert modules & {"dateparser", "phonenumbers", "email_validator"} == set()
