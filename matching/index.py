@@ -741,7 +741,8 @@ class AtelierIndex:
             for key, count in header["columns"][attribute]:
                 columns.set_many(key, rows[at : at + count])
                 at += count
-        ids = {int(i): ref for i, ref in zip(array("ids"), index._refs, strict=True) if i >= 0}
+        # As Python ints first: numpy's own scalars are slow to compare and hash one by one.
+        ids = {i: ref for i, ref in zip(array("ids").tolist(), index._refs, strict=True) if i >= 0}
         return LoadedSnapshot(index, int(header["version"]), ids)
 
     def _row(self, row: int) -> _Derived:
