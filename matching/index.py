@@ -163,6 +163,13 @@ def _similarity_text(text: str) -> str:
     return " ".join([w for w in default_process(fold(text)).split() if w not in STOPWORDS])
 
 
+@lru_cache(maxsize=65_536)
+def _lists_text(
+    specialties: tuple[str, ...], materials: tuple[str, ...], techniques: tuple[str, ...]
+) -> str:
+    return _similarity_text(" ".join((*specialties, *materials, *techniques)))
+
+
 @dataclass(frozen=True, slots=True)
 class _Derived:
     """What the index reads from an atelier's free text, once, at insertion."""
@@ -210,10 +217,14 @@ def _derive(atelier: AtelierProfile) -> _Derived:
             s for s in analyse(atelier.description) if not s.negated and s.confidence >= ACCEPT
         ]
         materials = tuple(dict.fromkeys(s.id for s in spans if s.kind == "material"))
-    text = _similarity_text(
-        " ".join(
-            (*atelier.specialties, *atelier.materials, *atelier.techniques, atelier.description)
+    # The lists' words, then the description's: as if folded together, the lists once each.
+    text = " ".join(
+        part
+        for part in (
+            _lists_text(atelier.specialties, atelier.materials, atelier.techniques),
+            _similarity_text(atelier.description),
         )
+        if part
     )
     return _Derived(
         atelier,

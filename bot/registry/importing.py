@@ -17,6 +17,7 @@ import difflib
 import functools
 import itertools
 import json
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
@@ -426,6 +427,10 @@ def parse_registry_csv(
     return records, errors
 
 
+# A row's required columns, None where the line had fewer values than the header.
+_required = operator.itemgetter(*CSV_COLUMNS)
+
+
 def iter_registry_csv(
     stream: TextIO,
     errors: list[RowError],
@@ -503,7 +508,7 @@ def iter_registry_csv(
                 continue
             if all(not (v or "").strip() for v in row.values()):
                 continue  # blank line
-            if any(row.get(column) is None for column in CSV_COLUMNS):
+            if None in _required(row):
                 # Fewer values than the header (the rest are None), short of a required column;
                 # trailing optional columns may be left out.
                 count = sum(value is not None for value in row.values())
@@ -571,6 +576,8 @@ _CHUNK = 1000
 _COMPARED = (*_WRITTEN, "category_ids")
 _LIST_FIELDS = frozenset(name for name in _COMPARED if isinstance(_TABLE.c[name].type, JSON))
 _INSERTED = (*_COMPARED, "verified", "source", "paused", "listed", "created_at", "updated_at")
+# A new row's values in _INSERTED order, as one tuple.
+_inserted_of = operator.itemgetter(*_INSERTED)
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -579,14 +586,16 @@ def _json_list(values: tuple[str, ...]) -> str:
     return json.dumps(list(values))
 
 
+_written_of = operator.attrgetter(*_WRITTEN)
+
+
 def _values_of(record: AtelierRecord) -> dict[str, Any]:
     """The columns an import writes but `category_ids`; list columns as JSON text, as they
     are stored."""
-    values: dict[str, Any] = {}
-    for name in _WRITTEN:
-        value = getattr(record, name)
-        values[name] = _json_list(value) if isinstance(value, tuple) else value
-    return values
+    return {
+        name: _json_list(value) if isinstance(value, tuple) else value
+        for name, value in zip(_WRITTEN, _written_of(record), strict=True)
+    }
 
 
 class _InvalidFileError(Exception):
@@ -827,7 +836,7 @@ async def _insert(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
         raw = await connection.get_raw_connection()
         await raw.driver_connection.copy_records_to_table(  # type: ignore[union-attr]
             _TABLE.name,
-            records=[tuple(values[name] for name in _INSERTED) for values in rows],
+            records=[_inserted_of(values) for values in rows],
             columns=list(_INSERTED),
         )
         return
@@ -839,9 +848,7 @@ async def _insert(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     for values in rows:
         values["created_at"] = values["updated_at"] = stored_now
         values["source"] = str(values["source"])
-    await connection.exec_driver_sql(
-        _SQLITE_INSERT, [tuple(values[name] for name in _INSERTED) for values in rows]
-    )
+    await connection.exec_driver_sql(_SQLITE_INSERT, [_inserted_of(values) for values in rows])
 
 
 _SQLITE_INSERT = (
