@@ -68,12 +68,15 @@ from bot.core.conversations import conversation
 from bot.core.pauses import PAUSE_WEEKS
 from bot.core.replies import (
     Buttons,
+    answer_press,
     answer_stale,
+    close_press,
     drop_buttons,
     edit_or_say,
     lang_of,
     on_button,
     on_plain_button,
+    press_of,
     say,
 )
 from bot.db.models import Atelier, FilePurpose, User
@@ -376,10 +379,7 @@ async def _list_answered(
 
 
 async def list_mode_pressed(update: Update, context: BotContext, button: EditList) -> str:
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    await drop_buttons(query)
+    await close_press(update)
     draft = _draft(context)
     step = next((s for s in _editing(draft) if s in LIST_STEPS), "materials")
     draft["list_mode"] = button.mode
@@ -388,10 +388,7 @@ async def list_mode_pressed(update: Update, context: BotContext, button: EditLis
 
 def _skip_for(step: str) -> Callable[[Update, BotContext], Coroutine[Any, Any, str | int]]:
     async def handle(update: Update, context: BotContext) -> str | int:
-        query = update.callback_query
-        assert query is not None
-        await query.answer()
-        await drop_buttons(query)
+        await close_press(update)
         _draft(context)[step] = "" if step == "description" else []
         return await _after_answer(update, context, step)
 
@@ -400,10 +397,7 @@ def _skip_for(step: str) -> Callable[[Update, BotContext], Coroutine[Any, Any, s
 
 
 async def country_button(update: Update, context: BotContext, button: ChooseCountry) -> str | int:
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    await drop_buttons(query)
+    await close_press(update)
     code = button.code
     if code != "IT":
         return await _ask(update, context, "country")
@@ -436,10 +430,7 @@ async def _confirm_specialties(update: Update, context: BotContext) -> str:
 async def specialties_confirmed(
     update: Update, context: BotContext, button: ConfirmSpecialties
 ) -> str | int:
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    await drop_buttons(query)
+    await close_press(update)
     draft = _draft(context)
     ids = [str(i) for i in draft.pop("specialties_pick", [])]
     if button.answer == "yes" and ids:
@@ -473,8 +464,7 @@ async def language_toggled(
         if not picked:
             await query.answer(t("atelier.problem_no_language", lang), show_alert=True)
             return "languages"
-        await query.answer()
-        await drop_buttons(query)
+        await close_press(update)
         draft["languages"] = [c for c in LANGUAGE_CHOICES if c in picked]
         draft.pop("languages_pick", None)
         return await _after_answer(update, context, "languages")
@@ -569,13 +559,10 @@ async def _portfolio_done(update: Update, context: BotContext) -> str | int:
 
 
 async def portfolio_finished(update: Update, context: BotContext, button: FinishFiles) -> str | int:
-    query = update.callback_query
-    assert query is not None
     if button.where != _files_where(_draft(context)):
         await answer_stale(update, context)
         return PORTFOLIO
-    await query.answer()
-    await drop_buttons(query)
+    await close_press(update)
     return await _portfolio_done(update, context)
 
 
@@ -661,10 +648,7 @@ async def _offer_duplicates(update: Update, context: BotContext) -> bool:
 
 
 async def not_a_duplicate(update: Update, context: BotContext) -> str | int:
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
-    await drop_buttons(query)
+    await close_press(update)
     following = _first_missing(_draft(context)) or "specialties"
     return await _ask(update, context, following)
 
@@ -798,9 +782,7 @@ def _edit_buttons(
 
 
 async def edit_menu(update: Update, context: BotContext) -> str:
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
+    await answer_press(update)
     lang = lang_of(context, update)
     await edit_or_say(
         update, context, t("atelier.edit_which", lang), _edit_buttons(lang, EditGroup)
@@ -809,11 +791,8 @@ async def edit_menu(update: Update, context: BotContext) -> str:
 
 
 async def edit_field(update: Update, context: BotContext, button: EditGroup) -> str | int:
-    query = update.callback_query
-    assert query is not None
     group = button.group
-    await query.answer()
-    await drop_buttons(query)
+    await close_press(update)
     draft = _draft(context)
     draft["queue"] = list(EDIT_GROUPS[group])
     draft.pop("languages_pick", None)
@@ -945,8 +924,7 @@ async def profile_edit(update: Update, context: BotContext, button: EditProfile)
     if atelier is None:
         await query.answer(t("atelier.not_yours", lang), show_alert=True)
         return ConversationHandler.END
-    await query.answer()
-    await drop_buttons(query)
+    await close_press(update)
     draft = values_of(atelier)
     draft.update({"mode": "profile", "queue": list(EDIT_GROUPS[group]), "group": group})
     assert context.user_data is not None
@@ -1097,14 +1075,9 @@ def _pause_end_buttons(lang: str) -> list[list[tuple[str, str]]]:
 
 
 async def end_pause_pressed(update: Update, context: BotContext, button: EndPauseIn) -> None:
-    query = update.callback_query
-    assert query is not None
-    lang = lang_of(context, update)
-    user = await context.uow.user()
+    query, lang, session, user = await press_of(update, context)
     try:
-        atelier, until = await profiles.end_pause_in(
-            context.uow.session, owner_id=user.id, weeks=button.weeks
-        )
+        atelier, until = await profiles.end_pause_in(session, owner_id=user.id, weeks=button.weeks)
     except profiles.ProfileError:
         await query.answer(t("atelier.pause_not_paused", lang), show_alert=True)
         return
@@ -1116,30 +1089,22 @@ async def end_pause_pressed(update: Update, context: BotContext, button: EndPaus
 
 
 async def capacity_set(update: Update, context: BotContext, button: SetCapacity) -> None:
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
+    await answer_press(update)
     await _apply_capacity(update, context, pieces=button.pieces)
 
 
 async def pause_pressed(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
+    await answer_press(update)
     await _apply_capacity(update, context, paused=True)
 
 
 async def resume_pressed(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
+    await answer_press(update)
     await _apply_capacity(update, context, paused=False)
 
 
 async def capacity_other(update: Update, context: BotContext) -> str:
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
+    await answer_press(update)
     await edit_or_say(update, context, t("atelier.capacity_type", lang_of(context, update)))
     return CAPACITY_NUMBER
 

@@ -43,6 +43,7 @@ from bot.core.replies import (
     lang_of,
     on_button,
     owned_or_stale,
+    press_of,
     say,
     send_files,
 )
@@ -249,11 +250,7 @@ async def _is_match(context: BotContext, brief: Brief, ref: str, lang: str) -> b
 async def show_portfolio(update: Update, context: BotContext, button: ShowPortfolio) -> None:
     """ "Photos" on a match card: the atelier's portfolio as an album (the same Telegram files
     its owner sent), only for the designer of the brief and an atelier its matches show."""
-    query = update.callback_query
-    assert query is not None
-    lang = lang_of(context, update)
-    session = context.uow.session
-    user = await context.uow.user()
+    query, lang, session, user = await press_of(update, context)
     try:
         brief = await brief_service.owned_brief(session, button.brief_id, user)
         if not await _is_match(context, brief, button.ref, lang):
@@ -534,10 +531,7 @@ def _pause_buttons(brief_id: int, lang: str) -> list[list[tuple[str, str]]]:
 async def _change(
     update: Update, context: BotContext, brief_id: int, action: str, *, pause_weeks: int = 0
 ) -> bool:
-    query = update.callback_query
-    assert query is not None
-    session = context.uow.session
-    user = await context.uow.user()
+    query, _, session, user = await press_of(update, context)
     try:
         await brief_service.change_state(session, brief_id, user, action, pause_weeks=pause_weeks)
     except brief_service.BriefError as exc:

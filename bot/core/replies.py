@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import (
     Bot,
     CallbackQuery,
@@ -22,6 +23,7 @@ from telegram.ext import CallbackQueryHandler
 from bot.core import unit_of_work
 from bot.core.callbacks import ButtonData
 from bot.core.renderers import Media
+from bot.db.models import User
 from bot.i18n import DEFAULT_LANGUAGE, pick_language, t
 from bot.runtime import BotContext
 
@@ -176,6 +178,37 @@ async def drop_buttons(query: CallbackQuery) -> None:
     """Remove the keyboard from a message whose choice has been made."""
     with contextlib.suppress(BadRequest):
         await query.edit_message_reply_markup(reply_markup=None)
+
+
+class Press(NamedTuple):
+    """What a button's handler starts from: the pressed button's query (to answer), the
+    presser's language, the update's session and the presser."""
+
+    query: CallbackQuery
+    lang: str
+    session: AsyncSession
+    user: User
+
+
+async def press_of(update: Update, context: BotContext) -> Press:
+    query = update.callback_query
+    assert query is not None  # on_button() registers a handler for button presses only
+    return Press(query, lang_of(context, update), context.uow.session, await context.uow.user())
+
+
+async def answer_press(update: Update) -> CallbackQuery:
+    """Answer the pressed button (Telegram stops its spinner) and give its query."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    return query
+
+
+async def close_press(update: Update) -> CallbackQuery:
+    """Answer the pressed button and take the keyboard off its message: the choice is made."""
+    query = await answer_press(update)
+    await drop_buttons(query)
+    return query
 
 
 async def refuse(update: Update, context: BotContext, key: str, **values: object) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.core.replies import drop_buttons, lang_of, on_button, say, undo_and_refuse
+from bot.core.replies import close_press, lang_of, on_button, press_of, say, undo_and_refuse
 from bot.digest import service as digest
 from bot.digest.buttons import AnswerOffer, Interested
 from bot.i18n import t
@@ -41,11 +41,8 @@ async def digest_command(update: Update, context: BotContext) -> None:
 
 async def interested(update: Update, context: BotContext, button: Interested) -> None:
     """An atelier's "Interested" on a brief of its digest."""
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
+    query, lang, session, owner = await press_of(update, context)
     brief_id, atelier_id = button.brief_id, button.atelier_id
-    session = context.uow.session
-    owner = await context.uow.user()
     try:
         intro = await digest.express_interest(
             session, owner=owner, brief_id=brief_id, atelier_id=atelier_id
@@ -55,7 +52,6 @@ async def interested(update: Update, context: BotContext, button: Interested) ->
         return
     atelier_name = intro.atelier.name
     await query.answer()
-    lang = lang_of(context, update)
     await say(
         update, context, t("followups.interest_sent", lang, atelier=atelier_name, brief=brief_id)
     )
@@ -64,11 +60,8 @@ async def interested(update: Update, context: BotContext, button: Interested) ->
 
 async def offer_answered(update: Update, context: BotContext, button: AnswerOffer) -> None:
     """Accept / Decline on the designer's offer message."""
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
+    _, lang, session, designer = await press_of(update, context)
     accept = button.answer == "acc"
-    session = context.uow.session
-    designer = await context.uow.user()
     try:
         await digest.answer_offer(
             session, intro_id=button.intro_id, designer=designer, accept=accept
@@ -76,9 +69,7 @@ async def offer_answered(update: Update, context: BotContext, button: AnswerOffe
     except IntroError as exc:
         await undo_and_refuse(update, context, f"followups.error_{exc.code}")
         return
-    await query.answer()
-    await drop_buttons(query)
-    lang = lang_of(context, update)
+    await close_press(update)
     key = "followups.offer_accepted_reply" if accept else "followups.offer_declined_reply"
     await say(update, context, t(key, lang))
     context.uow.deliveries_added()

@@ -12,7 +12,7 @@ from telegram.ext import (
 )
 
 from bot.core.conversations import conversation, typed_step, typed_text
-from bot.core.replies import drop_buttons, lang_of, on_button, say, undo_and_refuse
+from bot.core.replies import close_press, lang_of, on_button, press_of, say, undo_and_refuse
 from bot.feedback.buttons import Stars
 from bot.followups import service as followups
 from bot.followups.service import FollowupError
@@ -30,11 +30,7 @@ def _data(context: BotContext) -> dict[Any, Any]:
 
 
 async def stars_pressed(update: Update, context: BotContext, button: Stars) -> str | int:
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    lang = lang_of(context, update)
-    session = context.uow.session
-    user = await context.uow.user()
+    _, lang, session, user = await press_of(update, context)
     try:
         feedback = await followups.record_feedback(
             session, intro_id=button.intro_id, user=user, stars=button.stars
@@ -43,8 +39,7 @@ async def stars_pressed(update: Update, context: BotContext, button: Stars) -> s
         await undo_and_refuse(update, context, "followups.feedback_not_yours")
         return ConversationHandler.END
     context.uow.registry_changed()  # the atelier's rating changed
-    await query.answer()
-    await drop_buttons(query)
+    await close_press(update)
     _data(context)[_FEEDBACK_ID] = feedback.id
     await say(update, context, t("followups.stars_thanks", lang, stars=feedback.stars))
     return NOTE

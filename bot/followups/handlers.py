@@ -7,7 +7,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from bot.core.replies import drop_buttons, lang_of, on_button, say, undo_and_refuse
+from bot.core.replies import close_press, on_button, press_of, say, undo_and_refuse
 from bot.followups import service as followups
 from bot.followups.buttons import CapacityCheck
 from bot.followups.service import FollowupError
@@ -17,11 +17,7 @@ from bot.runtime import BotContext
 
 async def capacity_pressed(update: Update, context: BotContext, button: CapacityCheck) -> None:
     """ "Still correct" confirms the atelier's capacity; "Update" points to /capacity."""
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    lang = lang_of(context, update)
-    session = context.uow.session
-    owner = await context.uow.user()
+    _, lang, session, owner = await press_of(update, context)
     try:
         if button.answer == "ok":
             await followups.confirm_capacity(session, atelier_id=button.atelier_id, owner=owner)
@@ -30,8 +26,7 @@ async def capacity_pressed(update: Update, context: BotContext, button: Capacity
     except FollowupError:
         await undo_and_refuse(update, context, "followups.not_yours")
         return
-    await query.answer()
-    await drop_buttons(query)
+    await close_press(update)
     key = "followups.capacity_confirmed" if button.answer == "ok" else "followups.capacity_hint"
     await say(update, context, t(key, lang))
 

@@ -31,6 +31,7 @@ from bot.briefs.buttons import EditBrief
 from bot.core.callbacks import ButtonData
 from bot.core.conversations import conversation, typed_text
 from bot.core.replies import (
+    answer_press,
     answer_stale,
     drop_buttons,
     edit_or_say,
@@ -38,6 +39,7 @@ from bot.core.replies import (
     on_button,
     on_plain_button,
     owned_or_stale,
+    press_of,
     say,
 )
 from bot.db.models import FilePurpose
@@ -230,10 +232,7 @@ async def begin(update: Update, context: BotContext) -> str:
 
 async def edit_existing(update: Update, context: BotContext, button: EditBrief) -> str | None:
     """ "Edit brief" on a results message: load the stored brief and show its summary."""
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    session = context.uow.session
-    user = await context.uow.user()
+    query, _, session, user = await press_of(update, context)
     lookup = brief_service.owned_brief(session, button.id, user)
     brief = await owned_or_stale(update, context, lookup, brief_service.BriefError)
     if brief is None:
@@ -268,9 +267,7 @@ def _typed(state: str) -> Callable[[Update, BotContext], Coroutine[Any, Any, str
 
 
 async def _pressed(update: Update, context: BotContext, state: str, result: rules.Answer) -> str:
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
+    await answer_press(update)
     return await _apply(update, context, state, result, pressed=True)
 
 
@@ -315,9 +312,7 @@ async def certification_pressed(
 
 
 async def edit_field(update: Update, context: BotContext, button: EditAnswer) -> str:
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
+    await answer_press(update)
     target = steps.EDIT_TARGETS.get(button.field)
     if target is None:
         return await _use_buttons(update, context)
@@ -393,26 +388,21 @@ async def pack_file(update: Update, context: BotContext) -> str:
 async def pack_finished(update: Update, context: BotContext, button: FinishFiles) -> str:
     if button.where != "interview":
         return await _use_buttons(update, context)
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
+    await answer_press(update)
     return await _next(update, context, PACK)
 
 
 async def pack_remove(update: Update, context: BotContext, button: RemoveFile) -> str:
-    query = update.callback_query
-    assert query is not None
+    query, lang, session, user = await press_of(update, context)
     await query.answer()
-    lang = lang_of(context, update)
-    user = await context.uow.user()
     try:
-        await files.remove(context.uow.session, button.file_ref_id, user.id)
+        await files.remove(session, button.file_ref_id, user.id)
     except files.FilesError:
         await _refresh_pack(context, await _pack_home(context))
         return await _ask(update, context, PACK, prefix=t("files.not_yours", lang))
     home = await _pack_home(context)
     await _refresh_pack(context, home)
-    count = await files.count_of(context.uow.session, home)
+    count = await files.count_of(session, home)
     return await _ask(update, context, PACK, prefix=t("files.removed", lang, count=count))
 
 

@@ -16,7 +16,7 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler
 
-from bot.core.replies import Buttons, edit_or_say, lang_of, on_button, undo_and_refuse
+from bot.core.replies import Buttons, edit_or_say, lang_of, on_button, press_of, undo_and_refuse
 from bot.db.models import User
 from bot.i18n import t
 from bot.intros import service as intros
@@ -43,17 +43,14 @@ OwnerAction = Callable[[Any, User], Awaitable[object]]
 
 async def _as_owner(update: Update, context: BotContext, act: OwnerAction) -> bool:
     """Run `act` as the person who pressed, in one transaction; False when it was refused."""
-    query = update.callback_query
-    assert query is not None and update.effective_user is not None
-    session = context.uow.session
-    owner = await context.uow.user()
+    _, lang, session, owner = await press_of(update, context)
     try:
         await act(session, owner)
     except intros.IntroError as exc:
         await undo_and_refuse(update, context, f"intros.error_{exc.code}")
         if exc.code in CLOSED_CODES:
             # The request can no longer be answered: its buttons go, with the reason why.
-            note = t(f"intros.{exc.code}_note", lang_of(context, update))
+            note = t(f"intros.{exc.code}_note", lang)
             await edit_or_say(update, context, _original_text(update) + "\n\n" + note)
         return False
     return True

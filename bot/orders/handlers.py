@@ -16,7 +16,15 @@ from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
 
 import parsing
 from bot.core.conversations import conversation, typed_step, typed_text
-from bot.core.replies import drop_buttons, lang_of, on_button, refuse, say, undo_and_refuse
+from bot.core.replies import (
+    drop_buttons,
+    lang_of,
+    on_button,
+    press_of,
+    refuse,
+    say,
+    undo_and_refuse,
+)
 from bot.db.base import utcnow
 from bot.i18n import t
 from bot.orders import lifecycle
@@ -217,10 +225,8 @@ async def ticket_date_typed(update: Update, context: BotContext) -> str | int:
 
 
 async def new_date_pressed(update: Update, context: BotContext, button: NewDate) -> str | int:
-    query = update.callback_query
-    assert query is not None
-    user = await context.uow.user()
-    found = await orders.parties(context.uow.session, button.id)
+    query, lang, session, user = await press_of(update, context)
+    found = await orders.parties(session, button.id)
     if found is None or found.side_of(user) is not lifecycle.Side.ATELIER:
         await refuse(update, context, "orders.error_not_your_side")
         return ConversationHandler.END
@@ -229,7 +235,7 @@ async def new_date_pressed(update: Update, context: BotContext, button: NewDate)
         return ConversationHandler.END
     await query.answer()
     _data(context)[_KEY] = {"order_id": button.id, "action": "new_date"}
-    await say(update, context, t("orders.ask_new_date", lang_of(context, update)))
+    await say(update, context, t("orders.ask_new_date", lang))
     return NEW_DATE
 
 

@@ -25,11 +25,12 @@ from bot.core.conversations import conversation, typed_step, typed_text
 from bot.core.replies import (
     Buttons,
     answer_stale,
-    drop_buttons,
+    close_press,
     edit_or_say,
     lang_of,
     on_button,
     owned_or_stale,
+    press_of,
     refuse,
     say,
     send_photo,
@@ -117,11 +118,7 @@ async def _review(update: Update, context: BotContext, state: dict[str, Any]) ->
 
 async def start(update: Update, context: BotContext, button: StartQuote) -> str | int:
     """ "Quote" on a request (accepting it first), after an accept, or to re-quote."""
-    query = update.callback_query
-    assert query is not None
-    lang = lang_of(context, update)
-    session = context.uow.session
-    owner = await context.uow.user()
+    query, lang, session, owner = await press_of(update, context)
     try:
         brief, previous, accepted = await quotes.begin(session, intro_id=button.id, owner=owner)
         if accepted:
@@ -194,14 +191,11 @@ async def typed(update: Update, context: BotContext) -> str | int:
 
 
 async def quick(update: Update, context: BotContext, button: QuickAnswer) -> str | int:
-    query = update.callback_query
-    assert query is not None
     state = _draft_state(context)
     if state is None or button.step != state["step"]:
         await answer_stale(update, context)
         return ANSWER if state is not None else ConversationHandler.END
-    await query.answer()
-    await drop_buttons(query)
+    await close_press(update)
     lang = lang_of(context, update)
     ctx = _ctx(state, lang)
     if button.value in ("style", "colour", "size"):
@@ -217,14 +211,11 @@ async def quick(update: Update, context: BotContext, button: QuickAnswer) -> str
 
 
 async def edit(update: Update, context: BotContext, button: EditStep) -> str | int:
-    query = update.callback_query
-    assert query is not None
     state = _draft_state(context)
     if state is None:
         await answer_stale(update, context)
         return ConversationHandler.END
-    await query.answer()
-    await drop_buttons(query)
+    await close_press(update)
     state["step"] = button.step
     state["editing"] = True
     return await _ask(update, context, state)
@@ -257,8 +248,7 @@ async def send(update: Update, context: BotContext, button: SendQuote) -> str | 
             context.user_data.pop(_KEY, None)
             return ConversationHandler.END
         return REVIEW
-    await query.answer()
-    await drop_buttons(query)
+    await close_press(update)
     context.uow.deliveries_added()
     assert context.user_data is not None
     context.user_data.pop(_KEY, None)
@@ -293,11 +283,7 @@ async def timed_out(update: Update, context: BotContext) -> None:
 
 
 async def show_quotes(update: Update, context: BotContext, button: ShowQuotes) -> None:
-    query = update.callback_query
-    assert query is not None
-    lang = lang_of(context, update)
-    session = context.uow.session
-    user = await context.uow.user()
+    query, lang, session, user = await press_of(update, context)
     lookup = brief_service.owned_brief(session, button.id, user)
     brief = await owned_or_stale(update, context, lookup, brief_service.BriefError)
     if brief is None:
@@ -346,11 +332,7 @@ async def _follow_up(update: Update, context: BotContext, key: str, buttons: But
 
 
 async def decide(update: Update, context: BotContext, button: QuoteDecision) -> None:
-    query = update.callback_query
-    assert query is not None
-    lang = lang_of(context, update)
-    session = context.uow.session
-    user = await context.uow.user()
+    query, lang, session, user = await press_of(update, context)
     try:
         if button.action == "shortlist":
             quote = await quotes.toggle_shortlist(session, quote_id=button.quote_id, designer=user)
@@ -377,8 +359,7 @@ async def decide(update: Update, context: BotContext, button: QuoteDecision) -> 
             return
         await refuse(update, context, f"quotes.error_{exc.code}")
         return
-    await query.answer()
-    await drop_buttons(query)
+    await close_press(update)
     context.uow.deliveries_added()
     found = await orders.parties(session, order.id)
     assert found is not None
@@ -392,18 +373,13 @@ async def decide(update: Update, context: BotContext, button: QuoteDecision) -> 
 
 
 async def decline_reason(update: Update, context: BotContext, button: DeclineQuoteReason) -> None:
-    query = update.callback_query
-    assert query is not None
-    lang = lang_of(context, update)
-    session = context.uow.session
-    user = await context.uow.user()
+    _, lang, session, user = await press_of(update, context)
     try:
         await quotes.decline(session, quote_id=button.quote_id, designer=user, reason=button.reason)
     except QuoteError as exc:
         await undo_and_refuse(update, context, f"quotes.error_{exc.code}")
         return
-    await query.answer()
-    await drop_buttons(query)
+    await close_press(update)
     context.uow.deliveries_added()
     await say(update, context, t("quotes.declined", lang))
 

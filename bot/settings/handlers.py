@@ -19,7 +19,7 @@ from telegram.ext import (
 
 from bot.core.callbacks import ButtonData, choice
 from bot.core.conversations import conversation, typed_step, typed_text
-from bot.core.replies import edit_or_say, lang_of, on_button, on_plain_button, say
+from bot.core.replies import answer_press, edit_or_say, lang_of, on_button, on_plain_button, say
 from bot.db.models import User
 from bot.digest import service as digest
 from bot.i18n import t
@@ -108,16 +108,12 @@ async def _apply_zone(update: Update, context: BotContext, name: str) -> None:
 
 
 async def zone_pressed(update: Update, context: BotContext, button: ChooseZone) -> None:
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
+    await answer_press(update)
     await _apply_zone(update, context, button.zone)
 
 
 async def other_pressed(update: Update, context: BotContext) -> str:
-    query = update.callback_query
-    assert query is not None
-    await query.answer()
+    await answer_press(update)
     await edit_or_say(update, context, t("settings.ask_zone", lang_of(context, update)))
     return ASK_ZONE
 
