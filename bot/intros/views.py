@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Atelier, Brief, BriefState, IntroRequest, IntroState, User
+from bot.db.parties import brief_and_atelier
 from bot.intros.service import DECLINE_REASONS, IntroError
 
 
@@ -83,10 +84,10 @@ async def load(session: AsyncSession, intro_id: int) -> IntroView | None:
     intro = await session.get(IntroRequest, intro_id)
     if intro is None:
         return None
-    brief = await session.get(Brief, intro.brief_id)
-    atelier = await session.get(Atelier, intro.atelier_id)
-    if brief is None or atelier is None:
+    found = await brief_and_atelier(session, intro)
+    if found is None:
         return None
+    brief, atelier = found
     designer = await session.get(User, brief.designer_id) if brief.designer_id else None
     if designer is not None and designer.deleted:
         designer = None
@@ -116,11 +117,8 @@ async def intro_parties(
     intro = await session.get(IntroRequest, intro_id)
     if intro is None or intro.state != state:
         return None
-    brief = await session.get(Brief, intro.brief_id)
-    atelier = await session.get(Atelier, intro.atelier_id)
-    if brief is None or atelier is None:
-        return None
-    return intro, brief, atelier
+    found = await brief_and_atelier(session, intro)
+    return None if found is None else (intro, *found)
 
 
 async def intro_parties_for(

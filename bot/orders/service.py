@@ -20,6 +20,7 @@ from bot import outbox
 from bot.core.errors import RefusedError
 from bot.db.base import utcnow
 from bot.db.models import Atelier, Brief, Order, OrderEvent, Quote, User
+from bot.db.parties import brief_and_atelier
 from bot.orders import lifecycle
 from bot.orders.lifecycle import Action, OrderFacts, OrderState, Refusal, Side, Ticket, TicketLine
 from bot.outbox.payloads import Payload
@@ -127,12 +128,11 @@ async def parties(session: AsyncSession, order_id: int) -> Parties | None:
     order = await session.get(Order, order_id)
     if order is None:
         return None
-    brief = await session.get(Brief, order.brief_id)
-    atelier = await session.get(Atelier, order.atelier_id)
+    found = await brief_and_atelier(session, order)
     quote = await session.get(Quote, order.quote_id)
-    if brief is None or atelier is None or quote is None:
+    if found is None or quote is None:
         return None
-    return Parties(order, brief, atelier, quote)
+    return Parties(order, *found, quote)
 
 
 async def of_user(session: AsyncSession, user: User) -> list[Parties]:

@@ -26,6 +26,7 @@ from bot.db.models import (
     QuoteState,
     User,
 )
+from bot.db.parties import brief_and_atelier
 from bot.i18n import t
 from bot.intros.views import intro_parties_for
 from bot.quotes import service as quotes
@@ -304,10 +305,10 @@ def _about_quote(
         quote = await session.get(Quote, message.quote_id)
         if quote is None or quote.state != state:
             return None
-        brief = await session.get(Brief, quote.brief_id)
-        atelier = await session.get(Atelier, quote.atelier_id)
-        if brief is None or atelier is None:
+        found = await brief_and_atelier(session, quote)
+        if found is None:
             return None
+        brief, atelier = found
         if (brief.designer_id if to_designer else atelier.owner_id) != user.id:
             return None
         lang = user.language
