@@ -40,7 +40,7 @@ async def _withdraw_open_intros(session: AsyncSession, where: ColumnElement[bool
     for intro in rows.all():
         intro.state = IntroState.CANCELLED
         intro.answered_at = utcnow()
-        await outbox.cancel_matching(session, key_prefix=f"intro:{intro.id}:", reason=REASON)
+        await outbox.cancel_matching(session, key_prefix=outbox.intro_key(intro.id), reason=REASON)
         count += 1
     return count
 

@@ -329,7 +329,7 @@ async def change_state(
         for intro in waiting.all():
             intro.state = IntroState.CANCELLED
             await outbox.cancel_matching(
-                session, key_prefix=f"intro:{intro.id}:", reason="brief closed"
+                session, key_prefix=outbox.intro_key(intro.id), reason="brief closed"
             )
         await outbox.cancel_matching(
             session, key_prefix=f"brief:{brief.id}:", reason="brief closed"

@@ -597,9 +597,7 @@ async def answer_offer(
         )
     intro.state = IntroState.DECLINED
     intro.answered_at = now
-    await outbox.cancel(
-        session, dedupe_key=intros.delivery_key(intro.id, "expire"), reason="declined"
-    )
+    await outbox.cancel(session, dedupe_key=outbox.intro_key(intro.id, "expire"), reason="declined")
     if owner is not None:
         await intros.about_intro(
             session, intro.id, IntroOfferDeclined, owner.id, "offer_declined", due_at=now
@@ -619,6 +617,6 @@ async def lapse_offer(
         intro.state = IntroState.EXPIRED
         intro.answered_at = now or utcnow()
         await outbox.cancel(
-            session, dedupe_key=intros.delivery_key(intro.id, "offer"), reason="lapsed"
+            session, dedupe_key=outbox.intro_key(intro.id, "offer"), reason="lapsed"
         )
     return intro if intro.state == IntroState.EXPIRED else None

@@ -78,12 +78,6 @@ class RequestOutcome:
     names: dict[str, str] = field(default_factory=dict)  # atelier ref -> name, for both lists
 
 
-def delivery_key(intro_id: int, what: str) -> str:
-    """The dedupe key of a delivery about an introduction (`what` says which one); the atelier's
-    offers from the digest use it too, so accepting one cancels its expiry as a request's."""
-    return f"intro:{intro_id}:{what}"
-
-
 async def about_intro(
     session: AsyncSession,
     intro_id: int,
@@ -98,7 +92,7 @@ async def about_intro(
         session,
         message(intro_id),
         recipient_id=recipient_id,
-        dedupe_key=delivery_key(intro_id, what),
+        dedupe_key=outbox.intro_key(intro_id, what),
         due_at=due_at,
     )
 
@@ -238,8 +232,8 @@ async def _owned_intro(
 
 
 async def _stop_waiting(session: AsyncSession, intro_id: int, reason: str) -> None:
-    await outbox.cancel(session, dedupe_key=delivery_key(intro_id, "reminder"), reason=reason)
-    await outbox.cancel(session, dedupe_key=delivery_key(intro_id, "expire"), reason=reason)
+    await outbox.cancel(session, dedupe_key=outbox.intro_key(intro_id, "reminder"), reason=reason)
+    await outbox.cancel(session, dedupe_key=outbox.intro_key(intro_id, "expire"), reason=reason)
 
 
 async def accept(
@@ -320,5 +314,7 @@ async def expire(
     intro.state = IntroState.EXPIRED
     intro.answered_at = now or utcnow()
     await reliability.touch(session, intro.atelier_id)
-    await outbox.cancel(session, dedupe_key=delivery_key(intro.id, "reminder"), reason="expired")
+    await outbox.cancel(
+        session, dedupe_key=outbox.intro_key(intro.id, "reminder"), reason="expired"
+    )
     return intro

@@ -187,7 +187,7 @@ async def on_order_started(
     for side in ("designer", "atelier"):
         await outbox.cancel(
             session,
-            dedupe_key=f"intro:{order.intro_id}:feedback:{side}",
+            dedupe_key=outbox.intro_key(order.intro_id, f"feedback:{side}"),
             reason="the order asks after delivery",
         )
 

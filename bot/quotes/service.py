@@ -167,7 +167,7 @@ def quote_key(quote_id: int, what: str) -> str:
 
 
 def nudge_key(intro_id: int) -> str:
-    return f"intro:{intro_id}:quote_nudge"
+    return outbox.intro_key(intro_id, "quote_nudge")
 
 
 def _end_of(day: date) -> datetime:
