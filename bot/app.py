@@ -104,7 +104,9 @@ async def _post_init(application: BotApplication) -> None:
 
 
 async def _post_shutdown(application: BotApplication) -> None:
-    await runtime_of(application).engine.dispose()
+    runtime = runtime_of(application)
+    await runtime.engine.dispose()
+    await runtime.extras["index_engine"].dispose()
 
 
 def build_application(
@@ -117,11 +119,16 @@ def build_application(
     install_renderers()
     engine = create_engine(settings.database_url)
     session_factory = create_session_factory(engine)
+    # The match index reads through connections of its own: a unit of work holding one of the
+    # pool's connections waits for the index to catch up, so the catch-up must never wait for
+    # the pool those units have taken.
+    index_engine = create_engine(settings.database_url, pool_size=1, max_overflow=2)
     runtime = Runtime(
         settings=settings,
         engine=engine,
         session_factory=session_factory,
-        match_index=MatchIndexCache(session_factory),
+        match_index=MatchIndexCache(create_session_factory(index_engine)),
+        extras={"index_engine": index_engine},
     )
     builder = (
         Application.builder()
