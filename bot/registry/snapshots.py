@@ -180,9 +180,16 @@ async def write(session: AsyncSession, parts: Iterator[bytes], watermark: int) -
     ).one()
     if current != previous or tuple(written) != (count, size):
         await session.rollback()
-        await session.execute(
-            delete(MatchIndexSnapshot).where(MatchIndexSnapshot.part.between(first, first + count))
+        # This store's parts, but those the other store's directory names (it may have
+        # taken the same numbers after deleting these as left-overs).
+        mine = delete(MatchIndexSnapshot).where(
+            MatchIndexSnapshot.part.between(first, first + count - 1)
         )
+        if current is not None:
+            mine = mine.where(
+                ~MatchIndexSnapshot.part.between(current.first, current.first + current.count - 1)
+            )
+        await session.execute(mine)
         await session.commit()
         raise StoreAbandonedError("another process stored the match index snapshot meanwhile")
     named = json.dumps({"first": first, "count": count, "bytes": size}).encode()

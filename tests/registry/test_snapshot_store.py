@@ -90,21 +90,26 @@ async def test_a_store_that_fails_half_way_leaves_the_previous_snapshot(
     assert await _rows(session_factory) == 1 + 4
 
 
+@pytest.mark.parametrize(
+    "after_parts", [1, 2], ids=["while-its-parts-are-written", "before-its-switch"]
+)
 async def test_another_store_meanwhile_stands_and_this_one_is_abandoned(
-    session_factory: async_sessionmaker[AsyncSession],
+    session_factory: async_sessionmaker[AsyncSession], after_parts: int
 ) -> None:
     loop = asyncio.get_running_loop()
     await _store(session_factory, iter(_parts(b"old", 3)), 1)
     theirs = _parts(b"theirs", 4)
 
     def mine() -> Iterator[bytes]:
-        yield from _parts(b"mine", 2)
-        # Another process stores its snapshot while this one is being stored. (The parts are
-        # made off the loop, so the loop is free to run it.)
+        yield from _parts(b"mine", after_parts)
+        # Another process stores its snapshot while this one is being stored (the parts are
+        # made off the loop, so the loop is free to run it): after this store's first part,
+        # or once all its parts are written and only the switch is left.
         asyncio.run_coroutine_threadsafe(_store(session_factory, iter(theirs), 2), loop).result(
             timeout=60
         )
-        yield from _parts(b"mine", 2)
+        if after_parts == 1:
+            yield from _parts(b"mine", 2)
 
     with pytest.raises(snapshots.StoreAbandonedError):
         await _store(session_factory, mine(), 3)
