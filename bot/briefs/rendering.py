@@ -16,7 +16,7 @@ from bot.briefs.service import BriefPauseEnds
 from bot.core.renderers import Outgoing, Rendering
 from bot.db.models import Brief, User
 from bot.i18n import t
-from bot.intros.views import BriefFacts
+from bot.intros.views import BriefFacts, BriefWork
 
 
 def country_name(code: str | None, lang: str) -> str:
@@ -25,10 +25,12 @@ def country_name(code: str | None, lang: str) -> str:
     return str(Locale.parse(lang).territories.get(code, code))
 
 
-def brief_lines(facts: BriefFacts, lang: str) -> list[str]:
-    """The brief as an atelier reads it; nothing here identifies the designer."""
+def brief_lines(facts: BriefWork, lang: str) -> list[str]:
+    """The brief as an atelier reads it; nothing here identifies the designer. The product as
+    written and the budget are shown in an introduction's (`BriefFacts`), never in a digest's."""
     lines: list[str] = []
-    product = facts.product.strip()
+    shown = facts if isinstance(facts, BriefFacts) else None
+    product = shown.product.strip() if shown else ""
     category = matching.label(facts.category, lang) if facts.category else ""
     if product and category:
         lines.append(t("intros.brief_product", lang, product=product, category=category))
@@ -41,8 +43,8 @@ def brief_lines(facts: BriefFacts, lang: str) -> list[str]:
     if facts.deadline is not None:
         deadline = format_date(facts.deadline, format="long", locale=lang)
         lines.append(t("intros.brief_deadline", lang, deadline=deadline))
-    if facts.budget_amount is not None:
-        money = parsing.Money(facts.budget_amount, facts.budget_currency or "EUR")
+    if shown and shown.budget_amount is not None:
+        money = parsing.Money(shown.budget_amount, shown.budget_currency or "EUR")
         lines.append(t("intros.brief_budget", lang, budget=parsing.format_money(money, lang)))
     if facts.country:
         place = ", ".join(p for p in (facts.region, country_name(facts.country, lang)) if p)
@@ -63,7 +65,7 @@ def unit_label(unit: str, lang: str) -> str:
     return t(f"briefs.unit_{matching.parse_unit(unit) or 'style'}", lang)
 
 
-def order_lines(facts: BriefFacts, lang: str) -> list[str]:
+def order_lines(facts: BriefWork, lang: str) -> list[str]:
     """How many, per what, and how the order splits: "Quantity: 60 pieces per colour",
     "Styles: 3 · colourways per style: 2 · sizes: S-XL", "In all: 360 pieces"."""
     if facts.quantity is None:

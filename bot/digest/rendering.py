@@ -26,32 +26,9 @@ from bot.digest.service import (
 from bot.i18n import t
 from bot.intros.buttons import request_intro_row
 from bot.intros.service import AboutIntro
-from bot.intros.views import BriefFacts, intro_parties_for
+from bot.intros.views import intro_parties_for
 
 Rows = list[list[tuple[str, str]]]
-
-
-def _facts(item: DigestBrief) -> BriefFacts:
-    return BriefFacts(
-        brief_id=item.brief_id,
-        product="",
-        category=item.category,
-        materials=item.materials,
-        quantity=item.quantity,
-        quantity_high=item.quantity_high,
-        styles=item.styles,
-        deadline=item.deadline,
-        budget_amount=None,
-        budget_currency=None,
-        country=item.country,
-        region=item.region,
-        min_handwork_share=item.min_handwork_share,
-        certifications=item.certifications,
-        quantity_per=item.quantity_per,
-        colourways=item.colourways,
-        sizes=item.sizes,
-        size_range=item.size_range,
-    )
 
 
 def digest_message(payload: WeeklyDigest, lang: str) -> Outgoing | None:
@@ -92,7 +69,7 @@ def _digest_message(
         blocks.append(t("followups.digest_briefs_header", lang))
         for number, item in enumerate(briefs, start=1):
             lines = [t("followups.digest_brief_header", lang, number=number)]
-            lines += brief_lines(_facts(item), lang)
+            lines += brief_lines(item, lang)
             if item.has_pack:
                 lines.append(t("files.on_request", lang))
             blocks.append("\n".join(lines))

@@ -47,6 +47,7 @@ from bot.db.models import (
 from bot.files import service as files
 from bot.intros import service as intros
 from bot.intros.service import IntroError
+from bot.intros.views import BriefWork
 
 # --- the deliveries this module schedules --------------------------------------------------------
 
@@ -72,27 +73,13 @@ class DigestPick:
     matches: tuple[DigestMatch, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class DigestBrief:
-    """What an atelier may see of a brief before any introduction: the work, never the person."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DigestBrief(BriefWork):
+    """What an atelier may see of a brief before any introduction: the work, never the person.
+    Stored flat in the digest's row (its fields beside the work's), as before `BriefWork`."""
 
-    brief_id: int
     atelier_id: int
     atelier_name: str = ""
-    category: str | None = None
-    quantity: int | None = None
-    quantity_high: int | None = None
-    styles: int | None = None
-    materials: tuple[str, ...] = ()
-    deadline: date | None = None
-    country: str | None = None
-    region: str | None = None
-    min_handwork_share: int | None = None
-    certifications: tuple[str, ...] = ()
-    quantity_per: str = "style"
-    colourways: int | None = None
-    sizes: int | None = None
-    size_range: str | None = None
     # Only whether it has one: a pack goes with a request, never in a digest.
     has_pack: bool = False
 
@@ -343,25 +330,8 @@ class Composer:
 
 
 def _anonymous_brief(brief: Brief, atelier: Atelier, *, has_pack: bool = False) -> DigestBrief:
-    return DigestBrief(
-        brief_id=brief.id,
-        atelier_id=atelier.id,
-        atelier_name=atelier.name,
-        category=brief.category,
-        quantity=brief.quantity,
-        quantity_high=brief.quantity_high,
-        styles=brief.styles,
-        materials=tuple(brief.materials)[:6],
-        deadline=brief.deadline,
-        country=brief.country,
-        region=brief.region,
-        min_handwork_share=brief.min_handwork_share,
-        certifications=tuple(brief.certifications)[:6],
-        quantity_per=brief.quantity_per,
-        colourways=brief.colourways,
-        sizes=brief.sizes,
-        size_range=brief.size_range,
-        has_pack=has_pack,
+    return DigestBrief.of(
+        brief, at_most=6, atelier_id=atelier.id, atelier_name=atelier.name, has_pack=has_pack
     )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any, Self
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,28 +16,59 @@ from bot.db.parties import brief_and_atelier
 from bot.intros.service import DECLINE_REASONS, IntroError
 
 
-@dataclass(frozen=True, slots=True)
-class BriefFacts:
-    """The parts of a brief an atelier sees: what, how many, by when, where, must-haves."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BriefWork:
+    """The work a brief asks for: what, how many, by when, where, must-haves. Nothing here is the
+    designer's, so a digest may carry it before any introduction (`DigestBrief`)."""
 
     brief_id: int
-    product: str
-    category: str | None
-    materials: tuple[str, ...]
-    quantity: int | None
-    quantity_high: int | None
-    styles: int | None
-    deadline: date | None
-    budget_amount: Decimal | None
-    budget_currency: str | None
-    country: str | None
-    region: str | None
-    min_handwork_share: int | None
-    certifications: tuple[str, ...]
+    category: str | None = None
+    materials: tuple[str, ...] = ()
+    quantity: int | None = None
+    quantity_high: int | None = None
+    styles: int | None = None
+    deadline: date | None = None
+    country: str | None = None
+    region: str | None = None
+    min_handwork_share: int | None = None
+    certifications: tuple[str, ...] = ()
     quantity_per: str = "style"  # what `quantity` counts: style, colour or size
     colourways: int | None = None  # per style
     sizes: int | None = None  # per colourway
     size_range: str | None = None  # as written: "XS-XL"
+
+    @classmethod
+    def of(cls, brief: Brief, *, at_most: int | None = None, **more: Any) -> Self:
+        """The work of `brief` (its lists cut to `at_most` items), with the fields a subclass adds
+        in `more`."""
+        return cls(
+            brief_id=brief.id,
+            category=brief.category,
+            materials=tuple(brief.materials)[:at_most],
+            quantity=brief.quantity,
+            quantity_high=brief.quantity_high,
+            styles=brief.styles,
+            deadline=brief.deadline,
+            country=brief.country,
+            region=brief.region,
+            min_handwork_share=brief.min_handwork_share,
+            certifications=tuple(brief.certifications)[:at_most],
+            quantity_per=brief.quantity_per,
+            colourways=brief.colourways,
+            sizes=brief.sizes,
+            size_range=brief.size_range,
+            **more,
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BriefFacts(BriefWork):
+    """What an atelier sees of a brief in an introduction: the work, the product as the designer
+    wrote it and the budget."""
+
+    product: str = ""
+    budget_amount: Decimal | None = None
+    budget_currency: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,25 +90,11 @@ class IntroView:
 
 
 def facts_of(brief: Brief) -> BriefFacts:
-    return BriefFacts(
-        brief_id=brief.id,
+    return BriefFacts.of(
+        brief,
         product=brief.product_text,
-        category=brief.category,
-        materials=tuple(brief.materials),
-        quantity=brief.quantity,
-        quantity_high=brief.quantity_high,
-        styles=brief.styles,
-        deadline=brief.deadline,
         budget_amount=brief.budget_amount,
         budget_currency=brief.budget_currency,
-        country=brief.country,
-        region=brief.region,
-        min_handwork_share=brief.min_handwork_share,
-        certifications=tuple(brief.certifications),
-        quantity_per=brief.quantity_per,
-        colourways=brief.colourways,
-        sizes=brief.sizes,
-        size_range=brief.size_range,
     )
 
 

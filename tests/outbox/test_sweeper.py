@@ -333,3 +333,62 @@ async def test_a_live_sweeper_keeps_its_claims_past_the_lease(session_factory: F
     assert sweeping.result().sent == 4
     assert rival_claims == []
     assert sorted(chat for chat, _ in bot.sent) == [530, 531, 532, 533]
+
+
+# A digest row as the planner wrote it before a brief's work had one definition (`BriefWork`):
+# every field, in the order they were declared then.
+DIGEST_BEFORE_BRIEF_WORK = {
+    "week": "2026-W49",
+    "through": "2026-11-30T07:00:00+00:00",
+    "picks": [],
+    "briefs": [
+        {
+            "brief_id": 12,
+            "atelier_id": 9,
+            "atelier_name": "Maglificio",
+            "category": "knitwear",
+            "quantity": 60,
+            "quantity_high": None,
+            "styles": 3,
+            "materials": ["merino wool"],
+            "deadline": "2027-02-15",
+            "country": "IT",
+            "region": "Veneto",
+            "min_handwork_share": 30,
+            "certifications": ["gots"],
+            "quantity_per": "colour",
+            "colourways": 2,
+            "sizes": 5,
+            "size_range": "XS-XL",
+            "has_pack": True,
+        }
+    ],
+}
+
+
+async def test_a_digest_row_written_before_briefs_work_had_one_definition_is_sent(
+    session_factory: Factory,
+) -> None:
+    gil = await add_user(session_factory, 512)
+    await _raw_row(session_factory, gil, "digest:w49", "digest", DIGEST_BEFORE_BRIEF_WORK)
+    bot = FakeBot()
+
+    report = await sweep(bot, session_factory, now=T0)  # type: ignore[arg-type]
+
+    assert report.sent == 1
+    [(chat, text)] = bot.sent
+    assert chat == 512
+    for line in (
+        "Product: knitwear",
+        "Quantity: 60 pieces per colour",
+        "Styles: 3 · colourways per style: 2 · sizes: XS-XL",
+        "In all: 360 pieces",
+        "Needed by: February 15, 2027",
+        "Where: Veneto, Italy",
+        "Must have: at least 30 % handwork, GOTS",
+        "Tech pack available on request.",
+    ):
+        assert line in text.splitlines()
+    # Written again, a brief keeps the same fields and values (JSON objects have no order).
+    written = WeeklyDigest.decode(DIGEST_BEFORE_BRIEF_WORK).encode()
+    assert written["briefs"] == DIGEST_BEFORE_BRIEF_WORK["briefs"]
