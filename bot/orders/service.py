@@ -455,7 +455,7 @@ async def erase(
             quote.state = QuoteState.WITHDRAWN
             quote.decided_at = now
             await outbox.cancel_matching(
-                session, key_prefix=f"quote:{quote.id}:", reason=ERASED_REASON
+                session, key_prefix=outbox.quote_key(quote.id), reason=ERASED_REASON
             )
         if side is Side.ATELIER and quote.atelier_id in atelier_ids:
             quote.note = None

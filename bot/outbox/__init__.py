@@ -7,11 +7,11 @@
 - `sweeper`: how due rows are claimed, rendered (through the renderer registry in
   `bot.core.renderers`), sent and recorded.
 - `pacing`: the per-chat send rate.
-- `keys`: the dedupe keys more than one feature schedules or cancels by (`intro_key`).
+- `keys`: the dedupe keys more than one feature schedules or cancels by (`intro_key`, `quote_key`).
 """
 
 from bot.outbox.enqueue import cancel, cancel_for_recipient, cancel_matching, pending_for, schedule
-from bot.outbox.keys import intro_key
+from bot.outbox.keys import intro_key, quote_key
 from bot.outbox.payloads import Payload, PayloadError
 
 __all__ = [
@@ -22,5 +22,6 @@ __all__ = [
     "cancel_matching",
     "intro_key",
     "pending_for",
+    "quote_key",
     "schedule",
 ]

@@ -15,3 +15,9 @@ def intro_key(intro_id: int, what: str = "") -> str:
     accepted offer cancels its expiry as a request's does); briefs and erasure cancel by prefix.
     """
     return f"intro:{intro_id}:{what}"
+
+
+def quote_key(quote_id: int, what: str = "") -> str:
+    """The key of a delivery about quote `quote_id` (`received`, `expiry`, …); with no `what`,
+    the prefix of them all. Quotes schedule in this space; erasure (in orders) cancels by it."""
+    return f"quote:{quote_id}:{what}"

@@ -162,10 +162,6 @@ def currency_of(brief: Brief) -> str:
     return brief.budget_currency or "EUR"
 
 
-def quote_key(quote_id: int, what: str) -> str:
-    return f"quote:{quote_id}:{what}"
-
-
 def nudge_key(intro_id: int) -> str:
     return outbox.intro_key(intro_id, "quote_nudge")
 
@@ -260,7 +256,7 @@ async def send(
     if previous is not None and previous.state == QuoteState.OPEN:
         previous.state = QuoteState.SUPERSEDED
         await outbox.cancel(
-            session, dedupe_key=quote_key(previous.id, "expiry"), reason="re-quoted"
+            session, dedupe_key=outbox.quote_key(previous.id, "expiry"), reason="re-quoted"
         )
     quote = Quote(
         intro_id=intro.id,
@@ -291,7 +287,7 @@ async def send(
         session,
         QuoteReceived(quote.id),
         recipient_id=brief.designer_id,
-        dedupe_key=quote_key(quote.id, "received"),
+        dedupe_key=outbox.quote_key(quote.id, "received"),
         due_at=now,
     )
     remind_at = _end_of(quote.valid_until) - timing.quote_expiry_notice
@@ -300,7 +296,7 @@ async def send(
             session,
             QuoteExpiry(quote.id),
             recipient_id=brief.designer_id,
-            dedupe_key=quote_key(quote.id, "expiry"),
+            dedupe_key=outbox.quote_key(quote.id, "expiry"),
             due_at=remind_at,
         )
     return quote
@@ -364,7 +360,7 @@ async def _tell_atelier(
             session,
             payload,
             recipient_id=atelier.owner_id,
-            dedupe_key=quote_key(quote.id, what),
+            dedupe_key=outbox.quote_key(quote.id, what),
             due_at=now,
         )
 
@@ -386,7 +382,7 @@ async def decline(
     quote.state = QuoteState.DECLINED
     quote.decline_reason = reason
     quote.decided_at = now
-    await outbox.cancel(session, dedupe_key=quote_key(quote.id, "expiry"), reason="declined")
+    await outbox.cancel(session, dedupe_key=outbox.quote_key(quote.id, "expiry"), reason="declined")
     await _tell_atelier(session, quote, QuoteDeclined(quote.id), "declined", now)
     return quote
 
@@ -446,7 +442,7 @@ async def accept(
             created_at=now,
         )
     )
-    await outbox.cancel(session, dedupe_key=quote_key(quote.id, "expiry"), reason="accepted")
+    await outbox.cancel(session, dedupe_key=outbox.quote_key(quote.id, "expiry"), reason="accepted")
     await _tell_atelier(session, quote, QuoteAccepted(quote.id), "accepted", now)
     await orders.on_order_started(session, order, quote, now=now)
     return order

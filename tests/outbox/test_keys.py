@@ -12,7 +12,7 @@ from tests.scheduling.helpers import T0, Ping
 
 Factory = async_sessionmaker[AsyncSession]
 
-# As the rows of an introduction were written before the key had one home.
+# As the rows of an introduction and a quote were written before their keys had one home.
 STORED = (
     "intro:7:reminder",
     "intro:7:expire",
@@ -20,6 +20,8 @@ STORED = (
     "intro:7:quote_nudge",
     "intro:8:reminder",
     "intro:71:reminder",
+    "quote:7:expiry",
+    "quote:7:received",
 )
 
 
@@ -29,7 +31,7 @@ async def _states(factory: Factory) -> dict[str, DeliveryState]:
         return {str(key): state for key, state in rows.tuples()}
 
 
-async def test_rows_stored_under_an_intros_keys_are_cancelled_by_them(
+async def test_rows_stored_under_an_intros_and_a_quotes_keys_are_cancelled_by_them(
     session_factory: Factory,
 ) -> None:
     async with session_factory() as session:
@@ -44,6 +46,10 @@ async def test_rows_stored_under_an_intros_keys_are_cancelled_by_them(
         assert await outbox.cancel(session, dedupe_key=outbox.intro_key(8, "reminder"), reason="x")
         assert (
             await outbox.cancel_matching(session, key_prefix=outbox.intro_key(7), reason="x") == 4
+        )
+        assert await outbox.cancel(session, dedupe_key=outbox.quote_key(7, "received"), reason="x")
+        assert (
+            await outbox.cancel_matching(session, key_prefix=outbox.quote_key(7), reason="x") == 1
         )
         await session.commit()
 
