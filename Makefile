@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 DEMO_CSV := bot/data/demo_ateliers.csv
+# Test worker processes (pytest-xdist): one per core; TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: help venv run chat test lint typecheck fmt bench clean
 
@@ -48,7 +50,7 @@ typecheck: venv
 	$(BIN)/mypy --strict bot matching parsing localbotapi
 
 test: lint typecheck
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 fmt: venv
 	$(BIN)/ruff format .

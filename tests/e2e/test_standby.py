@@ -19,9 +19,9 @@ TAKEOVER = 5.0  # seconds from the active process's death to the next answer's r
 @pytest.mark.postgres
 @pytest.mark.slow
 async def test_a_standby_takes_over_mid_interview_within_five_seconds(
-    migrated_postgres_url: str, tmp_path: Path
+    postgres_url: str, tmp_path: Path
 ) -> None:
-    database_url = migrated_postgres_url
+    database_url = postgres_url
     async with LocalBotAPI() as api:
         first = BotProcess(api, database_url, tmp_path, "first")
         health = free_port()
