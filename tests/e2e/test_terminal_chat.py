@@ -63,11 +63,11 @@ def _reader(lines: list[str]) -> Callable[[str], str]:
     return read_line
 
 
-async def _chat(settings: Settings, lines: list[str], **kwargs: object) -> str:
+async def _chat(settings: Settings, lines: list[str], width: int = 120, **kwargs: object) -> str:
     buffer = io.StringIO()
     await run_chat(
         settings,
-        console=Console(file=buffer, width=120),
+        console=Console(file=buffer, width=width),
         read_line=_reader(lines),
         **kwargs,  # type: ignore[arg-type]
     )
@@ -202,7 +202,9 @@ async def test_a_file_sent_from_the_terminal_joins_the_pack_and_downloads_as_it_
     api = LocalBotAPI()
     await api.start()
     try:
-        output = await _chat(settings, lines, user_id=90, api=api)
+        # Wide enough for the temporary folder's paths on one line (longer under pytest-xdist's
+        # workers): a line the console breaks at a space loses that space.
+        output = await _chat(settings, lines, width=400, user_id=90, api=api)
         flat = output.replace("\n", "")
         assert "Send a tech pack" in output
         assert "/file PATH [caption] sends a file as the person you play" in flat
