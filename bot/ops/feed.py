@@ -16,11 +16,21 @@ from collections.abc import Sequence
 from typing import Any
 
 from telegram import Update
+from telegram._utils.types import JSONDict
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 
 from bot.runtime import BotApplication
 
 log = logging.getLogger(__name__)
+
+# A long poll may take this much longer than its own timeout before it counts as timed out.
+_READ_GRACE = 5.0
+# After a poll that returned updates still in flight: how long to wait for one of them to
+# finish when nothing was new; when some were, how long to let new ones gather for each update
+# that came back again (reading them is the cost), up to a bound.
+_WAIT_FOR_ONE = 0.2
+_SETTLE_PER_UPDATE = 0.0005
+_SETTLE_AT_MOST = 0.05
 
 
 class UpdateFeed:
@@ -101,18 +111,11 @@ class Poller:
 
     async def run(self) -> None:
         """Poll until `stop` (then drain the feed and `confirm`)."""
-        bot = self.feed.application.bot
         delay = 0.25
         while not self._stopping.is_set():
-            self._poll = asyncio.create_task(
-                bot.get_updates(
-                    offset=self._offset,
-                    timeout=self.timeout,
-                    allowed_updates=self.allowed_updates,
-                )
-            )
+            self._poll = asyncio.create_task(self._get_updates())
             try:
-                updates: tuple[Update, ...] = await self._poll
+                received: list[JSONDict] = await self._poll
                 delay = 0.25
             except asyncio.CancelledError:
                 if self._stopping.is_set():
@@ -143,20 +146,46 @@ class Poller:
                 continue
             finally:
                 self._poll = None
+            ids = [int(item["update_id"]) for item in received]
             fresh = [
-                u
-                for u in updates
-                if u.update_id not in self._in_flight and u.update_id not in self._done
+                item
+                for item in received
+                if item["update_id"] not in self._in_flight and item["update_id"] not in self._done
             ]
-            for update in fresh:
-                self._start(update)
-            self._advance(updates)
-            if updates and not fresh:
-                # Everything Telegram gave back is still in flight: wait for one to finish
-                # rather than asking again at once (briefly, so newer updates are not held).
-                self._finished.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._finished.wait(), 0.2)
+            for item in fresh:
+                self._start(self._parse(item))
+            self._advance(ids)
+            again = len(received) - len(fresh)
+            if again:
+                # Telegram answered at once because updates still in flight are above the
+                # offset, not because something new came: wait for one to finish (nothing was
+                # new) or a moment (something was), so the next poll gathers what arrives
+                # meanwhile instead of reading the same updates again and again.
+                if fresh:
+                    await self._pause(min(_SETTLE_AT_MOST, again * _SETTLE_PER_UPDATE))
+                else:
+                    self._finished.clear()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._finished.wait(), _WAIT_FOR_ONE)
+
+    async def _get_updates(self) -> list[JSONDict]:
+        """getUpdates as Telegram's JSON. Under load most of what comes back is still in flight
+        (the offset stays at the oldest one) and reading an update into python-telegram-bot's
+        objects costs more than the rest of its handling, so only new ones are read (`_parse`)."""
+        bot = self.feed.application.bot
+        data: JSONDict = {"timeout": self.timeout, "allowed_updates": self.allowed_updates}
+        if self._offset is not None:
+            data["offset"] = self._offset
+        received: list[JSONDict] = await bot._post(  # what Bot.get_updates sends, unparsed
+            "getUpdates", data, read_timeout=self.timeout + _READ_GRACE
+        )
+        return received
+
+    def _parse(self, item: JSONDict) -> Update:
+        bot = self.feed.application.bot
+        update = Update.de_json(item, bot)
+        bot.insert_callback_data(update)  # as ExtBot.get_updates does
+        return update
 
     def _start(self, update: Update) -> None:
         self._in_flight.add(update.update_id)
@@ -175,10 +204,10 @@ class Poller:
         self._done.add(update.update_id)
         self._finished.set()
 
-    def _advance(self, updates: Sequence[Update]) -> None:
-        for update in updates:
-            if self._highest is None or update.update_id > self._highest:
-                self._highest = update.update_id
+    def _advance(self, ids: Sequence[int]) -> None:
+        for update_id in ids:
+            if self._highest is None or update_id > self._highest:
+                self._highest = update_id
         if self._in_flight:
             self._offset = min(self._in_flight)
         elif self._highest is not None:
