@@ -12,12 +12,13 @@ retry) is recognised and not applied twice.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections import defaultdict
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Executable, Table, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -262,12 +263,17 @@ def _persistent_conversations(
 
 
 async def _upsert(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    dialect = session.get_bind().dialect.name
+    await session.execute(_upsert_statement(session.get_bind().dialect.name), rows)
+
+
+@functools.cache
+def _upsert_statement(dialect: str) -> Executable:
+    """Built once per dialect: building `excluded` again for every update cost more than
+    running the statement."""
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     # On the table, not the mapped class: the ORM's bulk path costs more than the statement.
     statement = insert(cast(Table, ConversationState.__table__))
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=["name", "key"],
         set_={"state": statement.excluded.state, "updated_at": statement.excluded.updated_at},
     )
-    await session.execute(statement, rows)

@@ -41,8 +41,10 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         path.parent.mkdir(parents=True, exist_ok=True)
         # A unit of work that holds the write may open a second connection to read (the match
         # index catching up): connections queued behind the write must never use up the pool,
-        # or the writer waits for them while they wait for it.
+        # or the writer waits for them while they wait for it. And enough of them stay open
+        # for the updates handled at once: each new one is a thread and a file to open.
         kwargs.setdefault("max_overflow", -1)
+        kwargs.setdefault("pool_size", 32)
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, str(path.resolve()) if path is not None else None)
