@@ -3,6 +3,7 @@ admin, and a designer's brief with an introduction request written straight to t
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -147,6 +148,14 @@ async def admin_verifies(bot: RunningBot, ref: str) -> None:
     pending = await api.wait_for(ADMIN_ID, contains=ref)
     await api.press(ADMIN_ID, pending, "Verify")
     await api.wait_for(ADMIN_ID, contains="Verified")
+    # The reply goes out while the update's unit of work is still open: what follows (a match,
+    # an index refresh) must see the verification committed, so wait for the row to say so.
+    for _ in range(100):
+        async with bot.session_factory() as session:
+            if await session.scalar(select(Atelier.verified).where(Atelier.ref == ref)):
+                return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{ref} was answered as verified but never committed as verified")
 
 
 async def designer_requests_intro(
