@@ -8,7 +8,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
@@ -227,48 +227,46 @@ def _migrate(settings: Settings, step: Any, revision: str) -> None:
 # --- ateliers ---------------------------------------------------------------------------------
 
 
-async def _with_session(settings: Settings, work: Any) -> Any:
-    """Run `work` in one unit of work: committed when it returns, rolled back when it raises."""
-    from bot.core.unit_of_work import UnitOfWork
+@contextlib.asynccontextmanager
+async def _sessions(settings: Settings) -> AsyncIterator[Any]:
+    """A session factory on the configured database for one command; its engine is disposed
+    when the command's work is done."""
     from bot.db import create_engine, create_session_factory
 
     engine = create_engine(settings.database_url)
     try:
-        async with UnitOfWork(create_session_factory(engine)) as uow:
-            return await work(uow.session)
+        yield create_session_factory(engine)
     finally:
         await engine.dispose()
+
+
+async def _with_session(settings: Settings, work: Any) -> Any:
+    """Run `work` in one unit of work: committed when it returns, rolled back when it raises."""
+    from bot.core.unit_of_work import UnitOfWork
+
+    async with _sessions(settings) as factory, UnitOfWork(factory) as uow:
+        return await work(uow.session)
 
 
 async def _match_index(settings: Settings, include_unverified: bool) -> Any:
     """The registry's match index: its stored snapshot and the changes made since when there is
     one, else built from the ateliers (and stored, so that the next run reads it)."""
-    from bot.db import create_engine, create_session_factory
     from bot.registry.index_cache import MatchIndexCache
 
-    engine = create_engine(settings.database_url)
-    try:
-        cache = MatchIndexCache(
-            create_session_factory(engine), include_unverified=include_unverified
-        )
+    async with _sessions(settings) as factory:
+        cache = MatchIndexCache(factory, include_unverified=include_unverified)
         index = await cache.get()
         await cache.saved()
         return index
-    finally:
-        await engine.dispose()
 
 
 async def _store_match_index(settings: Settings) -> int | None:
     """Build and store the match index if the stored one would not serve the next start (none,
     or too many changes behind); the ateliers it holds, or None when there was no need."""
-    from bot.db import create_engine, create_session_factory
     from bot.registry.index_cache import store_if_stale
 
-    engine = create_engine(settings.database_url)
-    try:
-        return await store_if_stale(create_session_factory(engine))
-    finally:
-        await engine.dispose()
+    async with _sessions(settings) as factory:
+        return await store_if_stale(factory)
 
 
 @ateliers_app.command("import")
@@ -814,7 +812,6 @@ def digest_send_now(
 ) -> None:
     """Compose this week's digest for everyone not yet served, due immediately. With
     PAID_BROADCAST on, first shows what the digest costs and asks."""
-    from bot.db import create_engine, create_session_factory
     from bot.digest import service as digest
     from bot.outbox.pacing import STARS_PER_PAID_MESSAGE, paid_cost
 
@@ -835,16 +832,12 @@ def digest_send_now(
 
     async def work() -> tuple[Any, Any]:
         index = await _digest_index(settings)
-        engine = create_engine(settings.database_url)
-        try:
-            factory = create_session_factory(engine)
+        async with _sessions(settings) as factory:
             plan = await digest.plan_digests(
                 factory, index, default_timezone=settings.default_timezone, send_now=True
             )
             report = await _deliver_now(settings, factory) if deliver else None
             return plan, report
-        finally:
-            await engine.dispose()
 
     plan, report = _run(work())
     console.print(
@@ -903,7 +896,6 @@ def outbox_deliver(
     """Send the due deliveries from this process (needs TELEGRAM_BOT_TOKEN). Safe beside
     running bots: rows are claimed, never sent twice in normal operation."""
     from bot.app import install_renderers
-    from bot.db import create_engine, create_session_factory
     from bot.outbox.standalone import deliver
 
     settings = _settings()
@@ -930,17 +922,8 @@ def outbox_deliver(
             )
 
     async def work() -> Any:
-        engine = create_engine(settings.database_url)
-        try:
-            return await deliver(
-                settings,
-                create_session_factory(engine),
-                watch=watch,
-                on_sweep=report,
-                on_ready=ready,
-            )
-        finally:
-            await engine.dispose()
+        async with _sessions(settings) as factory:
+            return await deliver(settings, factory, watch=watch, on_sweep=report, on_ready=ready)
 
     total = _run_db(settings, work())
     if not watch and not total.claimed:
